@@ -1,0 +1,17 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely'
+import { Pool, types } from 'pg'
+import type { Database } from './schema'
+
+// numeric (money) stays a string; int8 (Exact sync timestamps, counters) too, so nothing is rounded.
+types.setTypeParser(types.builtins.NUMERIC, (value) => value)
+types.setTypeParser(types.builtins.DATE, (value) => value)
+
+export type Db = Kysely<Database>
+export type Tx = Transaction<Database>
+/** Query functions take either the database or an open transaction. */
+export type Executor = Db | Tx
+
+export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+  const pool = new Pool({ connectionString, max: options.max ?? 10 })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
