@@ -1,0 +1,69 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Logger } from './logger'
+import type { Metrics } from './metrics'
+import type { Services } from './services'
+import { errorHandler, notFoundHandler } from './http/problem'
+import { buildValidator } from './http/validation'
+import { requireTenant } from './http/auth'
+import { healthRoutes, type Readiness } from './http/routes/health'
+import { adminRoutes } from './http/routes/admin'
+import { publicRoutes, tenantRoutes } from './http/routes'
+
+export interface AppDeps {
+  services: Services
+  logger: Logger
+  metrics: Metrics
+  adminApiKey?: string
+  readiness: () => Promise<Readiness>
+}
+
+/** The HTTP app without listen(): main.ts listens, tests inject or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: false,
+    bodyLimit: 10 * 1024 * 1024,
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    ajv: { customOptions: { allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000)
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'exact-bridge',
+        version: '0.1.0',
+        description: 'Books an invoicing app\'s sales and purchase invoices into Exact Online, undoes bookings and reports payments.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  await app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }))
+  await app.register(adminRoutes({ tenants: deps.services.tenants, adminApiKey: deps.adminApiKey }))
+  await app.register(async (scoped) => {
+    scoped.addHook('preHandler', requireTenant((key) => deps.services.tenants.authenticate(key)))
+    await scoped.register(tenantRoutes(deps.services))
+  })
+  await app.register(publicRoutes(deps.services))
+  return app
+}

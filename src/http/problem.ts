@@ -1,0 +1,114 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, type AppErrorCode } from '../domain/app-error'
+
+/** RFC 9457 problem details, with our stable `code` and the offending `field` (a JSON pointer). */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    field: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) }))),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'Problem' },
+)
+export type Problem = Static<typeof ProblemSchema>
+
+/** The one table from error code to HTTP status. */
+const STATUS: Record<AppErrorCode, number> = {
+  validation_failed: 400,
+  invoice_invalid: 422,
+  settings_invalid: 422,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  invoice_changed_since_export: 409,
+  mapping_missing: 422,
+  relation_ambiguous: 422,
+  export_disabled: 422,
+  exact_rejected: 502,
+  exact_unavailable: 503,
+  exact_rate_limited: 503,
+  not_connected: 409,
+  reauthorize_needed: 409,
+  oauth_state_invalid: 400,
+  undo_refused: 409,
+  internal: 500,
+}
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+}
+
+export function statusOf(code: AppErrorCode): number {
+  return STATUS[code]
+}
+
+function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `https://exact-bridge.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, code, detail, ...extra }
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem, retryAfterSeconds?: number): FastifyReply {
+  if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))))
+  return reply.status(body.status).type('application/problem+json').send(body)
+}
+
+/** Ajv errors -> one problem naming every offending field. */
+function validationProblem(error: FastifyError): Problem {
+  const part = error.validationContext ?? 'body'
+  const errors = (error.validation ?? []).map((v) => {
+    const missing = v.keyword === 'required' ? `/${(v.params as { missingProperty: string }).missingProperty}` : ''
+    const extra = v.keyword === 'additionalProperties' ? `/${(v.params as { additionalProperty: string }).additionalProperty}` : ''
+    const field = `${part}${v.instancePath}${missing}${extra}`
+    const message =
+      v.keyword === 'additionalProperties' ? 'is not a known field' : v.keyword === 'required' ? 'is required' : (v.message ?? 'is invalid')
+    return { field, message, code: v.keyword }
+  })
+  const first = errors[0]
+  const detail = first ? `${first.field} ${first.message}` : error.message
+  return problem(400, 'validation_failed', detail, { field: first?.field, errors })
+}
+
+export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AppError) {
+    const status = STATUS[error.code]
+    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    const body = problem(status, error.code, error.message, {
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.details ? { details: error.details } : {}),
+      ...(Array.isArray(error.details?.errors) ? { errors: error.details.errors as Problem['errors'] } : {}),
+    })
+    return sendProblem(reply, body, error.retryAfterSeconds)
+  }
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) return sendProblem(reply, validationProblem(fastifyError))
+  const status = fastifyError.statusCode ?? 500
+  if (status < 500) {
+    const code = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'invalid_json' : 'bad_request'
+    return sendProblem(reply, problem(status, code, fastifyError.message))
+  }
+  request.log.error({ err: error }, 'unhandled error')
+  return sendProblem(reply, problem(500, 'internal', 'The service failed to handle this request; it has been logged.'))
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`))
+}
+
+/** Response schemas every route shares for its error answers. */
+export const problemResponses = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  422: ProblemSchema,
+  500: ProblemSchema,
+  502: ProblemSchema,
+  503: ProblemSchema,
+}

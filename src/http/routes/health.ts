@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Registry } from 'prom-client'
+
+export interface Readiness {
+  database: boolean
+  scheduler: boolean
+}
+
+const ReadinessSchema = Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), database: Type.Boolean(), scheduler: Type.Boolean() })
+
+export function healthRoutes(deps: { readiness: () => Promise<Readiness>; registry: Registry }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/healthz', {
+      schema: { tags: ['health'], summary: 'Liveness: the process answers', operationId: 'getHealth', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    }, async () => ({ status: 'ok' as const }))
+
+    app.get('/readyz', {
+      schema: {
+        tags: ['health'], summary: 'Readiness: the database answers and the scheduler runs', operationId: 'getReadiness',
+        response: { 200: ReadinessSchema, 503: ReadinessSchema },
+      },
+    }, async (_request, reply) => {
+      const state = await deps.readiness()
+      const ready = state.database && state.scheduler
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', ...state })
+    })
+
+    app.get('/metrics', {
+      schema: { tags: ['health'], summary: 'Prometheus metrics', operationId: 'getMetrics', produces: ['text/plain'], response: { 200: Type.String() } },
+    }, async (_request, reply) => {
+      return reply.type(deps.registry.contentType).send(await deps.registry.metrics())
+    })
+  }
+}

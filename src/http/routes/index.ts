@@ -1,0 +1,17 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Services } from '../../services'
+import { connectionRoutes, oauthCallbackRoutes } from './connection'
+
+/** Routes behind a tenant API key (the caller registers requireTenant around them). */
+export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(connectionRoutes(services.connections))
+  }
+}
+
+/** Routes that authenticate otherwise (the OAuth state). */
+export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(oauthCallbackRoutes(services.connections))
+  }
+}

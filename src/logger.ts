@@ -1,0 +1,48 @@
+import pino, { type Logger, type DestinationStream } from 'pino'
+
+export type { Logger }
+
+/** Query parameters whose values are secrets (the OAuth callback's code and state). */
+const SECRET_QUERY = /([?&](?:code|state|refresh_token|access_token|client_secret)=)[^&]*/gi
+
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]')
+}
+
+/**
+ * Never log an API key, token, secret or authorization code: headers and known fields are redacted
+ * by path, URLs by the query parameters that carry them.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'headers.authorization',
+          '*.apiKey',
+          '*.accessToken',
+          '*.refreshToken',
+          '*.access_token',
+          '*.refresh_token',
+          '*.clientSecret',
+          '*.client_secret',
+          '*.secret',
+          '*.code',
+          'apiKey',
+          'accessToken',
+          'refreshToken',
+          'secret',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req: { method: string; url: string; id?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        err: pino.stdSerializers.err,
+      },
+    },
+    destination,
+  )
+}

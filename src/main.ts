@@ -1,0 +1,139 @@
+import closeWithGrace from 'close-with-grace'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import { buildApp } from './app'
+import { ConfigError, loadConfigFromProcess, type Config } from './config'
+import { createDb } from './db/database'
+import { startEmbeddedPostgres } from './db/embedded-postgres'
+import { migrateToLatest } from './db/migrate'
+import { createLogger, type Logger } from './logger'
+import { createMetrics } from './metrics'
+import { buildServices } from './services/build-services'
+import { ensureDemoTenant } from './services/demo-tenant'
+import { generateApiKey } from './services/tenant-service'
+import { startSandbox } from './sandbox/server'
+
+async function main(): Promise<void> {
+  const startedAt = Date.now()
+  const config = loadConfigOrExit()
+  const logger = createLogger(config.logLevel)
+  const closers: Array<() => Promise<unknown>> = []
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch((err) => logger.error({ err }, 'shutdown step failed'))
+  }
+
+  try {
+    let databaseUrl = config.databaseUrl
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort })
+      closers.push(() => embedded.stop())
+      databaseUrl = embedded.url
+      logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started')
+    }
+    const db = createDb(databaseUrl)
+    closers.push(() => db.destroy())
+    const applied = await migrateToLatest(db)
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+
+    const publicUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+    let exactApp
+    if (config.sandboxMode) {
+      const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false })
+      closers.push(() => sandbox.close())
+      logger.warn({ sandboxUrl: sandbox.url }, 'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox')
+      exactApp = { baseUrl: sandbox.url, clientId: 'exact-bridge-sandbox', clientSecret: 'sandbox-secret', redirectUri: `${publicUrl}/oauth/callback` }
+    } else {
+      exactApp = {
+        baseUrl: config.exact.baseUrl,
+        clientId: config.exact.clientId!,
+        clientSecret: config.exact.clientSecret!,
+        redirectUri: config.exact.redirectUri!,
+      }
+    }
+
+    const adminApiKey = config.adminApiKey ?? persistentSecret(config, 'admin-api-key', generateApiKey)
+    const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
+    const metrics = createMetrics()
+    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics })
+    const app = await buildApp({
+      services,
+      logger,
+      metrics,
+      adminApiKey,
+      readiness: async () => ({
+        database: await sql`select 1`.execute(db).then(() => true, () => false),
+        scheduler: true,
+      }),
+    })
+    closers.push(() => app.close())
+    await app.listen({ port: config.port, host: config.host })
+
+    if (config.sandboxMode) {
+      const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)
+      const demo = await ensureDemoTenant(db, services, demoKey)
+      printSandboxBlock(logger, { publicUrl, sandboxUrl: exactApp.baseUrl, demoKey, adminApiKey, division: demo.division, seconds: (Date.now() - startedAt) / 1000 })
+    } else {
+      logger.info({ url: publicUrl, docs: `${publicUrl}/docs` }, 'exact-bridge listening')
+    }
+  } catch (err) {
+    logger.fatal({ err }, 'start failed')
+    await close()
+    process.exit(1)
+  }
+
+  closeWithGrace({ delay: 15_000, logger: false }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'closing after an error')
+    else logger.info({ signal }, 'shutting down: finishing in-flight work')
+    await close()
+  })
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfigFromProcess()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`exact-bridge: invalid configuration: ${error.message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+}
+
+/** Development secrets that must survive a restart (keys, the token key) live under DATA_DIR. */
+function persistentSecret(config: Config, name: string, generate: () => string): string {
+  const file = join(config.dataDir, name)
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(config.dataDir, { recursive: true })
+  const value = generate()
+  writeFileSync(file, `${value}\n`, { mode: 0o600 })
+  return value
+}
+
+function printSandboxBlock(
+  logger: Logger,
+  v: { publicUrl: string; sandboxUrl: string; demoKey: string; adminApiKey: string; division: number; seconds: number },
+): void {
+  logger.info({ url: v.publicUrl, division: v.division, startSeconds: v.seconds }, 'sandbox mode ready')
+  const lines = [
+    '',
+    '  exact-bridge is running in SANDBOX MODE (nothing reaches the real Exact Online)',
+    '',
+    `  Service      ${v.publicUrl}`,
+    `  API docs     ${v.publicUrl}/docs`,
+    `  Sandbox      ${v.sandboxUrl}   (Exact-compatible; division ${v.division})`,
+    `  Demo API key ${v.demoKey}`,
+    `  Admin key    ${v.adminApiKey}`,
+    '',
+    '  Try it:',
+    `    curl -s -H "Authorization: Bearer ${v.demoKey}" ${v.publicUrl}/connection`,
+    '',
+    `  Ready in ${v.seconds.toFixed(1)} s`,
+    '',
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+void main()

@@ -1,0 +1,36 @@
+import type { Dispatcher } from 'undici'
+import type { Db } from '../db/database'
+import { RateLimiterRegistry } from '../exact/rate-limiter'
+import type { Logger } from '../logger'
+import type { Metrics } from '../metrics'
+import { ConnectionService } from './connection-service'
+import { ExactContext, type ExactApp } from './exact-context'
+import type { Services } from './index'
+import { TenantService } from './tenant-service'
+import { TokenCipher } from './token-cipher'
+
+export interface ServiceDeps {
+  db: Db
+  exactApp: ExactApp
+  tokenEncryptionKey: Buffer
+  logger: Logger
+  metrics: Metrics
+  clock?: () => Date
+  dispatcher?: Dispatcher
+}
+
+/** Wires the use cases; main.ts and the integration tests build the service the same way. */
+export function buildServices(deps: ServiceDeps): { services: Services; exact: ExactContext } {
+  const cipher = new TokenCipher(deps.tokenEncryptionKey)
+  const limiter = new RateLimiterRegistry({
+    onWait: (event) => deps.metrics.rateLimitWait.observe(event.waitMs / 1000),
+  })
+  const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) =>
+    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status)).inc(),
+  )
+  const services: Services = {
+    tenants: new TenantService(deps.db),
+    connections: new ConnectionService(deps.db, exact, cipher),
+  }
+  return { services, exact }
+}

@@ -1,0 +1,74 @@
+import type { Dispatcher } from 'undici'
+import type { Db } from '../db/database'
+import { findConnection } from '../db/connections-repository'
+import { AppError } from '../domain/app-error'
+import { ExactClient } from '../exact/client'
+import { getCurrentDivision } from '../exact/me'
+import { staticTokenSource } from '../exact/tokens'
+import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
+import type { Logger } from '../logger'
+import { DbTokenSource } from './db-token-source'
+import type { TokenCipher } from './token-cipher'
+
+export interface ExactApp {
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+  redirectUri: string
+}
+
+export interface ExactCall {
+  method: string
+  resource: string
+  status: number
+  durationMs: number
+}
+
+/**
+ * Everything a use case needs to talk to a tenant's Exact administration: the app registration,
+ * one HTTP dispatcher and one rate-limiter registry for the whole process, and the clock.
+ */
+export class ExactContext {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: TokenCipher,
+    readonly app: ExactApp,
+    readonly limiter: RateLimiterRegistry,
+    readonly logger: Logger,
+    readonly clock: () => Date = () => new Date(),
+    readonly dispatcher?: Dispatcher,
+    private readonly onCall?: (call: ExactCall) => void,
+  ) {}
+
+  /** A connector for the tenant's division; throws not_connected / reauthorize_needed first. */
+  async clientFor(tenantId: string, priority: Priority = 'interactive'): Promise<ExactClient> {
+    const connection = await findConnection(this.db, tenantId)
+    if (!connection) throw new AppError('not_connected', 'This tenant is not connected to Exact Online; start with POST /connection/authorize.')
+    if (connection.status !== 'connected') {
+      throw new AppError('reauthorize_needed', `The Exact Online connection must be authorized again (POST /connection/authorize): ${connection.lastError ?? 'refresh token refused'}.`)
+    }
+    const oauth = { ...this.app, dispatcher: this.dispatcher, now: () => this.clock().getTime() }
+    return new ExactClient({
+      baseUrl: connection.baseUrl,
+      division: connection.division,
+      tokens: new DbTokenSource(this.db, tenantId, this.cipher, oauth, this.clock),
+      dispatcher: this.dispatcher,
+      limiter: this.limiter,
+      logger: this.logger.child({ tenantId, division: connection.division }),
+      priority,
+      onCall: this.onCall,
+    })
+  }
+
+  /** Right after the code exchange, before anything is stored: which division did the user pick? */
+  async currentDivision(accessToken: string): Promise<number> {
+    return getCurrentDivision({
+      baseUrl: this.app.baseUrl,
+      tokens: staticTokenSource(accessToken),
+      dispatcher: this.dispatcher,
+      limiter: this.limiter,
+      logger: this.logger,
+      onCall: this.onCall,
+    })
+  }
+}

@@ -1,0 +1,82 @@
+import { request } from 'undici'
+import type { FastifyInstance } from 'fastify'
+import { Writable } from 'node:stream'
+import { buildApp } from '../../src/app'
+import { createLogger } from '../../src/logger'
+import { createMetrics } from '../../src/metrics'
+import { buildServices } from '../../src/services/build-services'
+import type { ExactContext } from '../../src/services/exact-context'
+import type { Services } from '../../src/services'
+import { startSandbox } from '../../src/sandbox/server'
+import { createTestDatabase, type TestDatabase } from './postgres'
+
+export const ADMIN_KEY = 'test-admin-key-0123456789'
+
+export interface Harness {
+  app: FastifyInstance
+  url: string
+  sandboxUrl: string
+  database: TestDatabase
+  services: Services
+  exact: ExactContext
+  /** Every log line the service wrote, for the "no secrets in logs" test. */
+  logs: string[]
+  /** Moves the service's clock (the sandbox has its own: POST /_sandbox/clock). */
+  advanceClock(ms: number): void
+  close(): Promise<void>
+}
+
+/** The real service on a real port, a fresh database and its own sandbox over HTTP. */
+export async function startHarness(options: { sandboxUrl?: string } = {}): Promise<Harness> {
+  const database = await createTestDatabase()
+  const sandbox = options.sandboxUrl ? undefined : await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
+  const sandboxUrl = options.sandboxUrl ?? sandbox!.url
+  const logs: string[] = []
+  const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done() } }) as never)
+  let offset = 0
+  const clock = () => new Date(Date.now() + offset)
+  const metrics = createMetrics()
+  const app0 = { baseUrl: sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: 'http://placeholder/oauth/callback' }
+  const { services, exact } = buildServices({ db: database.db, exactApp: app0, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock })
+  const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  app0.redirectUri = `${url}/oauth/callback`
+  return {
+    app, url, sandboxUrl, database, services, exact, logs,
+    advanceClock: (ms) => { offset += ms },
+    async close() {
+      await app.close()
+      await sandbox?.close()
+      await database.drop()
+    },
+  }
+}
+
+export async function createTenant(h: Harness, name = 'Acme'): Promise<{ id: string; apiKey: string }> {
+  const res = await h.app.inject({ method: 'POST', url: '/admin/tenants', headers: { authorization: `Bearer ${ADMIN_KEY}` }, payload: { name } })
+  if (res.statusCode !== 201) throw new Error(`create tenant: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+/** The browser's part of OAuth: open the consent URL, follow Exact's redirect to our callback. */
+export async function connectTenant(h: Harness, apiKey: string): Promise<{ division: number }> {
+  const start = await h.app.inject({ method: 'POST', url: '/connection/authorize', headers: { authorization: `Bearer ${apiKey}` } })
+  const consent = await request(start.json().authorizeUrl)
+  await consent.body.dump()
+  const callback = await request(String(consent.headers.location))
+  const body = (await callback.body.json()) as { division: number }
+  if (callback.statusCode !== 200) throw new Error(`callback: ${callback.statusCode} ${JSON.stringify(body)}`)
+  return body
+}
+
+export async function sandboxJson<T = any>(h: Harness, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await request(`${h.sandboxUrl}${path}`, {
+    method: (init.method ?? 'GET') as never,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
+  const text = await res.body.text()
+  if (res.statusCode >= 400) throw new Error(`sandbox ${path}: ${res.statusCode} ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
+}
