@@ -1,0 +1,116 @@
+import { checkInvoice, isCalendarDate, isCreditNote } from '../../src/domain/invoice-rules'
+import { computeInvoiceAmounts } from '../../src/domain/invoice-amounts'
+import type { ResolvedPaymentCondition } from '../../src/domain/payment-discount'
+import { lines, makeInvoice } from './invoice-factory'
+
+const codes = (problems: ReturnType<typeof checkInvoice>) => problems.map((p) => `${p.field} ${p.code}`)
+const discount = (kind: ResolvedPaymentCondition['kind'], percent: string): ResolvedPaymentCondition => ({
+  id: 'c', exactCode: '32', kind, percent, glAccount: '8010',
+})
+
+describe('checkInvoice', () => {
+  test('the DESIGN.md example has no problems', () => {
+    expect(checkInvoice(makeInvoice())).toEqual([])
+  })
+
+  test.each([
+    ['2026-02-29', false],
+    ['2028-02-29', true],
+    ['1900-02-29', false],
+    ['2000-02-29', true],
+    ['2026-04-31', false],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-12-31', true],
+  ])('calendar date %s: %s', (date, ok) => {
+    expect(isCalendarDate(date)).toBe(ok)
+    expect(codes(checkInvoice(makeInvoice({ issueDate: date, dueDate: undefined })))).toEqual(ok ? [] : ['/issueDate invalid_date'])
+  })
+
+  test('dueDate before issueDate', () => {
+    expect(codes(checkInvoice(makeInvoice({ dueDate: '2026-11-19' })))).toEqual(['/dueDate due_before_issue'])
+    expect(checkInvoice(makeInvoice({ dueDate: '2026-11-20' }))).toEqual([])
+  })
+
+  test('no lines', () => {
+    expect(codes(checkInvoice(makeInvoice({ lines: [], totals: undefined })))).toEqual(['/lines no_lines'])
+  })
+
+  test('amounts with three decimals are named by pointer', () => {
+    const invoice = makeInvoice({ lines: [{ netAmount: '1.00', vatRate: '21' }, { netAmount: '1.005', vatRate: '21' }] })
+    expect(codes(checkInvoice(invoice))).toEqual(['/lines/1/netAmount invalid_amount'])
+  })
+
+  test('100 lines of 0.02 at 21 %: totals must say VAT 0.42', () => {
+    const base = { lines: lines(100, { netAmount: '0.02', vatRate: '21' }) }
+    expect(checkInvoice(makeInvoice({ ...base, totals: { net: '2.00', vat: '0.42', gross: '2.42' } }))).toEqual([])
+    expect(codes(checkInvoice(makeInvoice({ ...base, totals: { net: '2.00', vat: '0.00', gross: '2.00' } })))).toEqual([
+      '/totals/vat totals_mismatch',
+      '/totals/gross totals_mismatch',
+    ])
+  })
+
+  test('many x.005 VAT lines: group rounding, not per line', () => {
+    const base = { lines: lines(10, { netAmount: '0.25', vatRate: '6' }) }
+    expect(checkInvoice(makeInvoice({ ...base, totals: { net: '2.50', vat: '0.15', gross: '2.65' } }))).toEqual([])
+    expect(codes(checkInvoice(makeInvoice({ ...base, totals: { net: '2.50', vat: '0.20', gross: '2.70' } })))).toContain(
+      '/totals/vat totals_mismatch',
+    )
+  })
+
+  test('mixed rates and a negative line', () => {
+    const invoice = makeInvoice({
+      lines: [
+        { netAmount: '100.00', vatRate: '21' },
+        { netAmount: '-30.00', vatRate: '21' },
+        { netAmount: '50.00', vatRate: '6' },
+      ],
+      totals: { net: '120.00', vat: '17.70', gross: '137.70' },
+    })
+    expect(checkInvoice(invoice)).toEqual([])
+  })
+
+  test('a credit note: negative totals, and the sign decides', () => {
+    const invoice = makeInvoice({
+      lines: [{ netAmount: '-1000.00', vatRate: '21' }],
+      totals: { net: '-1000.00', vat: '-210.00', gross: '-1210.00' },
+    })
+    expect(checkInvoice(invoice)).toEqual([])
+    expect(isCreditNote(computeInvoiceAmounts(invoice.lines))).toBe(true)
+    expect(isCreditNote(computeInvoiceAmounts(makeInvoice().lines))).toBe(false)
+  })
+
+  test('a wrong net total is named', () => {
+    const problems = checkInvoice(makeInvoice({ totals: { net: '999.99', vat: '210.00', gross: '1210.00' } }))
+    expect(codes(problems)).toEqual(['/totals/net totals_mismatch'])
+    expect(problems[0].message).toContain('1000.00')
+  })
+
+  test('discount for cash: VAT on the discounted base', () => {
+    const totals = { net: '1000.00', vat: '205.80', gross: '1205.80' }
+    expect(checkInvoice(makeInvoice({ totals }), { discount: discount('discount_for_cash', '2') })).toEqual([])
+    expect(codes(checkInvoice(makeInvoice({ totals })))).toEqual(['/totals/vat totals_mismatch', '/totals/gross totals_mismatch'])
+  })
+
+  test('credit limitation: gross includes the surcharge, VAT does not', () => {
+    const totals = { net: '1000.00', vat: '210.00', gross: '1230.00' }
+    expect(checkInvoice(makeInvoice({ totals }), { discount: discount('credit_limitation', '2') })).toEqual([])
+    const problems = checkInvoice(makeInvoice({ totals }))
+    expect(codes(problems)).toEqual(['/totals/gross totals_mismatch'])
+  })
+
+  test('a line vatAmount within one cent is accepted, further off is not', () => {
+    const near = makeInvoice({ lines: [{ netAmount: '0.50', vatRate: '21', vatAmount: '0.10' }], totals: undefined })
+    expect(checkInvoice(near)).toEqual([])
+    const far = makeInvoice({ lines: [{ netAmount: '100.00', vatRate: '21', vatAmount: '12.10' }], totals: undefined })
+    expect(codes(checkInvoice(far))).toEqual(['/lines/0/vatAmount vat_amount_implausible'])
+  })
+
+  test('per-line vatAmount values add up into totals.vat', () => {
+    const invoice = makeInvoice({
+      lines: lines(3, { netAmount: '0.50', vatRate: '21', vatAmount: '0.11' }),
+      totals: { net: '1.50', vat: '0.33', gross: '1.83' },
+    })
+    expect(checkInvoice(invoice)).toEqual([])
+  })
+})
