@@ -50,7 +50,7 @@ function fakeExact(perMinute: number, perDay = 5000) {
   return { call, log }
 }
 
-const tick = (ms = 5) => new Promise<AttemptResult>((r) => setTimeout(r, ms))
+const tick = (ms = 5) => new Promise<void>((r) => setTimeout(r, ms))
 
 describe('DivisionLimiter', () => {
   beforeEach(() => jest.useFakeTimers({ now: T0 }))
