@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { errorBody, ExactError, langOf } from './errors'
+import { Faults, MAINTENANCE_PAGE } from './faults'
+import type { OAuthStore } from './oauth-store'
+import { ErrorLimiter, RateLimiter } from './rate-limit'
+import { handleResource, type Answer } from './resource-handler'
+import { ME_RESOURCE, type Registry } from './resources/registry'
+import type { ResourceContext } from './resources/types'
+import type { SandboxState } from './state'
+
+export interface ApiDeps {
+  state: SandboxState
+  oauth: OAuthStore
+  registry: Registry
+  limiter: RateLimiter
+  errorLimiter: ErrorLimiter
+  faults: Faults
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH'])
+const BLOCKING_STATUSES = new Set([400, 401, 403, 404])
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function exactAnswer(error: ExactError): Answer {
+  return { status: error.status, body: errorBody(error.message), headers: error.headers, contentType: JSON_TYPE }
+}
+
+export function baseUrlOf(state: SandboxState, request: FastifyRequest): string {
+  return state.config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`
+}
+
+/** `/api/v1/…`: token, faults, error block, rate limit, Accept, then the resource; counts everything. */
+export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  const { state, oauth, registry, limiter, errorLimiter, faults } = deps
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+    url: '/api/v1/*',
+    handler: async (request, reply) => {
+      const url = request.raw.url ?? ''
+      const qIndex = url.indexOf('?')
+      const rawPath = (qIndex < 0 ? url : url.slice(0, qIndex)).slice('/api/v1/'.length)
+      const params = new URLSearchParams(qIndex < 0 ? '' : url.slice(qIndex + 1))
+      let rest: string
+      try { rest = decodeURIComponent(rawPath) } catch { rest = rawPath }
+      const isCurrent = rest.startsWith('current/')
+      const slash = rest.indexOf('/')
+      const divisionPart = isCurrent ? null : rest.slice(0, Math.max(0, slash))
+      const resourcePart = isCurrent ? rest : rest.slice(slash + 1)
+      const target = isCurrent
+        ? (resourcePart === ME_RESOURCE.path ? { def: ME_RESOURCE, key: null, nav: null, count: false } : null)
+        : slash > 0 ? registry.resolve(resourcePart) : null
+      const endpoint = target ? target.def.path + (target.nav ? `/${target.nav}` : '') : resourcePart.replace(/\(.*$/, '')
+      const method = request.method
+      state.stats.countCall(method, endpoint)
+
+      if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs)
+      if (faults.drawError()) {
+        state.stats.faults.errors += 1
+        return reply.code(503).type('text/html; charset=utf-8').header('retry-after', '30').send(MAINTENANCE_PAGE)
+      }
+
+      const auth = oauth.authenticate(request.headers.authorization)
+      if (!auth.ok) {
+        state.stats.errorAnswers += 1
+        return send(reply, {
+          status: 401, contentType: JSON_TYPE,
+          body: errorBody(auth.reason === 'expired' ? 'Access token expired' : 'Unauthorized'),
+          headers: { 'WWW-Authenticate': `Bearer error="invalid_token"` },
+        })
+      }
+      const grant = auth.grant
+      const rateKey = `${grant.clientId}|${grant.division}`
+      const errorKey = `${rateKey}|${endpoint}`
+      const blockedUntil = errorLimiter.blockedUntil(errorKey)
+      if (blockedUntil !== null) {
+        state.stats.rateLimited += 1
+        return send(reply, { status: 429, body: null, headers: { Reason: 'ErrorLimitExceeded', 'Retry-After': String(Math.ceil((blockedUntil - state.clock.now()) / 1000)) } })
+      }
+      const decision = limiter.consume(rateKey)
+      if (!decision.allowed) {
+        state.stats.rateLimited += 1
+        return send(reply, { status: 429, body: null, headers: decision.headers })
+      }
+
+      let answer: Answer
+      const division = state.division(grant.division)
+      if (!division) {
+        answer = exactAnswer(new ExactError(403, 'Forbidden', { Reason: 'DivisionBlocked' }))
+      } else if (divisionPart !== null && divisionPart !== String(grant.division)) {
+        answer = exactAnswer(new ExactError(403, 'Forbidden', { Reason: 'NoDivisionAccess' }))
+      } else if (!/application\/json/i.test(String(request.headers.accept ?? ''))) {
+        answer = exactAnswer(new ExactError(406,
+          'The sandbox only answers JSON: send Accept: application/json (Exact Online would answer Atom XML).'))
+      } else if (!target) {
+        answer = exactAnswer(new ExactError(404, `Resource not found for the segment '${resourcePart}'.`))
+      } else {
+        const ctx: ResourceContext = { state, division, grant, lang: langOf(grant.languageCode), now: state.clock.now() }
+        try {
+          answer = handleResource({
+            ctx, registry, target, method, params, body: request.body, baseUrl: baseUrlOf(state, request),
+            divisionInUrl: isCurrent ? null : division.id, requestPath: `/api/v1/${rawPath}`,
+          })
+        } catch (error) {
+          if (!(error instanceof ExactError)) throw error
+          answer = exactAnswer(error)
+        }
+      }
+      if (BLOCKING_STATUSES.has(answer.status)) errorLimiter.record(errorKey)
+      if (answer.status >= 400) state.stats.errorAnswers += 1
+      answer.headers = { ...decision.headers, ...answer.headers }
+      if (WRITE_METHODS.has(method) && answer.status < 300 && faults.drawTimeout()) {
+        state.stats.faults.timeouts += 1
+        reply.hijack()
+        request.raw.socket.destroy()
+        return reply
+      }
+      return send(reply, answer)
+    },
+  })
+}
+
+function send(reply: FastifyReply, answer: Answer): FastifyReply {
+  reply.code(answer.status).headers(answer.headers)
+  if (answer.body === null) return reply.send()
+  return reply.type(answer.contentType ?? JSON_TYPE).send(answer.body)
+}

@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { toPlain } from './envelope'
+import type { Faults, FaultConfig } from './faults'
+import type { OAuthStore } from './oauth-store'
+import type { ErrorLimiter, RateLimiter } from './rate-limit'
+import { accountRow } from './resources/accounts'
+import { entryRow, lineRow } from './resources/entries'
+import { registerPaymentControl } from './control-payments'
+import { termState } from './open-items'
+import type { Division } from './model'
+import type { SandboxState } from './state'
+
+export interface ControlDeps {
+  state: SandboxState
+  oauth: OAuthStore
+  limiter: RateLimiter
+  errorLimiter: ErrorLimiter
+  faults: Faults
+  initialLimits: { perMinute: number; perDay: number }
+}
+
+const PADDED_FIELDS = new Set(['Code', 'VATCode', 'Country', 'SalesVATCode', 'PurchaseVATCode'])
+
+/** Control output: plain JSON, decimal strings, padded codes trimmed for easy comparison. */
+function plain(row: Record<string, unknown>): Record<string, unknown> {
+  const out = toPlain(row) as Record<string, unknown>
+  for (const f of PADDED_FIELDS) if (typeof out[f] === 'string') out[f] = (out[f] as string).trim()
+  return out
+}
+
+export function controlError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
+  return reply.code(status).send({ error, message })
+}
+
+export function divisionOr404(state: SandboxState, reply: FastifyReply, param: string): Division | null {
+  const division = state.division(Number(param))
+  if (!division) controlError(reply, 404, 'unknown_division', `No division ${param}.`)
+  return division ?? null
+}
+
+function entriesOf(division: Division): unknown[] {
+  return [...division.entries.values()].map((entry) => {
+    const term = termState(division, entry)
+    const account = division.accounts.get(entry.Account)
+    return {
+      kind: entry.kind, ...plain(entryRow(entry, division)),
+      Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
+      AccountCode: account?.Code ?? null,
+      Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
+      outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
+    }
+  })
+}
+
+function isNonNegativeNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0
+}
+
+/** `/_sandbox/*`: for tests and benchmarks; never counted in stats, never rate limited or faulted. */
+export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
+  const { state, oauth, limiter, errorLimiter, faults } = deps
+
+  app.post('/_sandbox/reset', async () => {
+    state.resetData()
+    state.stats.reset()
+    limiter.reset()
+    limiter.limits = { ...deps.initialLimits }
+    errorLimiter.reset()
+    faults.set({})
+    oauth.clearLog()
+    return { ok: true, divisions: [...state.divisions.keys()] }
+  })
+
+  app.get('/_sandbox/divisions', async () => [...state.divisions.keys()].map((id) => ({ division: id })))
+
+  app.post('/_sandbox/divisions', async (request) => {
+    const body = (request.body ?? {}) as { division?: number }
+    return { division: state.createDivision(typeof body.division === 'number' ? body.division : undefined).id }
+  })
+
+  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/entries', async (request, reply) => {
+    const division = divisionOr404(state, reply, request.params.d)
+    return division ? entriesOf(division) : reply
+  })
+
+  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/accounts', async (request, reply) => {
+    const division = divisionOr404(state, reply, request.params.d)
+    if (!division) return reply
+    return [...division.accounts.values()].map((a) => ({
+      ...plain(accountRow(a, division)),
+      Created: new Date(a.Created).toISOString(), Modified: new Date(a.Modified).toISOString(), deleted: a.deleted,
+    }))
+  })
+
+  registerPaymentControl(app, state)
+
+  app.get('/_sandbox/stats', async () => state.stats.toJSON())
+  app.post('/_sandbox/stats/reset', async () => { state.stats.reset(); return state.stats.toJSON() })
+
+  app.get('/_sandbox/faults', async () => faults.config)
+  app.put('/_sandbox/faults', async (request, reply) => {
+    const body = (request.body ?? {}) as Partial<Record<keyof FaultConfig, unknown>>
+    for (const f of ['errorRate', 'timeoutAfterCommitRate'] as const) {
+      if (body[f] !== undefined && !(isNonNegativeNumber(body[f]) && (body[f] as number) <= 1)) {
+        return controlError(reply, 400, 'invalid_faults', `${f} must be a number between 0 and 1.`)
+      }
+    }
+    for (const f of ['latencyMs', 'seed'] as const) {
+      if (body[f] !== undefined && !isNonNegativeNumber(body[f])) {
+        return controlError(reply, 400, 'invalid_faults', `${f} must be a non-negative number.`)
+      }
+    }
+    return faults.set(body as Partial<FaultConfig>)
+  })
+
+  app.get('/_sandbox/limits', async () => limiter.limits)
+  app.put('/_sandbox/limits', async (request, reply) => {
+    const body = (request.body ?? {}) as { perMinute?: unknown; perDay?: unknown }
+    for (const f of ['perMinute', 'perDay'] as const) {
+      if (body[f] !== undefined && !(Number.isInteger(body[f]) && (body[f] as number) > 0)) {
+        return controlError(reply, 400, 'invalid_limits', `${f} must be a positive integer.`)
+      }
+    }
+    limiter.limits = {
+      perMinute: (body.perMinute as number | undefined) ?? limiter.limits.perMinute,
+      perDay: (body.perDay as number | undefined) ?? limiter.limits.perDay,
+    }
+    return limiter.limits
+  })
+
+  const clockView = (): object => ({ now: state.clock.now(), iso: new Date(state.clock.now()).toISOString(), frozen: state.clock.frozen })
+  app.get('/_sandbox/clock', async () => clockView())
+  app.post('/_sandbox/clock', async (request, reply) => {
+    const body = (request.body ?? {}) as { advanceMs?: unknown; setMs?: unknown; set?: unknown; frozen?: unknown }
+    if (body.frozen !== undefined) state.clock.freeze(body.frozen === true)
+    if (body.set !== undefined || body.setMs !== undefined) {
+      const ms = typeof body.setMs === 'number' ? body.setMs : Date.parse(String(body.set))
+      if (!Number.isFinite(ms)) return controlError(reply, 400, 'invalid_clock', 'set must be an ISO time, setMs a number.')
+      state.clock.set(ms)
+    }
+    if (body.advanceMs !== undefined) {
+      if (!isNonNegativeNumber(body.advanceMs)) return controlError(reply, 400, 'invalid_clock', 'advanceMs must be a non-negative number.')
+      state.clock.advance(body.advanceMs)
+    }
+    return clockView()
+  })
+
+  app.get('/_sandbox/tokens', async () => oauth.log)
+}

@@ -1,0 +1,84 @@
+/** An answer in Exact's error shape; thrown by resources and written by the API dispatcher. */
+export class ExactError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+}
+
+export function errorBody(message: string): string {
+  return JSON.stringify({ error: { code: '', message: { lang: '', value: message } } })
+}
+
+export type Lang = 'nl' | 'en'
+
+export function langOf(languageCode: string): Lang {
+  return languageCode.toLowerCase().startsWith('nl') ? 'nl' : 'en'
+}
+
+/** Localised business messages (Exact answers in the user's language, exact-online.md §4.7). */
+const MESSAGES = {
+  mandatory: { nl: 'Verplicht: {0}', en: 'Mandatory: {0}' },
+  invalidReference: { nl: 'Ongeldige referentie: {0}', en: 'Invalid reference: {0}' },
+  invalid: { nl: 'Ongeldig: {0}', en: 'Invalid: {0}' },
+  alreadyExists: { nl: 'Gegeven bestaat reeds.', en: 'Already exists.' },
+  entryMatched: { nl: 'Niet toegestaan: Boeking is afgeletterd', en: 'Not allowed: Entry is matched' },
+  wrongJournal: {
+    nl: 'Ongeldig dagboek. Het dagboek moet een {0} zijn.',
+    en: 'Invalid journal. The journal must be a {0}.',
+  },
+  accountInUse: {
+    nl: 'Kan niet verwijderen: Relatie {0} - Gebruikt in: Boekingen',
+    en: "Can't delete: Account {0} - Used in: Transactions",
+  },
+} as const
+
+/** Field names as Exact shows them in its messages. */
+const LABELS = {
+  journal: { nl: 'Dagboek', en: 'Diary' },
+  customer: { nl: 'Relatie', en: 'Relationship' },
+  supplier: { nl: 'Relatie', en: 'Relationship' },
+  lines: { nl: 'Regels', en: 'Lines' },
+  glAccount: { nl: 'Grootboekrekening', en: 'G/L account' },
+  amount: { nl: 'Bedrag', en: 'Amount' },
+  name: { nl: 'Naam', en: 'Name' },
+  entry: { nl: 'Boeking', en: 'Entry' },
+  journals: { nl: 'Journals', en: 'Journals' },
+  vatCode: { nl: 'Btw-code', en: 'VAT code' },
+  paymentCondition: { nl: 'Betalingsconditie', en: 'Payment condition' },
+  currency: { nl: 'Valuta', en: 'Currency' },
+  glAccountType: { nl: 'Grootboekrekeningtype', en: 'G/L account type' },
+  salesJournal: { nl: 'verkoopdagboek', en: 'sales journal' },
+  purchaseJournal: { nl: 'inkoopdagboek', en: 'purchase journal' },
+  date: { nl: 'Datum', en: 'Date' },
+  code: { nl: 'Code', en: 'Code' },
+} as const
+
+export type MessageKey = keyof typeof MESSAGES
+export type LabelKey = keyof typeof LABELS
+
+export function message(lang: Lang, key: MessageKey, ...args: string[]): string {
+  return args.reduce<string>((text, arg, i) => text.replace(`{${i}}`, arg), MESSAGES[key][lang])
+}
+
+export function label(lang: Lang, key: LabelKey): string {
+  return LABELS[key][lang]
+}
+
+/** Business-rule refusal: HTTP 500 with the messages joined by CRLF, as Exact does. */
+export function refusal(messages: string[]): ExactError {
+  return new ExactError(500, messages.join('\r\n'))
+}
+
+export function badRequest(text: string): ExactError {
+  return new ExactError(400, text)
+}
+
+export function notFound(text = 'Not found'): ExactError {
+  return new ExactError(404, text)
+}
+
+export const MALFORMED_BODY = 'Error processing request stream. The request should be a valid top-level resource object.'

@@ -1,0 +1,44 @@
+import type { Lang } from '../errors'
+import type { Division } from '../model'
+import type { Grant } from '../oauth-store'
+import type { SandboxState } from '../state'
+
+/** An entity as the API shows it, with typed values (Date, Big, padded strings); `__seq` orders it. */
+export type Row = Record<string, unknown> & { __seq?: number }
+
+export interface ResourceContext {
+  state: SandboxState
+  division: Division
+  grant: Grant
+  lang: Lang
+  now: number
+}
+
+export type ResourceKind = 'crud' | 'sync' | 'bulk' | 'read' | 'single'
+
+export interface Navigation { resource: string; parentField: string }
+
+export interface ResourceDef {
+  /** Path after the division, e.g. `crm/Accounts`; matched case-sensitively like Exact. */
+  path: string
+  /** Entity type name for `__metadata.type` (Exact.Web.Api.Models.<type>). */
+  type: string
+  key: string
+  keyKind: 'guid' | 'int'
+  kind: ResourceKind
+  fields: readonly string[]
+  /** Default order and $skiptoken: creation order, or the sync row version. */
+  order: 'seq' | 'Timestamp'
+  mandatoryFilter?: readonly string[]
+  navigation?: Record<string, Navigation>
+  list(ctx: ResourceContext): Row[]
+  create?(ctx: ResourceContext, body: Record<string, unknown>): Row
+  update?(ctx: ResourceContext, key: string, body: Record<string, unknown>): void
+  remove?(ctx: ResourceContext, key: string): void
+}
+
+export function pageSizeOf(kind: ResourceKind): number {
+  if (kind === 'sync' || kind === 'bulk') return 1000
+  if (kind === 'read' || kind === 'single') return Number.POSITIVE_INFINITY
+  return 60
+}

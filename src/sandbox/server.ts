@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { registerApi } from './api'
+import { registerControl } from './control'
+import { Faults } from './faults'
+import { OAuthStore } from './oauth-store'
+import { registerOAuthRoutes } from './oauth'
+import { ErrorLimiter, RateLimiter } from './rate-limit'
+import { API_RESOURCES, Registry } from './resources/registry'
+import { SandboxState } from './state'
+
+export interface SandboxOptions {
+  port?: number
+  host?: string
+  /** When set, OAuth requires this client id (and secret); otherwise any id/secret is accepted. */
+  clientId?: string
+  clientSecret?: string
+  /** Base of absolute URLs in answers (`__next`, `__metadata.uri`); defaults to the request's Host. */
+  publicUrl?: string
+  limits?: { perMinute?: number; perDay?: number }
+  logger?: false | object
+}
+
+export interface RunningSandbox {
+  url: string
+  close(): Promise<void>
+}
+
+/** Builds the sandbox app without listening (tests may use `inject`). */
+export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
+  const limits = { perMinute: options.limits?.perMinute ?? 60, perDay: options.limits?.perDay ?? 5000 }
+  const state = new SandboxState({
+    clientId: options.clientId, clientSecret: options.clientSecret, publicUrl: options.publicUrl, limits,
+  })
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 })
+  // Bodies are parsed by the handlers, so malformed JSON gets Exact's answer, not Fastify's.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (!request.url.startsWith('/_sandbox')) return done(null, body)
+    try { done(null, body === '' ? {} : JSON.parse(body as string)) } catch (e) { done(e as Error, undefined) }
+  })
+  const oauth = new OAuthStore(state)
+  const limiter = new RateLimiter(state.clock, { ...limits })
+  const errorLimiter = new ErrorLimiter(state.clock)
+  const faults = new Faults()
+  registerOAuthRoutes(app, oauth)
+  registerApi(app, { state, oauth, registry: new Registry(API_RESOURCES), limiter, errorLimiter, faults })
+  registerControl(app, { state, oauth, limiter, errorLimiter, faults, initialLimits: limits })
+  return app
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const app = buildSandbox(options)
+  const host = options.host ?? '127.0.0.1'
+  await app.listen({ port: options.port ?? 0, host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${port}`,
+    close: async () => { await app.close() },
+  }
+}
