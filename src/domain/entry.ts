@@ -15,6 +15,7 @@ export const EntryLineSchema = Type.Object(
     vatCode: Type.String({ description: 'Exact VAT code, e.g. "2"' }),
     /** Sent explicitly so Exact's total equals the invoice's to the cent. */
     vatAmount: MoneySchema,
+    quantity: Type.Optional(Type.String({ description: 'Decimal string, from the invoice line' })),
   },
   { $id: 'EntryLine', additionalProperties: false },
 )

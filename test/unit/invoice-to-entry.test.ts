@@ -1,0 +1,183 @@
+import Big from 'big.js'
+import { Value } from '@sinclair/typebox/value'
+import { EntrySchema, type Entry } from '../../src/domain/entry'
+import { invoiceToEntry, truncate } from '../../src/domain/invoice-to-entry'
+import { proposeSettings, type Settings } from '../../src/domain/settings'
+import { lines, makeInvoice } from './invoice-factory'
+import { sandboxChart } from './sandbox-chart'
+
+const MARKER = 'xb-3F7K9Q2M'
+const sandboxSettings = (): Settings => proposeSettings(sandboxChart()).settings
+
+function entryOf(...args: Parameters<typeof makeInvoice>): Entry {
+  const result = invoiceToEntry({ invoice: makeInvoice(...args), settings: sandboxSettings(), marker: MARKER })
+  if (!result.ok) throw new Error(JSON.stringify(result.problems))
+  return result.entry
+}
+
+/** The schema minus `format: date` (TypeBox's Value has no date format registered; ajv has). */
+function assertEntryShape(entry: Entry) {
+  const errors = [...Value.Errors(EntrySchema, entry)].filter((e) => !('format' in e.schema))
+  expect(errors.map((e) => `${e.path} ${e.message}`)).toEqual([])
+  const sum = entry.lines.reduce((a, l) => a.plus(l.amount).plus(l.vatAmount), new Big(0))
+  expect(sum.toFixed(2)).toBe(entry.total)
+  expect(entry.lines.reduce((a, l) => a.plus(l.vatAmount), new Big(0)).toFixed(2)).toBe(entry.vatTotal)
+}
+
+describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
+  test('the DESIGN.md invoice', () => {
+    const entry = entryOf()
+    expect(entry).toEqual({
+      type: 'sales',
+      journal: '70',
+      entryDate: '2026-11-20',
+      dueDate: '2026-12-20',
+      currency: 'EUR',
+      description: 'xb-3F7K9Q2M Consulting November',
+      yourRef: '2026-0042',
+      marker: MARKER,
+      lines: [{ glAccount: '8000', description: 'Consulting', amount: '1000.00', vatCode: '2', vatAmount: '210.00' }],
+      total: '1210.00',
+      vatTotal: '210.00',
+    })
+    assertEntryShape(entry)
+  })
+
+  test('purchase invoice: purchase journal, cost account, purchase VAT code', () => {
+    const entry = entryOf({ type: 'purchase', lines: [{ netAmount: '100.00', vatRate: '6', quantity: '2' }] })
+    expect(entry.journal).toBe('60')
+    expect(entry.lines).toEqual([{ glAccount: '7000', description: 'Consulting November', amount: '100.00', vatCode: '7', vatAmount: '6.00', quantity: '2' }])
+    assertEntryShape(entry)
+  })
+
+  test('line overrides of GL account and VAT code win', () => {
+    const entry = entryOf({ lines: [{ netAmount: '10.00', vatRate: '21', glAccount: '8010', vatCode: '0' }] })
+    expect(entry.lines[0]).toMatchObject({ glAccount: '8010', vatCode: '0', vatAmount: '2.10' })
+  })
+
+  test('100 lines of 0.02: the entry carries VAT 0.42, spread over the lines', () => {
+    const entry = entryOf({ lines: lines(100, { netAmount: '0.02', vatRate: '21' }), totals: undefined })
+    expect(entry.vatTotal).toBe('0.42')
+    expect(entry.total).toBe('2.42')
+    assertEntryShape(entry)
+  })
+
+  test('credit note: negative amounts pass through signed', () => {
+    const entry = entryOf({ lines: [{ netAmount: '-1000.00', vatRate: '21' }, { netAmount: '-0.50', vatRate: '21' }] })
+    expect(entry.lines.map((l) => [l.amount, l.vatAmount])).toEqual([['-1000.00', '-210.00'], ['-0.50', '-0.11']])
+    expect(entry.total).toBe('-1210.61')
+    assertEntryShape(entry)
+  })
+
+  test('description: marker first, truncated to 60 characters; yourRef is the number', () => {
+    const entry = entryOf({ description: 'A'.repeat(100), number: 'INV-1' })
+    expect(entry.description).toBe(`${MARKER} ${'A'.repeat(60 - MARKER.length - 1)}`)
+    expect(Array.from(entry.description)).toHaveLength(60)
+    expect(entry.yourRef).toBe('INV-1')
+    expect(entryOf({ description: undefined, number: 'INV-2' }).description).toBe(`${MARKER} INV-2`)
+  })
+
+  test('no dueDate: the entry has none and Exact computes it from the condition', () => {
+    expect('dueDate' in entryOf({ dueDate: undefined })).toBe(false)
+  })
+
+  test('discount for cash, payment_condition mode: lines at net, VAT on the discounted base, code carried', () => {
+    const entry = entryOf({ paymentConditionId: '32' })
+    expect(entry.paymentConditionCode).toBe('32')
+    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount])).toEqual([['8000', '1000.00', '2', '205.80']])
+    expect(entry.total).toBe('1205.80')
+    assertEntryShape(entry)
+  })
+
+  test('discount for cash, separate_line mode: revenue at the VAT base plus a discount line at 0 %', () => {
+    const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
+    const result = invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
+    if (!result.ok) throw new Error('expected ok')
+    expect(result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.description])).toEqual([
+      ['8000', '980.00', '2', '205.80', 'Consulting'],
+      ['8010', '20.00', '0', '0.00', 'Discount for cash 2 %'],
+    ])
+    expect(result.entry.total).toBe('1205.80')
+    expect(result.entry.paymentConditionCode).toBe('32')
+    assertEntryShape(result.entry)
+  })
+
+  test('discount for cash on a purchase invoice uses the purchase discount account', () => {
+    const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
+    const invoice = makeInvoice({ type: 'purchase', paymentConditionId: '32' })
+    const result = invoiceToEntry({ invoice, settings, marker: MARKER })
+    expect(result.ok && result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode])).toEqual([
+      ['7000', '980.00', '5'],
+      ['7010', '20.00', '8'],
+    ])
+  })
+
+  test('credit limitation: surcharge line at 0 %, VAT on the amount without it', () => {
+    const entry = entryOf({ paymentConditionId: '33' })
+    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount])).toEqual([
+      ['8000', '1000.00', '2', '210.00'],
+      ['8020', '20.00', '0', '0.00'],
+    ])
+    expect(entry.total).toBe('1230.00')
+    expect(entry.vatTotal).toBe('210.00')
+    assertEntryShape(entry)
+  })
+})
+
+describe('invoiceToEntry problems', () => {
+  test('export switched off', () => {
+    const settings = sandboxSettings()
+    settings.sales.enabled = false
+    expect(invoiceToEntry({ invoice: makeInvoice(), settings, marker: MARKER })).toEqual({
+      ok: false,
+      problems: [{ field: '/type', code: 'export_disabled', message: expect.stringContaining('/sales/enabled') }],
+    })
+  })
+
+  test('names each missing code once, pointing at the invoice and the settings', () => {
+    const settings = sandboxSettings()
+    settings.sales.journal = null
+    settings.sales.defaultGlAccount = null
+    const invoice = makeInvoice({
+      paymentConditionId: 'nope',
+      lines: [
+        { netAmount: '1.00', vatRate: '12' },
+        { netAmount: '1.00', vatRate: '12' },
+        { netAmount: '1.00', vatRate: '21', glAccount: '8000' },
+      ],
+    })
+    const result = invoiceToEntry({ invoice, settings, marker: MARKER })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems.map((p) => `${p.field} ${p.code}`)).toEqual([
+      '/type mapping_missing',
+      '/paymentConditionId payment_condition_unknown',
+      '/lines/0/glAccount mapping_missing',
+      '/lines/0/vatRate mapping_missing',
+    ])
+    expect(result.problems[3].message).toBe('no sales VAT code for 12 % in the settings (/sales/vatCodes)')
+  })
+
+  test('credit limitation on a purchase invoice with no purchase surcharge account', () => {
+    const result = invoiceToEntry({ invoice: makeInvoice({ type: 'purchase', paymentConditionId: '33' }), settings: sandboxSettings(), marker: MARKER })
+    expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code}`)).toEqual(['/paymentConditionId mapping_missing'])
+  })
+
+  test('discount line needs the 0 % VAT code', () => {
+    const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
+    delete settings.sales.vatCodes['0']
+    const result = invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
+    expect(result.ok === false && result.problems.map((p) => p.message)).toEqual([
+      'the discount for cash line needs the sales VAT code for 0 % (/sales/vatCodes/0)',
+    ])
+  })
+})
+
+test.each([
+  ['short', 10, 'short'],
+  ['abcdef', 3, 'abc'],
+  ['ab cd', 3, 'ab'],
+  ['ééé😀x', 4, 'ééé😀'],
+])('truncate(%s, %d)', (text, max, expected) => {
+  expect(truncate(text, max)).toBe(expected)
+})
