@@ -60,6 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('exact_total', 'numeric(15,2)')
     .addColumn('total_mismatch', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('changed_since_export', 'boolean', (c) => c.notNull().defaultTo(false))
+    // Whoever holds an unexpired lease is sending this export to Exact; nobody else may (see export-service).
+    .addColumn('lease_until', 'timestamptz')
     .addColumn('error_code', 'text')
     .addColumn('error_detail', 'text')
     .addColumn('exported_at', 'timestamptz')

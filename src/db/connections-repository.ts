@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Executor } from './database'
 import type { ExactConnectionsTable } from './schema'
 
@@ -15,7 +15,7 @@ export interface ConnectionRow {
   connectedAt: Date
 }
 
-function rowToConnection(row: ExactConnectionsTable): ConnectionRow {
+function rowToConnection(row: Selectable<ExactConnectionsTable>): ConnectionRow {
   return {
     tenantId: row.tenant_id,
     status: row.status,

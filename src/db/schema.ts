@@ -11,6 +11,12 @@ export interface Database {
   relations: RelationsTable
   exports: ExportsTable
   export_attempts: ExportAttemptsTable
+  payment_states: PaymentStatesTable
+  payment_sync_cursors: PaymentSyncCursorsTable
+  payment_sync_runs: PaymentSyncRunsTable
+  webhook_events: WebhookEventsTable
+  bulk_jobs: BulkJobsTable
+  bulk_job_items: BulkJobItemsTable
 }
 
 type CreatedAt = ColumnType<Date, never, never>
@@ -106,6 +112,7 @@ export interface ExportsTable {
   exact_total: string | null
   total_mismatch: Generated<boolean>
   changed_since_export: Generated<boolean>
+  lease_until: Date | null
   error_code: string | null
   error_detail: string | null
   exported_at: Date | null
@@ -122,4 +129,105 @@ export interface ExportAttemptsTable {
   request: Json | null
   response: Json | null
   created_at: CreatedAt
+}
+
+export type WebhookEventTypeColumn = 'export.succeeded' | 'export.failed' | 'export.undone' | 'invoice.payment_updated' | 'bulk.completed'
+export type WebhookStatusColumn = 'pending' | 'delivered' | 'failed'
+
+/** The outbound webhook outbox (migration 0003): an event and its delivery state in one row. */
+export interface WebhookEventsTable {
+  id: Generated<string>
+  tenant_id: string
+  type: WebhookEventTypeColumn
+  payload: Json
+  /** The URL configured when the event was recorded, then the one its last attempt went to. */
+  url: string
+  status: ColumnType<WebhookStatusColumn, WebhookStatusColumn | undefined, WebhookStatusColumn>
+  attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>
+  last_attempt_at: Date | null
+  last_status: number | null
+  last_error: string | null
+  delivered_at: Date | null
+  created_at: CreatedAt
+}
+
+export type PaymentStatusColumn = 'unpaid' | 'partially_paid' | 'paid'
+
+/** What Exact last said about an export's open item (migration 0004). Money columns stay strings. */
+export interface PaymentStatesTable {
+  export_id: string
+  tenant_id: string
+  invoice_id: string
+  status: PaymentStatusColumn
+  amount: string
+  paid: string
+  discount: string
+  outstanding: string
+  currency: string
+  /** `date`: pg hands it over as 'YYYY-MM-DD' (see database.ts). */
+  last_payment_date: string | null
+  checked_at: Date
+  source: 'live' | 'sync' | 'webhook'
+  updated_at: UpdatedAt
+}
+
+/** Highest Exact row version (Int64, kept as a decimal string) applied per sync endpoint. */
+export interface PaymentSyncCursorsTable {
+  tenant_id: string
+  terms_timestamp: ColumnType<string, string | undefined, string>
+  deleted_timestamp: ColumnType<string, string | undefined, string>
+  updated_at: UpdatedAt
+}
+
+export interface PaymentSyncRunsTable {
+  id: Generated<string>
+  tenant_id: string
+  trigger: 'schedule' | 'manual'
+  status: ColumnType<'running' | 'completed' | 'failed' | 'abandoned', 'running' | undefined, 'running' | 'completed' | 'failed' | 'abandoned'>
+  started_at: ColumnType<Date, Date | undefined, Date>
+  heartbeat_at: ColumnType<Date, Date | undefined, Date>
+  finished_at: Date | null
+  exact_calls: ColumnType<number, number | undefined, number>
+  changed: ColumnType<number, number | undefined, number>
+  deleted: ColumnType<number, number | undefined, number>
+  errors: ColumnType<number, number | undefined, number>
+  error_detail: string | null
+}
+
+export type BulkJobTypeColumn = 'all' | 'sales' | 'purchase'
+export type BulkJobStatusColumn = 'queued' | 'running' | 'waiting_for_rate_limit' | 'completed' | 'cancelled'
+export type BulkItemStatusColumn = 'pending' | 'exported' | 'skipped' | 'failed'
+
+export interface BulkJobsTable {
+  id: Generated<string>
+  tenant_id: string
+  type: BulkJobTypeColumn
+  status: ColumnType<BulkJobStatusColumn, BulkJobStatusColumn | undefined, BulkJobStatusColumn>
+  total: ColumnType<number, number | undefined, number>
+  exported: ColumnType<number, number | undefined, number>
+  skipped: ColumnType<number, number | undefined, number>
+  failed: ColumnType<number, number | undefined, number>
+  resume_at: Date | null
+  last_error: string | null
+  created_at: CreatedAt
+  started_at: Date | null
+  finished_at: Date | null
+  updated_at: UpdatedAt
+}
+
+export interface BulkJobItemsTable {
+  job_id: string
+  seq: number
+  tenant_id: string
+  invoice_id: string
+  status: ColumnType<BulkItemStatusColumn, BulkItemStatusColumn | undefined, BulkItemStatusColumn>
+  code: string | null
+  detail: string | null
+  export_id: string | null
+  attempts: ColumnType<number, number | undefined, number>
+  not_before: Date | null
+  /** Which process booked it (host:pid), so a test can see that two replicas shared a job. */
+  worked_by: string | null
+  finished_at: Date | null
 }

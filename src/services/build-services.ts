@@ -4,6 +4,12 @@ import { RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import { ConnectionService } from './connection-service'
+import { findSettings } from '../db/settings-repository'
+import type { Settings } from '../domain/settings'
+import { ExportQueries } from './export-queries'
+import { ExportService } from './export-service'
+import { InvoiceService } from './invoice-service'
+import { RelationService } from './relation-service'
 import { ExactContext, type ExactApp } from './exact-context'
 import type { Services } from './index'
 import { TenantService } from './tenant-service'
@@ -26,11 +32,17 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     onWait: (event) => deps.metrics.rateLimitWait.observe(event.waitMs / 1000),
   })
   const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) =>
-    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status)).inc(),
+    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc(),
   )
+  const settingsOf = async (tenantId: string) => (await findSettings(deps.db, tenantId))?.settings as Settings | undefined
+  const relations = new RelationService(deps.db)
   const services: Services = {
     tenants: new TenantService(deps.db),
     connections: new ConnectionService(deps.db, exact, cipher),
+    invoices: new InvoiceService(deps.db, settingsOf),
+    exports: new ExportService(deps.db, exact, relations, settingsOf),
+    exportQueries: new ExportQueries(deps.db),
+    relations,
   }
   return { services, exact }
 }

@@ -2,8 +2,10 @@ import type { Dispatcher } from 'undici'
 import type { Db } from '../db/database'
 import { findConnection } from '../db/connections-repository'
 import { AppError } from '../domain/app-error'
-import { ExactClient } from '../exact/client'
+import { ExactClient, type CallEvent } from '../exact/client'
 import { getCurrentDivision } from '../exact/me'
+import { ChartCache, fetchChart } from '../exact/reference-data'
+import type { ChartOfAccounts } from '../domain/chart'
 import { staticTokenSource } from '../exact/tokens'
 import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
@@ -17,18 +19,16 @@ export interface ExactApp {
   redirectUri: string
 }
 
-export interface ExactCall {
-  method: string
-  resource: string
-  status: number
-  durationMs: number
-}
+export type ExactCall = CallEvent
 
 /**
  * Everything a use case needs to talk to a tenant's Exact administration: the app registration,
  * one HTTP dispatcher and one rate-limiter registry for the whole process, and the clock.
  */
 export class ExactContext {
+  /** Reference data per division: it rarely changes, and every export needs it. */
+  readonly charts = new ChartCache()
+
   constructor(
     private readonly db: Db,
     private readonly cipher: TokenCipher,
@@ -60,15 +60,22 @@ export class ExactContext {
     })
   }
 
+  /** The division's chart of accounts, from the per-process cache. */
+  chart(client: ExactClient): Promise<ChartOfAccounts> {
+    return this.charts.get(`${client.baseUrl}|${client.division}`, () => fetchChart(client))
+  }
+
   /** Right after the code exchange, before anything is stored: which division did the user pick? */
   async currentDivision(accessToken: string): Promise<number> {
-    return getCurrentDivision({
+    const client = new ExactClient({
       baseUrl: this.app.baseUrl,
+      division: null,
       tokens: staticTokenSource(accessToken),
       dispatcher: this.dispatcher,
       limiter: this.limiter,
       logger: this.logger,
       onCall: this.onCall,
     })
+    return (await getCurrentDivision(client)).division
   }
 }

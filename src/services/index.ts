@@ -1,8 +1,16 @@
 import type { ConnectionService } from './connection-service'
+import type { ExportQueries } from './export-queries'
+import type { ExportService } from './export-service'
+import type { InvoiceService } from './invoice-service'
+import type { RelationService } from './relation-service'
 import type { TenantService } from './tenant-service'
 
 /** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
 export interface Services {
   tenants: TenantService
   connections: ConnectionService
+  invoices: InvoiceService
+  exports: ExportService
+  exportQueries: ExportQueries
+  relations: RelationService
 }

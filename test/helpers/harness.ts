@@ -1,5 +1,4 @@
 import { request } from 'undici'
-import type { FastifyInstance } from 'fastify'
 import { Writable } from 'node:stream'
 import { buildApp } from '../../src/app'
 import { createLogger } from '../../src/logger'
@@ -13,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from './postgres'
 export const ADMIN_KEY = 'test-admin-key-0123456789'
 
 export interface Harness {
-  app: FastifyInstance
+  app: Awaited<ReturnType<typeof buildApp>>
   url: string
   sandboxUrl: string
   database: TestDatabase

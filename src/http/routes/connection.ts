@@ -38,7 +38,7 @@ export function connectionRoutes(connections: ConnectionService): FastifyPluginA
       },
     }, async (request, reply) => {
       await connections.disconnect(request.tenantId)
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     })
   }
 }

@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Services } from '../../services'
 import { connectionRoutes, oauthCallbackRoutes } from './connection'
+import { exportRoutes } from './exports'
+import { invoiceRoutes } from './invoices'
 
 /** Routes behind a tenant API key (the caller registers requireTenant around them). */
 export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(connectionRoutes(services.connections))
+    await app.register(invoiceRoutes(services))
+    await app.register(exportRoutes(services))
   }
 }
 

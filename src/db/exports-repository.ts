@@ -1,0 +1,178 @@
+import { sql, type Selectable } from 'kysely'
+import type { Executor } from './database'
+import type { ExportStatusColumn, ExportsTable } from './schema'
+
+export interface ExportRecord {
+  id: string
+  tenantId: string
+  invoiceId: string
+  type: 'sales' | 'purchase'
+  status: ExportStatusColumn
+  marker: string
+  contentHash: string
+  invoiceNumber: string
+  journal: string | null
+  entryId: string | null
+  entryNumber: number | null
+  relationId: string | null
+  relationCode: string | null
+  relationCreated: boolean
+  total: string | null
+  exactTotal: string | null
+  totalMismatch: boolean
+  changedSinceExport: boolean
+  errorCode: string | null
+  errorDetail: string | null
+  exportedAt: Date | null
+  undoneAt: Date | null
+  createdAt: Date
+}
+
+export interface AttemptRecord {
+  action: string
+  outcome: string
+  request: unknown
+  response: unknown
+  at: Date
+}
+
+function rowToExport(r: Selectable<ExportsTable>): ExportRecord {
+  return {
+    id: r.id, tenantId: r.tenant_id, invoiceId: r.invoice_id, type: r.type, status: r.status, marker: r.marker,
+    contentHash: r.content_hash, invoiceNumber: r.invoice_number, journal: r.journal, entryId: r.entry_id,
+    entryNumber: r.entry_number, relationId: r.relation_id, relationCode: r.relation_code, relationCreated: r.relation_created,
+    total: r.total, exactTotal: r.exact_total, totalMismatch: r.total_mismatch, changedSinceExport: r.changed_since_export,
+    errorCode: r.error_code, errorDetail: r.error_detail, exportedAt: r.exported_at, undoneAt: r.undone_at, createdAt: r.created_at,
+  }
+}
+
+export async function findExport(db: Executor, tenantId: string, id: string): Promise<ExportRecord | undefined> {
+  const row = await db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
+  return row && rowToExport(row)
+}
+
+/** The pending or exported export of an invoice (at most one: partial unique index). */
+export async function findLiveExport(db: Executor, tenantId: string, invoiceId: string): Promise<ExportRecord | undefined> {
+  const row = await db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId)
+    .where('status', 'in', ['pending', 'exported']).executeTakeFirst()
+  return row && rowToExport(row)
+}
+
+/** The newest export of an invoice, whatever its status (GET /invoices/:id/export). */
+export async function findLatestExport(db: Executor, tenantId: string, invoiceId: string): Promise<ExportRecord | undefined> {
+  const row = await db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId)
+    .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row && rowToExport(row)
+}
+
+export async function insertPendingExport(
+  trx: Executor,
+  v: { tenantId: string; invoiceId: string; type: 'sales' | 'purchase'; marker: string; contentHash: string; invoiceNumber: string; journal: string; total: string; leaseMs: number },
+): Promise<ExportRecord> {
+  const row = await trx.insertInto('exports').values({
+    tenant_id: v.tenantId, invoice_id: v.invoiceId, type: v.type, status: 'pending', marker: v.marker,
+    content_hash: v.contentHash, invoice_number: v.invoiceNumber, journal: v.journal, total: v.total,
+    entry_id: null, entry_number: null, relation_id: null, relation_code: null, error_code: null, error_detail: null,
+    exported_at: null, undone_at: null, exact_total: null,
+    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`,
+  }).returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
+}
+
+/** Takes the right to talk to Exact about this export, unless someone holds an unexpired lease. */
+export async function claimLease(db: Executor, exportId: string, leaseMs: number): Promise<boolean> {
+  const row = await db.updateTable('exports')
+    .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('id', '=', exportId)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .returning('id').executeTakeFirst()
+  return row !== undefined
+}
+
+export async function releaseLease(db: Executor, exportId: string): Promise<void> {
+  await db.updateTable('exports').set({ lease_until: null }).where('id', '=', exportId).execute()
+}
+
+export async function setRelation(db: Executor, exportId: string, r: { id: string; code: string | null; created: boolean }): Promise<void> {
+  await db.updateTable('exports').set({ relation_id: r.id, relation_code: r.code, relation_created: r.created, updated_at: sql`now()` })
+    .where('id', '=', exportId).execute()
+}
+
+export async function markExported(
+  db: Executor,
+  exportId: string,
+  v: { entryId: string; entryNumber: number | null; exactTotal: string | null; totalMismatch: boolean },
+): Promise<ExportRecord> {
+  const row = await db.updateTable('exports').set({
+    status: 'exported', entry_id: v.entryId, entry_number: v.entryNumber, exact_total: v.exactTotal,
+    total_mismatch: v.totalMismatch, exported_at: sql`now()`, lease_until: null, error_code: null, error_detail: null, updated_at: sql`now()`,
+  }).where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
+}
+
+export async function markFailed(db: Executor, exportId: string, code: string, detail: string): Promise<ExportRecord> {
+  const row = await db.updateTable('exports').set({ status: 'failed', error_code: code, error_detail: detail, lease_until: null, updated_at: sql`now()` })
+    .where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
+}
+
+export async function markUndone(db: Executor, exportId: string): Promise<ExportRecord> {
+  const row = await db.updateTable('exports').set({ status: 'undone', undone_at: sql`now()`, lease_until: null, updated_at: sql`now()` })
+    .where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
+}
+
+/** PUT of a changed invoice: its booked export is flagged (the entry in Exact is not touched). */
+export async function flagChangedSinceExport(db: Executor, tenantId: string, invoiceId: string, contentHash: string): Promise<void> {
+  await db.updateTable('exports').set({ changed_since_export: sql<boolean>`content_hash <> ${contentHash}`, updated_at: sql`now()` })
+    .where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).where('status', 'in', ['pending', 'exported', 'deleted_in_exact']).execute()
+}
+
+export async function recordAttempt(db: Executor, exportId: string, a: { action: 'create' | 'recover' | 'delete' | 'relation'; outcome: string; request?: unknown; response?: unknown }): Promise<void> {
+  await db.insertInto('export_attempts').values({
+    export_id: exportId, action: a.action, outcome: a.outcome,
+    request: a.request === undefined ? null : JSON.stringify(a.request),
+    response: a.response === undefined ? null : JSON.stringify(a.response),
+  }).execute()
+}
+
+export async function listAttempts(db: Executor, exportId: string): Promise<AttemptRecord[]> {
+  const rows = await db.selectFrom('export_attempts').selectAll().where('export_id', '=', exportId).orderBy('id').execute()
+  return rows.map((r) => ({ action: r.action, outcome: r.outcome, request: r.request, response: r.response, at: r.created_at }))
+}
+
+export async function countAttempts(db: Executor, exportId: string, action: 'create'): Promise<number> {
+  const row = await db.selectFrom('export_attempts').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('export_id', '=', exportId).where('action', '=', action).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export interface ExportFilter {
+  status?: ExportStatusColumn
+  type?: 'sales' | 'purchase'
+  changedSinceExport?: boolean
+  /** Keyset cursor: (createdAt, id) of the last row of the previous page. */
+  after?: { createdAt: Date; id: string }
+  limit: number
+}
+
+export async function listExports(db: Executor, tenantId: string, f: ExportFilter): Promise<ExportRecord[]> {
+  let q = db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId)
+  if (f.status) q = q.where('status', '=', f.status)
+  if (f.type) q = q.where('type', '=', f.type)
+  if (f.changedSinceExport !== undefined) q = q.where('changed_since_export', '=', f.changedSinceExport)
+  if (f.after) {
+    const { createdAt, id } = f.after
+    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]))
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute()
+  return rows.map(rowToExport)
+}
+
+/** Pending exports nobody is working on (a crash, a lost answer): the recovery pass's input. */
+export async function listAbandonedPending(db: Executor, limit: number): Promise<Array<{ tenantId: string; id: string }>> {
+  const rows = await db.selectFrom('exports').select(['tenant_id', 'id']).where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .orderBy('created_at').limit(limit).execute()
+  return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }))
+}

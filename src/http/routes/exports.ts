@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
+import type { ExportService } from '../../services/export-service'
+import type { ExportQueries } from '../../services/export-queries'
+import { problemResponses } from '../problem'
+import { ExportSchema, ExportWithAttemptsSchema, toAttemptView, toExportView } from '../schemas/export'
+
+const ExportParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export function exportRoutes(deps: { exports: ExportService; exportQueries: ExportQueries }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/exports', {
+      schema: {
+        tags: ['exports'], summary: 'Exports, newest first, cursor paged', operationId: 'listExports',
+        querystring: Type.Object({
+          status: Type.Optional(ExportStatusSchema),
+          type: Type.Optional(InvoiceTypeSchema),
+          changedSinceExport: Type.Optional(Type.Boolean()),
+          cursor: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(ExportSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses },
+      },
+    }, async (request) => {
+      const page = await deps.exportQueries.list(request.tenantId, request.query)
+      return { items: page.items.map(toExportView), nextCursor: page.nextCursor }
+    })
+
+    app.get('/exports/:id', {
+      schema: {
+        tags: ['exports'], summary: 'One export with its attempts (what was sent, what Exact answered)', operationId: 'getExport',
+        params: ExportParams, response: { 200: ExportWithAttemptsSchema, 401: problemResponses[401], 404: problemResponses[404] },
+      },
+    }, async (request) => {
+      const found = await deps.exportQueries.get(request.tenantId, request.params.id)
+      return { ...toExportView(found), attempts: found.attempts.map(toAttemptView) }
+    })
+
+    app.delete('/exports/:id', {
+      schema: {
+        tags: ['exports'], summary: 'Undo: delete the entry in Exact and mark the export undone', operationId: 'undoExport',
+        description: 'Repeat-safe. 409 undo_refused with Exact\'s reason when Exact will not delete the entry (paid, closed period); nothing changes then.',
+        params: ExportParams, response: { 200: ExportSchema, ...problemResponses },
+      },
+    }, async (request) => toExportView(await deps.exports.undo(request.tenantId, request.params.id)))
+  }
+}

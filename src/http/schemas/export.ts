@@ -1,0 +1,54 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
+import { MoneySchema } from '../../domain/money'
+import type { ExportRecord, AttemptRecord } from '../../db/exports-repository'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+export const ExportSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    invoiceId: Type.String(),
+    type: InvoiceTypeSchema,
+    status: ExportStatusSchema,
+    entryId: Nullable(Type.String({ format: 'uuid', description: 'Exact EntryID' })),
+    entryNumber: Nullable(Type.Integer({ description: 'Exact entry number, as the bookkeeper sees it' })),
+    journal: Nullable(Type.String()),
+    relation: Nullable(Type.Object({ id: Type.String(), code: Nullable(Type.String()), created: Type.Boolean() })),
+    marker: Type.String({ description: 'Written at the start of the entry description; finds the entry again after a lost answer' }),
+    total: Nullable(MoneySchema),
+    exactTotal: Nullable(Type.String({ description: 'The total Exact reports for the entry' })),
+    totalMismatch: Type.Boolean({ description: "Exact's total differs from the invoice's" }),
+    changedSinceExport: Type.Boolean(),
+    error: Nullable(Type.Object({ code: Type.String(), detail: Type.String() })),
+    exportedAt: Nullable(Type.String({ format: 'date-time' })),
+    undoneAt: Nullable(Type.String({ format: 'date-time' })),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+)
+export type ExportView = Static<typeof ExportSchema>
+
+export const AttemptSchema = Type.Object({
+  action: Type.String(),
+  outcome: Type.String(),
+  request: Type.Unknown(),
+  response: Type.Unknown(),
+  at: Type.String({ format: 'date-time' }),
+})
+
+export const ExportWithAttemptsSchema = Type.Intersect([ExportSchema, Type.Object({ attempts: Type.Array(AttemptSchema) })])
+
+export function toExportView(e: ExportRecord): ExportView {
+  return {
+    id: e.id, invoiceId: e.invoiceId, type: e.type, status: e.status, entryId: e.entryId, entryNumber: e.entryNumber,
+    journal: e.journal, relation: e.relationId ? { id: e.relationId, code: e.relationCode, created: e.relationCreated } : null,
+    marker: e.marker, total: e.total, exactTotal: e.exactTotal, totalMismatch: e.totalMismatch, changedSinceExport: e.changedSinceExport,
+    error: e.errorCode ? { code: e.errorCode, detail: e.errorDetail ?? '' } : null,
+    exportedAt: e.exportedAt?.toISOString() ?? null, undoneAt: e.undoneAt?.toISOString() ?? null, createdAt: e.createdAt.toISOString(),
+  }
+}
+
+export function toAttemptView(a: AttemptRecord) {
+  return { action: a.action, outcome: a.outcome, request: a.request ?? null, response: a.response ?? null, at: a.at.toISOString() }
+}

@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Db } from '../db/database'
+import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
+import {
+  claimLease, countAttempts, findExport, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
+  recordAttempt, releaseLease, setRelation, type ExportRecord,
+} from '../db/exports-repository'
+import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
+import { AppError } from '../domain/app-error'
+import type { Entry } from '../domain/entry'
+import type { Invoice } from '../domain/invoice'
+import { invoiceToEntry } from '../domain/invoice-to-entry'
+import { newMarker } from '../domain/marker'
+import { money } from '../domain/money'
+import type { Settings } from '../domain/settings'
+import type { ExactClient } from '../exact/client'
+import { createEntry, deleteEntry, findEntryByMarker, type BookedEntry } from '../exact/entries'
+import type { Priority } from '../exact/rate-limiter'
+import { toAppError } from './exact-errors'
+import type { ExactContext } from './exact-context'
+import { assertInvoiceValid } from './invoice-service'
+import type { RelationHints, RelationService } from './relation-service'
+
+/** Longer than the connector's request timeout: a live holder never loses its lease mid-call. */
+const LEASE_MS = 120_000
+const WAIT_FOR_OTHER_MS = 45_000
+const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'internal'])
+
+export interface ExportOptions {
+  replace?: boolean
+  priority?: Priority
+  client?: ExactClient
+  hints?: RelationHints
+}
+
+export interface ExportResult {
+  export: ExportRecord
+  outcome: 'created' | 'existing'
+}
+
+/**
+ * Books an invoice in Exact exactly once (DESIGN "The export, exactly once"): decide under the
+ * invoice's row lock and write a pending export with a marker; then, holding the export's lease,
+ * search Exact for the marker if an earlier attempt may have landed, and only then send.
+ */
+export class ExportService {
+  constructor(
+    private readonly db: Db,
+    private readonly exact: ExactContext,
+    private readonly relations: RelationService,
+    private readonly settingsOf: (tenantId: string) => Promise<Settings | undefined>,
+  ) {}
+
+  async exportInvoice(tenantId: string, invoiceId: string, options: ExportOptions = {}): Promise<ExportResult> {
+    const { invoice, settings } = await this.prepare(tenantId, invoiceId)
+    const marker = newMarker(randomBytes(5))
+    const entry = this.mapOrThrow(invoice.content, settings, marker)
+
+    const decision = await this.db.transaction().execute(async (trx) => {
+      const locked = await lockInvoice<Invoice>(trx, tenantId, invoiceId)
+      if (!locked || locked.contentHash !== invoice.contentHash) {
+        throw new AppError('conflict', 'The invoice changed while it was being exported; send the request again.')
+      }
+      const live = await findLiveExport(trx, tenantId, invoiceId)
+      if (live && live.contentHash === locked.contentHash) return { kind: 'same' as const, export: live }
+      if (live && !options.replace) {
+        throw new AppError('invoice_changed_since_export', `Invoice ${invoice.number} changed after export ${live.id} was booked; undo it or export with ?replace=true.`, {
+          details: { exportId: live.id, entryNumber: live.entryNumber },
+        })
+      }
+      if (live) return { kind: 'replace' as const, export: live }
+      const created = await insertPendingExport(trx, {
+        tenantId, invoiceId, type: invoice.type, marker, contentHash: locked.contentHash, invoiceNumber: invoice.number,
+        journal: entry.journal, total: entry.total, leaseMs: LEASE_MS,
+      })
+      return { kind: 'new' as const, export: created }
+    })
+
+    switch (decision.kind) {
+      case 'new':
+        return { export: await this.drive(decision.export, invoice.content, settings, options), outcome: 'created' }
+      case 'same':
+        return { export: await this.settle(decision.export, invoice.content, settings, options), outcome: 'existing' }
+      case 'replace':
+        if (decision.export.status === 'pending') throw new AppError('conflict', `Export ${decision.export.id} is still being booked; try again shortly.`, { retryAfterSeconds: 5 })
+        await this.undo(tenantId, decision.export.id)
+        return this.exportInvoice(tenantId, invoiceId, { ...options, replace: false })
+      default: {
+        const never: never = decision
+        throw new Error(`unexpected decision ${String(never)}`)
+      }
+    }
+  }
+
+  /** What an export would send, with mapping problems and the relation action; no write anywhere. */
+  async preview(tenantId: string, invoiceId: string) {
+    const { invoice, settings } = await this.prepare(tenantId, invoiceId)
+    const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0' })
+    const client = await this.exact.clientFor(tenantId)
+    const relation = await this.relations.preview(client, tenantId, invoice.content.party, invoice.content.type).catch(toAppErrorOrThrow)
+    return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? [] : mapped.problems, relation }
+  }
+
+  /** Deletes the entry in Exact and marks the export undone; repeat-safe. */
+  async undo(tenantId: string, exportId: string): Promise<ExportRecord> {
+    const exp = await findExport(this.db, tenantId, exportId)
+    if (!exp) throw new AppError('not_found', `No export ${exportId}.`)
+    if (exp.status === 'undone') return exp
+    if (exp.status === 'failed') return markUndone(this.db, exp.id)
+    if (!(await claimLease(this.db, exp.id, LEASE_MS))) {
+      throw new AppError('conflict', `Export ${exp.id} is being booked right now; undo it once it is done.`, { retryAfterSeconds: 5 })
+    }
+    try {
+      const client = await this.exact.clientFor(tenantId)
+      let entryId = exp.entryId
+      if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker))?.entryId ?? null
+      if (entryId) {
+        const outcome = await deleteEntry(client, exp.type, entryId)
+        await recordAttempt(this.db, exp.id, { action: 'delete', outcome, request: { entryId } })
+      }
+      return await this.db.transaction().execute(async (trx) => {
+        const undone = await markUndone(trx, exp.id)
+        await enqueueWebhookEvent(trx, { tenantId, type: 'export.undone', payload: exportEvent(undone) })
+        return undone
+      })
+    } catch (error) {
+      await releaseLease(this.db, exp.id)
+      const appError = toAppError(error)
+      if (appError.code === 'exact_rejected') {
+        await recordAttempt(this.db, exp.id, { action: 'delete', outcome: 'refused', response: { message: appError.message } })
+        throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: ${(appError.details?.exactMessage as string) ?? appError.message}`, {
+          details: { exactMessage: appError.details?.exactMessage ?? appError.message }, cause: error,
+        })
+      }
+      throw appError
+    }
+  }
+
+  /** A pending export nobody is driving (crash, lost answer): find it in Exact or send it now. */
+  async recover(tenantId: string, exportId: string): Promise<ExportRecord | undefined> {
+    const exp = await findExport(this.db, tenantId, exportId)
+    if (!exp || exp.status !== 'pending' || !(await claimLease(this.db, exp.id, LEASE_MS))) return undefined
+    try {
+      const { invoice, settings } = await this.prepare(tenantId, exp.invoiceId)
+      return await this.drive(exp, invoice.content, settings, { priority: 'background' })
+    } catch (error) {
+      await releaseLease(this.db, exp.id).catch(() => undefined)
+      throw error
+    }
+  }
+
+  private async prepare(tenantId: string, invoiceId: string): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings }> {
+    const invoice = await findInvoice<Invoice>(this.db, tenantId, invoiceId)
+    if (!invoice) throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
+    const settings = await this.settingsOf(tenantId)
+    if (!settings) throw new AppError('mapping_missing', 'This tenant has no export settings yet: connect Exact Online or PUT /settings.', { field: '/settings' })
+    assertInvoiceValid(invoice.content, settings)
+    return { invoice, settings }
+  }
+
+  private mapOrThrow(invoice: Invoice, settings: Settings, marker: string): Entry {
+    const mapped = invoiceToEntry({ invoice, settings, marker })
+    if (mapped.ok) return mapped.entry
+    const first = mapped.problems[0]!
+    const code = first.code === 'export_disabled' ? 'export_disabled' : 'mapping_missing'
+    throw new AppError(code, first.message, { field: first.field, details: { errors: mapped.problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) } })
+  }
+
+  /** An export found live: exported is done; pending is driven here unless someone holds its lease. */
+  private async settle(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+    if (exp.status === 'exported') return exp
+    if (await claimLease(this.db, exp.id, LEASE_MS)) return this.drive(exp, invoice, settings, options)
+    const deadline = Date.now() + WAIT_FOR_OTHER_MS
+    while (Date.now() < deadline) {
+      await sleep(150)
+      const current = await findExport(this.db, exp.tenantId, exp.id)
+      if (current && current.status !== 'pending') {
+        if (current.status === 'failed') throw new AppError((current.errorCode as 'exact_rejected') ?? 'exact_rejected', current.errorDetail ?? 'The export failed.')
+        return current
+      }
+    }
+    throw new AppError('exact_unavailable', `Export ${exp.id} is still being booked; ask again shortly.`, { retryAfterSeconds: 5 })
+  }
+
+  /** Caller holds the lease. Never sends twice: an earlier attempt is looked for by its marker first. */
+  private async drive(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+    let sent = false
+    try {
+      const client = options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))
+      if ((await countAttempts(this.db, exp.id, 'create')) > 0) {
+        const found = await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker)
+        await recordAttempt(this.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
+        if (found) return this.finish(exp, found)
+      }
+      const relation = await this.relations.resolve(client, exp.tenantId, invoice.party, invoice.type, options.hints)
+      await setRelation(this.db, exp.id, relation)
+      const entry = this.mapOrThrow(invoice, settings, exp.marker)
+      // Recorded before sending: if the process dies mid-call, recovery knows to search first.
+      await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'sending', request: { relationId: relation.id, entry } })
+      sent = true
+      const created = await createEntry(client, entry, relation.id, await this.exact.chart(client))
+      await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'created', response: created })
+      return this.finish(exp, created)
+    } catch (error) {
+      const appError = toAppError(error)
+      if (appError.code === 'exact_rejected' || (!sent && !TRANSIENT.has(appError.code))) {
+        await this.fail(exp, appError)
+      } else {
+        // Nothing certain: stay pending; the next request or the recovery pass searches first.
+        if (sent) await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'uncertain', response: { code: appError.code, message: appError.message } })
+        await releaseLease(this.db, exp.id)
+      }
+      throw appError
+    }
+  }
+
+  private async finish(exp: ExportRecord, created: BookedEntry): Promise<ExportRecord> {
+    const mismatch = exp.total !== null && created.total !== null && !money(exp.total).eq(money(created.total))
+    return this.db.transaction().execute(async (trx) => {
+      const done = await markExported(trx, exp.id, { entryId: created.entryId, entryNumber: created.entryNumber, exactTotal: created.total, totalMismatch: mismatch })
+      await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.succeeded', payload: exportEvent(done) })
+      return done
+    })
+  }
+
+  private async fail(exp: ExportRecord, error: AppError): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const failed = await markFailed(trx, exp.id, error.code, error.message)
+      await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(failed) })
+    })
+  }
+}
+
+function toAppErrorOrThrow(error: unknown): never {
+  throw toAppError(error)
+}
+
+export function exportEvent(e: ExportRecord) {
+  return {
+    exportId: e.id, invoiceId: e.invoiceId, type: e.type, status: e.status, entryNumber: e.entryNumber,
+    ...(e.errorCode ? { error: { code: e.errorCode, detail: e.errorDetail } } : {}),
+  }
+}
