@@ -1,5 +1,63 @@
 import type { FastifyInstance } from 'fastify'
+import { controlError, divisionOr404 } from './control-helpers'
+import { amsterdamWallClock, parseInputDay, startOfDay, toIsoDate } from './dates'
+import { parseAmount, toDecimalString, ZERO } from './decimal'
+import type { Division, Payment } from './model'
+import { bookPayment, termState, unmatchPayment } from './open-items'
 import type { SandboxState } from './state'
 
-/** Filled in with the payments step. */
-export function registerPaymentControl(_app: FastifyInstance, _state: SandboxState): void {}
+function view(division: Division, payment: Payment): object {
+  const entry = division.entries.get(payment.entryId)
+  const term = entry ? termState(division, entry) : null
+  return {
+    id: payment.id, entryId: payment.entryId, entryNumber: entry?.EntryNumber ?? null, kind: entry?.kind ?? null,
+    amount: toDecimalString(payment.amount), discount: toDecimalString(payment.discount), date: toIsoDate(payment.date),
+    active: payment.active,
+    term: term && {
+      total: toDecimalString(term.total), outstanding: toDecimalString(term.outstanding),
+      status: term.status, isFullyPaid: term.fullyPaid,
+    },
+  }
+}
+
+/**
+ * Payments matched against an entry's open item. `amount` and `discount` are decimal strings (numbers are
+ * accepted too); with `discount` the term counts as paid by amount + discount.
+ */
+export function registerPaymentControl(app: FastifyInstance, state: SandboxState): void {
+  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/payments', async (request, reply) => {
+    const division = divisionOr404(state, reply, request.params.d)
+    return division ? [...division.payments.values()].map((p) => view(division, p)) : reply
+  })
+
+  app.post<{ Params: { d: string } }>('/_sandbox/divisions/:d/payments', async (request, reply) => {
+    const division = divisionOr404(state, reply, request.params.d)
+    if (!division) return reply
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const amount = parseAmount(body.amount)
+    const discount = body.discount === undefined || body.discount === null ? ZERO : parseAmount(body.discount)
+    if (!amount || !discount) return controlError(reply, 400, 'invalid_payment', 'amount and discount must be decimal strings.')
+    const now = state.clock.now()
+    const date = body.date === undefined ? startOfDay(amsterdamWallClock(now)) : parseInputDay(body.date)
+    if (date === null) return controlError(reply, 400, 'invalid_payment', 'date must be YYYY-MM-DD.')
+    const entry = [...division.entries.values()].find((e) => !e.deleted && String(e.EntryNumber) === String(body.entryNumber))
+    if (!entry) return controlError(reply, 404, 'entry_not_found', `No live entry with EntryNumber ${String(body.entryNumber)}.`)
+    const result = bookPayment(division, entry, state.ids.next(), amount, discount, date, now)
+    if (result === 'overpayment') {
+      const outstanding = toDecimalString(termState(division, entry).outstanding)
+      return controlError(reply, 409, 'overpayment', `amount + discount exceeds the outstanding ${outstanding}.`)
+    }
+    if (result === 'wrong_sign') return controlError(reply, 409, 'wrong_sign', 'amount must have the sign of the entry total.')
+    if (result === 'entry_not_found') return controlError(reply, 404, 'entry_not_found', 'No such entry.')
+    return reply.code(201).send(view(division, result))
+  })
+
+  app.delete<{ Params: { d: string; id: string } }>('/_sandbox/divisions/:d/payments/:id', async (request, reply) => {
+    const division = divisionOr404(state, reply, request.params.d)
+    if (!division) return reply
+    const payment = division.payments.get(request.params.id.toLowerCase())
+    if (!payment || !payment.active) return controlError(reply, 404, 'payment_not_found', 'No active payment with that id.')
+    unmatchPayment(division, payment)
+    return view(division, payment)
+  })
+}

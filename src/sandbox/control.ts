@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
+import { controlError, divisionOr404 } from './control-helpers'
 import { toPlain } from './envelope'
 import type { Faults, FaultConfig } from './faults'
 import type { OAuthStore } from './oauth-store'
@@ -26,16 +27,6 @@ function plain(row: Record<string, unknown>): Record<string, unknown> {
   const out = toPlain(row) as Record<string, unknown>
   for (const f of PADDED_FIELDS) if (typeof out[f] === 'string') out[f] = (out[f] as string).trim()
   return out
-}
-
-export function controlError(reply: FastifyReply, status: number, error: string, message: string): FastifyReply {
-  return reply.code(status).send({ error, message })
-}
-
-export function divisionOr404(state: SandboxState, reply: FastifyReply, param: string): Division | null {
-  const division = state.division(Number(param))
-  if (!division) controlError(reply, 404, 'unknown_division', `No division ${param}.`)
-  return division ?? null
 }
 
 function entriesOf(division: Division): unknown[] {

@@ -1,5 +1,7 @@
 import { accounts } from './accounts'
+import { bulkPayables, bulkReceivables, payables, payablesList, paymentTerms, receivables, receivablesList } from './cashflow'
 import { purchaseEntries, purchaseEntryLines, salesEntries, salesEntryLines } from './entries'
+import { bulkAccounts, syncAccounts, syncDeleted } from './sync'
 import { glAccounts, journals, me, paymentConditions, vatCodes } from './reference'
 import type { ResourceDef } from './types'
 
@@ -40,6 +42,8 @@ export class Registry {
 export const API_RESOURCES: ResourceDef[] = [
   accounts, glAccounts, journals, vatCodes, paymentConditions,
   salesEntries, purchaseEntries, salesEntryLines, purchaseEntryLines,
+  receivables, payables, bulkReceivables, bulkPayables, receivablesList, payablesList,
+  paymentTerms, syncDeleted, syncAccounts, bulkAccounts,
 ]
 
 export const ME_RESOURCE = me
