@@ -44,6 +44,8 @@ export interface Session {
   accessToken: string
   refreshToken: string
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>
+  /** Refreshes the token pair (the sandbox clock must be 570 s past the last issue). */
+  refresh(): Promise<void>
 }
 
 /** Authorizes (a new division unless given), exchanges the code, and returns an API caller. */
@@ -64,6 +66,12 @@ export async function connect(url: string, params: Record<string, string> = {}):
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       })),
+    refresh: async () => {
+      const answer = await tokenRequest(url, { grant_type: 'refresh_token', refresh_token: session.refreshToken })
+      if (answer.status !== 200) throw new Error(`refresh answered ${answer.status}: ${answer.text}`)
+      session.accessToken = answer.body.access_token
+      session.refreshToken = answer.body.refresh_token
+    },
   }
   const me = await session.api('GET', 'current/Me?$select=CurrentDivision')
   session.division = me.body.d.results[0].CurrentDivision
