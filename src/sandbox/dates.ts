@@ -7,13 +7,28 @@ const amsterdam = new Intl.DateTimeFormat('en-GB', {
   hour: '2-digit', minute: '2-digit', second: '2-digit',
 })
 
+const HOUR_MS = 3_600_000
+/** Amsterdam's UTC offset per UTC hour (DST switches on whole UTC hours), since Intl is slow per row. */
+const offsetByHour = new Map<number, number>()
+
+function offsetAt(instantMs: number): number {
+  const hour = Math.floor(instantMs / HOUR_MS)
+  let offset = offsetByHour.get(hour)
+  if (offset === undefined) {
+    const probe = hour * HOUR_MS
+    const parts: Record<string, number> = {}
+    for (const p of amsterdam.formatToParts(new Date(probe))) {
+      if (p.type !== 'literal') parts[p.type] = Number(p.value)
+    }
+    offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - probe
+    offsetByHour.set(hour, offset)
+  }
+  return offset
+}
+
 /** Exact writes Amsterdam wall-clock time as if it were UTC (exact-online.md §4.3). */
 export function amsterdamWallClock(instantMs: number): number {
-  const parts: Record<string, number> = {}
-  for (const p of amsterdam.formatToParts(new Date(instantMs))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value)
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, instantMs % 1000)
+  return instantMs + offsetAt(instantMs)
 }
 
 export function amsterdamOffsetSeconds(instantMs: number): number {

@@ -77,6 +77,7 @@ export interface Division {
   accounts: Map<string, Account>
   entries: Map<string, Entry>
   payments: Map<string, Payment>
+  paymentsByEntry: Map<string, Payment[]>
   tombstones: Tombstone[]
   journalSeq: Map<string, number>
   /** Shared Int64 row-version counter of this division (never reset, so sync clients stay valid). */

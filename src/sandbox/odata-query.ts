@@ -105,7 +105,7 @@ export function runQuery(def: ResourceDef, all: Row[], opts: QueryOptions, param
       return compareValues(a[orderField], b[orderField])
     })
   } else {
-    rows.sort((a, b) => compareValues(a[orderField], b[orderField]))
+    rows.sort((a, b) => Number(a[orderField] ?? 0) - Number(b[orderField] ?? 0))
   }
   const count = rows.length
   if (opts.skiptoken && !opts.orderby.length) {

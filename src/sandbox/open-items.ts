@@ -7,7 +7,7 @@ import { nextTimestamp, type Division, type Entry, type Payment } from './model'
  * control API match against it; `discount` is the payment discount granted at matching.
  */
 export function activePayments(division: Division, entry: Entry): Payment[] {
-  return [...division.payments.values()].filter((p) => p.active && p.entryId === entry.EntryID)
+  return (division.paymentsByEntry.get(entry.EntryID) ?? []).filter((p) => p.active)
 }
 
 export interface TermState {
@@ -43,6 +43,7 @@ export function bookPayment(division: Division, entry: Entry, id: string, amount
   if (applied.abs().gt(state.outstanding.abs())) return 'overpayment'
   const payment: Payment = { id, entryId: entry.EntryID, amount, discount: discount ?? ZERO, date, created: now, active: true }
   division.payments.set(id, payment)
+  division.paymentsByEntry.set(entry.EntryID, [...(division.paymentsByEntry.get(entry.EntryID) ?? []), payment])
   entry.termTimestamp = nextTimestamp(division)
   return payment
 }

@@ -69,7 +69,7 @@ export function seedDivision(id: number, timestamps: { next: number }): Division
     userId: seededGuid(id, 'user', 'owner'),
     userName: `sandbox-${id}`,
     journals, glAccounts, vatCodes, paymentConditions,
-    accounts: new Map(), entries: new Map(), payments: new Map(), tombstones: [],
+    accounts: new Map(), entries: new Map(), payments: new Map(), paymentsByEntry: new Map(), tombstones: [],
     journalSeq: new Map(),
     timestamps,
     hidSeq: 0,

@@ -1,6 +1,7 @@
 import { amsterdamWallClock } from '../dates'
 import { ExactError, label, message, notFound, refusal, type Lang } from '../errors'
 import { ACCOUNT_TEXT_FIELDS, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
+import { RowCache } from './memo'
 import { pad3, padCode, sameCode } from './padding'
 import type { ResourceContext, ResourceDef, Row } from './types'
 
@@ -81,13 +82,15 @@ function mustFind(division: Division, key: string): Account {
   return account
 }
 
+const cache = new RowCache<Account>()
+
 export const accounts: ResourceDef = {
   path: 'crm/Accounts', type: 'Account', key: 'ID', keyKind: 'guid', kind: 'crud', order: 'seq',
   mandatoryFilter: MANDATORY_FILTER_FIELDS,
   fields: ['ID', 'Code', ...ACCOUNT_TEXT_FIELDS, 'IsSupplier', 'IsSales', 'IsPurchase', 'Blocked', 'Type',
     'Created', 'Modified', 'Creator', 'Modifier', 'Division'],
   list: ({ division, state }) => [...division.accounts.values()].filter((a) => !a.deleted)
-    .map((a) => ({ ...accountRow(a, division), __seq: state.ids.seqOf(a.ID) })),
+    .map((a) => cache.get(a, String(a.Timestamp), () => ({ ...accountRow(a, division), __seq: state.ids.seqOf(a.ID) }))),
 
   create: ({ division, state, lang, now }: ResourceContext, body) => {
     const text = Object.fromEntries(ACCOUNT_TEXT_FIELDS.map((f) => [f, null])) as Account['text']

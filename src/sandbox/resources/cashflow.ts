@@ -2,8 +2,14 @@ import { addDays, amsterdamWallClock } from '../dates'
 import { entryType } from '../ledger'
 import type { Division, Entry, EntryKind } from '../model'
 import { termState, type TermState } from '../open-items'
+import { RowCache } from './memo'
 import { padCode } from './padding'
 import type { ResourceContext, ResourceDef, ResourceKind, Row } from './types'
+
+/** Term rows change with payments (termTimestamp), header edits (Timestamp) and the account's name. */
+function termVersion(division: Division, entry: Entry): string {
+  return `${entry.Timestamp}|${entry.termTimestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}`
+}
 
 function liveEntries(division: Division, kind: EntryKind | null): Entry[] {
   return [...division.entries.values()].filter((e) => !e.deleted && (kind === null || e.kind === kind))
@@ -46,18 +52,19 @@ const COMMON_FIELDS = ['ID', 'EntryID', 'TransactionEntryID', 'TransactionID', '
 
 /** cashflow/Receivables and cashflow/Payments: AmountFC is the term amount (the invoice total), whatever was paid. */
 function openItemsDef(path: string, type: string, kind: EntryKind, resourceKind: ResourceKind): ResourceDef {
+  const cache = new RowCache<Entry>()
   return {
     path, type, key: 'ID', keyKind: 'guid', kind: resourceKind, order: 'seq',
     fields: [...COMMON_FIELDS, 'AmountFC', 'AmountDC', 'AmountDiscountFC', 'AmountDiscountDC', 'TransactionAmountFC',
       'TransactionAmountDC'],
-    list: ({ division, state }: ResourceContext) => liveEntries(division, kind).map((entry) => {
+    list: ({ division, state }: ResourceContext) => liveEntries(division, kind).map((entry) => cache.get(entry, termVersion(division, entry), () => {
       const term = termState(division, entry)
       return {
         ...termCommon(division, entry, term),
         AmountFC: term.total, AmountDC: term.total, AmountDiscountFC: term.discount, AmountDiscountDC: term.discount,
         TransactionAmountFC: term.total, TransactionAmountDC: term.total, __seq: state.ids.seqOf(entry.EntryID),
       }
-    }),
+    })),
   }
 }
 
@@ -66,12 +73,14 @@ export const payables = openItemsDef('cashflow/Payments', 'Payment', 'purchase',
 export const bulkReceivables = openItemsDef('bulk/Cashflow/Receivables', 'Receivable', 'sales', 'bulk')
 export const bulkPayables = openItemsDef('bulk/Cashflow/Payments', 'Payment', 'purchase', 'bulk')
 
+const termCache = new RowCache<Entry>()
+
 /** sync/Cashflow/PaymentTerms: AmountFC is the amount still outstanding; TransactionAmountFC the invoice total. */
 export const paymentTerms: ResourceDef = {
   path: 'sync/Cashflow/PaymentTerms', type: 'PaymentTerm', key: 'ID', keyKind: 'guid', kind: 'sync', order: 'Timestamp',
   fields: ['Timestamp', ...COMMON_FIELDS, 'LineType', 'AmountFC', 'AmountDC', 'AmountDiscountFC', 'AmountDiscountDC',
     'TransactionAmountFC', 'TransactionAmountDC', 'ApprovalStatus', 'Modified'],
-  list: ({ division }) => liveEntries(division, null).map((entry) => {
+  list: ({ division }) => liveEntries(division, null).map((entry) => termCache.get(entry, termVersion(division, entry), () => {
     const term = termState(division, entry)
     return {
       ...termCommon(division, entry, term),
@@ -80,7 +89,7 @@ export const paymentTerms: ResourceDef = {
       AmountDiscountDC: term.discount, TransactionAmountFC: term.total, TransactionAmountDC: term.total,
       ApprovalStatus: entry.kind === 'purchase' ? 1 : null, Modified: new Date(amsterdamWallClock(entry.Modified)),
     }
-  }),
+  })),
 }
 
 function outstandingListDef(path: string, type: string, kind: EntryKind): ResourceDef {

@@ -4,6 +4,7 @@ import { ACCOUNT_FIELD, LINES_FIELD, buildLine, createEntry, deleteEntry, entryA
   findEntry, updateEntryHeader } from '../ledger'
 import { nextTimestamp, type Division, type Entry, type EntryKind, type EntryLine } from '../model'
 import { termState } from '../open-items'
+import { RowCache } from './memo'
 import { pad3 } from './padding'
 import type { ResourceContext, ResourceDef, Row } from './types'
 
@@ -66,8 +67,13 @@ function touch(division: Division, entry: Entry, now: number): void {
   entry.termTimestamp = nextTimestamp(division)
 }
 
+function version(entry: Entry, division: Division): string {
+  return `${entry.Timestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}`
+}
+
 function entriesDef(kind: EntryKind): ResourceDef {
   const accountField = ACCOUNT_FIELD[kind]
+  const cache = new RowCache<Entry>()
   return {
     path: `${SERVICE[kind]}/${ENTITY[kind]}`, type: TYPE_NAME[kind], key: 'EntryID', keyKind: 'guid', kind: 'crud', order: 'seq',
     navigation: { [LINES_FIELD[kind]]: { resource: `${SERVICE[kind]}/${LINES_FIELD[kind]}`, parentField: 'EntryID' } },
@@ -77,7 +83,7 @@ function entriesDef(kind: EntryKind): ResourceDef {
       'VATAmountFC', 'VATAmountDC', 'Status', 'StatusDescription', 'Type', 'TypeDescription', 'ExternalLinkReference',
       'OrderNumber', 'Created', 'Modified', 'Creator', 'Division'],
     list: ({ division, state }) => [...division.entries.values()].filter((e) => !e.deleted && e.kind === kind)
-      .map((e) => ({ ...entryRow(e, division), __seq: state.ids.seqOf(e.EntryID) })),
+      .map((e) => cache.get(e, version(e, division), () => ({ ...entryRow(e, division), __seq: state.ids.seqOf(e.EntryID) }))),
     create: ({ division, state, lang, now }: ResourceContext, body) => {
       const entry = createEntry(division, state.ids, kind, body, lang, now)
       return { ...entryRow(entry, division), __seq: state.ids.seqOf(entry.EntryID) }
@@ -95,6 +101,7 @@ function entriesDef(kind: EntryKind): ResourceDef {
 
 /** `SalesEntryLines` / `PurchaseEntryLines`: list, add to an entry, change, delete (the last line takes the entry). */
 function linesDef(kind: EntryKind): ResourceDef {
+  const cache = new RowCache<EntryLine>()
   const find = (division: Division, key: string): { entry: Entry; line: EntryLine } => {
     for (const entry of division.entries.values()) {
       if (entry.deleted || entry.kind !== kind) continue
@@ -110,7 +117,8 @@ function linesDef(kind: EntryKind): ResourceDef {
       'VATCode', 'VATPercentage', 'VATAmountFC', 'VATAmountDC', 'VATBaseAmountFC', 'VATBaseAmountDC', 'Description',
       'Quantity', 'CostCenter', 'CostUnit', 'Project', 'Notes', 'Division'],
     list: ({ division, state }) => [...division.entries.values()].filter((e) => !e.deleted && e.kind === kind)
-      .flatMap((e) => e.lines.map((l) => ({ ...lineRow(e, l, division), __seq: state.ids.seqOf(l.ID) }))),
+      .flatMap((e) => e.lines.map((l) => cache.get(l, version(e, division),
+        () => ({ ...lineRow(e, l, division), __seq: state.ids.seqOf(l.ID) })))),
     create: ({ division, state, lang, now }, body) => {
       const entry = findEntry(division, kind, body.EntryID)
       if (!entry) {
