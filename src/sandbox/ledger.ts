@@ -91,6 +91,7 @@ function nextEntryNumber(division: Division, journalCode: string, entryDate: num
 /** Creates a sales or purchase entry the way Exact does, or throws Exact's refusal. */
 export function createEntry(division: Division, ids: IdFactory, kind: EntryKind, body: Record<string, unknown>,
   lang: Lang, now: number): Entry {
+  const headerLineId = ids.next()
   const errors: string[] = []
   const journalCode = text(body.Journal)?.trim() ?? ''
   const journal = journalCode ? division.journals.find((j) => j.Code === journalCode) : undefined
@@ -135,7 +136,7 @@ export function createEntry(division: Division, ids: IdFactory, kind: EntryKind,
     ExternalLinkReference: text(body.ExternalLinkReference),
     OrderNumber: body.OrderNumber === undefined || body.OrderNumber === null ? null : Number(body.OrderNumber),
     Status: 20, lines: lines as EntryLine[], Created: now, Modified: now,
-    Timestamp: nextTimestamp(division), termTimestamp: 0, hid: (division.hidSeq += 1), deleted: false,
+    Timestamp: nextTimestamp(division), termTimestamp: 0, hid: (division.hidSeq += 1), headerLineId, deleted: false,
   }
   entry.termTimestamp = nextTimestamp(division)
   division.entries.set(entry.EntryID, entry)

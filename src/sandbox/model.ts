@@ -59,6 +59,8 @@ export interface Entry {
   /** Row version of the entry's single payment term (open item). */
   termTimestamp: number
   hid: number
+  /** Id of the AR/AP line (LineNumber 0) in financialtransaction/TransactionLines. */
+  headerLineId: string
   deleted: boolean
 }
 

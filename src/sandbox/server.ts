@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { registerApi } from './api'
 import { registerControl } from './control'
 import { Faults } from './faults'
@@ -31,7 +31,12 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   const state = new SandboxState({
     clientId: options.clientId, clientSecret: options.clientSecret, publicUrl: options.publicUrl, limits,
   })
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 })
+  const logger = options.logger ?? false
+  // A ready pino instance must go in as loggerInstance; plain options as logger.
+  const isInstance = typeof logger === 'object' && typeof (logger as { child?: unknown }).child === 'function'
+  const app: FastifyInstance = (isInstance
+    ? Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 10 * 1024 * 1024 })
+    : Fastify({ logger, bodyLimit: 10 * 1024 * 1024 })) as unknown as FastifyInstance
   // Bodies are parsed by the handlers, so malformed JSON gets Exact's answer, not Fastify's.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))

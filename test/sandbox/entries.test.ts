@@ -124,4 +124,14 @@ describe('sandbox sales and purchase entries', () => {
     expect(auto.body.d.Code).toBe('1002'.padStart(18))
     expect((await s.api('POST', 'crm/Accounts', { Code: '5' })).body.error.message.value).toBe('Verplicht: Naam')
   })
+
+  it('shows the entry in financialtransaction/TransactionLines with a LineNumber 0 AR line', async () => {
+    const created = await s.api('POST', 'salesentry/SalesEntries', sale([
+      { GLAccount: revenue, AmountFC: 100, VATCode: '2' }, { GLAccount: revenue, AmountFC: 50, VATCode: '1' },
+    ]))
+    const answer = await s.api('GET', `financialtransaction/TransactionLines?$filter=EntryID eq guid'${created.body.d.EntryID}'&$select=LineNumber,GLAccountCode,AmountFC,AmountVATFC&$orderby=LineNumber`)
+    expect(answer.body.d.results.map((l: any) => [l.LineNumber, l.GLAccountCode, l.AmountFC, l.AmountVATFC])).toEqual([
+      [0, '1300', 175.5, null], [1, '8000', -100, -21], [2, '8000', -50, -4.5],
+    ])
+  })
 })

@@ -2,6 +2,7 @@ import { accounts } from './accounts'
 import { bulkPayables, bulkReceivables, payables, payablesList, paymentTerms, receivables, receivablesList } from './cashflow'
 import { purchaseEntries, purchaseEntryLines, salesEntries, salesEntryLines } from './entries'
 import { bulkAccounts, syncAccounts, syncDeleted } from './sync'
+import { transactionLines } from './transaction-lines'
 import { glAccounts, journals, me, paymentConditions, vatCodes } from './reference'
 import type { ResourceDef } from './types'
 
@@ -43,7 +44,7 @@ export const API_RESOURCES: ResourceDef[] = [
   accounts, glAccounts, journals, vatCodes, paymentConditions,
   salesEntries, purchaseEntries, salesEntryLines, purchaseEntryLines,
   receivables, payables, bulkReceivables, bulkPayables, receivablesList, payablesList,
-  paymentTerms, syncDeleted, syncAccounts, bulkAccounts,
+  paymentTerms, syncDeleted, syncAccounts, bulkAccounts, transactionLines,
 ]
 
 export const ME_RESOURCE = me
