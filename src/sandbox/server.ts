@@ -44,6 +44,10 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
     if (!request.url.startsWith('/_sandbox')) return done(null, body)
     try { done(null, body === '' ? {} : JSON.parse(body as string)) } catch (e) { done(e as Error, undefined) }
   })
+  // Exact's answers carry Exact's time: clients compute clock skew from Date against the reset headers.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('date', new Date(state.clock.now()).toUTCString())
+  })
   const oauth = new OAuthStore(state)
   const limiter = new RateLimiter(state.clock, { ...limits })
   const errorLimiter = new ErrorLimiter(state.clock)

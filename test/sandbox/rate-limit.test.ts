@@ -18,6 +18,7 @@ describe('sandbox rate limits', () => {
     expect(answer.headers.get('x-ratelimit-minutely-limit')).toBe('60')
     expect(answer.headers.get('x-ratelimit-minutely-remaining')).toBe('58')
     expect(answer.headers.get('x-ratelimit-minutely-reset')).toBe(String(Date.parse('2026-03-02T10:01:00Z')))
+    expect(answer.headers.get('date')).toBe('Mon, 02 Mar 2026 10:00:05 GMT')
   })
 
   it('answers 429 with an empty body and only the minutely headers, until the next minute', async () => {
