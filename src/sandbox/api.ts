@@ -67,6 +67,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       const auth = oauth.authenticate(request.headers.authorization)
       if (!auth.ok) {
         state.stats.errorAnswers += 1
+        // An expired token names its client, so it counts toward that endpoint's error block.
+        if (auth.grant) errorLimiter.record(`${auth.grant.clientId}|${auth.grant.division}|${endpoint}`)
         return send(reply, {
           status: 401, contentType: JSON_TYPE,
           body: errorBody(auth.reason === 'expired' ? 'Access token expired' : 'Unauthorized'),

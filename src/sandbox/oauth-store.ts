@@ -30,7 +30,7 @@ export interface TokenAnswer { status: number; body: object; headers: Record<str
 
 export type AuthResult =
   | { ok: true; grant: Grant }
-  | { ok: false; reason: 'missing' | 'invalid' | 'expired' }
+  | { ok: false; reason: 'missing' | 'invalid' | 'expired'; grant?: Grant }
 
 /** OAuth grants, codes and tokens with Exact's lifetimes (exact-online.md §2), on the sandbox clock. */
 export class OAuthStore {
@@ -119,7 +119,7 @@ export class OAuthStore {
     const at = this.accessTokens.get(m[1].trim())
     const grant = at && this.grants.get(at.grantId)
     if (!at || !grant) return { ok: false, reason: 'invalid' }
-    if (this.state.clock.now() >= at.expiresAt) return { ok: false, reason: 'expired' }
+    if (this.state.clock.now() >= at.expiresAt) return { ok: false, reason: 'expired', grant }
     return { ok: true, grant }
   }
 
