@@ -81,12 +81,20 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       const blockedUntil = errorLimiter.blockedUntil(errorKey)
       if (blockedUntil !== null) {
         state.stats.rateLimited += 1
-        return send(reply, { status: 429, body: null, headers: { Reason: 'ErrorLimitExceeded', 'Retry-After': String(Math.ceil((blockedUntil - state.clock.now()) / 1000)) } })
+        const retryAfter = String(Math.ceil((blockedUntil - state.clock.now()) / 1000))
+        return send(reply, {
+          status: state.behaviour.errorBlockStatus, body: null, headers: { Reason: 'ErrorLimitExceeded', 'Retry-After': retryAfter },
+        })
       }
       const decision = limiter.consume(rateKey)
       if (!decision.allowed) {
         state.stats.rateLimited += 1
-        return send(reply, { status: 429, body: null, headers: decision.headers })
+        const headers = { ...decision.headers }
+        if (state.behaviour.retryAfterOn429) {
+          const reset = Number(headers[decision.limit === 'minute' ? 'X-RateLimit-Minutely-Reset' : 'X-RateLimit-Reset'])
+          headers['Retry-After'] = String(Math.max(1, Math.ceil((reset - state.clock.now()) / 1000)))
+        }
+        return send(reply, { status: 429, body: null, headers })
       }
 
       let answer: Answer

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { DEFAULT_BEHAVIOUR, updateBehaviour } from './behaviour'
 import { controlError, divisionOr404 } from './control-helpers'
 import { toPlain } from './envelope'
 import type { Faults, FaultConfig } from './faults'
@@ -58,6 +59,7 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
     limiter.limits = { ...deps.initialLimits }
     errorLimiter.reset()
     faults.set({})
+    Object.assign(state.behaviour, DEFAULT_BEHAVIOUR)
     oauth.clearLog()
     return { ok: true, divisions: [...state.divisions.keys()] }
   })
@@ -137,4 +139,10 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
   })
 
   app.get('/_sandbox/tokens', async () => oauth.log)
+
+  app.get('/_sandbox/behaviour', async () => state.behaviour)
+  app.put('/_sandbox/behaviour', async (request, reply) => {
+    const problem = updateBehaviour(state.behaviour, (request.body ?? {}) as Record<string, unknown>)
+    return problem ? controlError(reply, 400, 'invalid_behaviour', problem) : state.behaviour
+  })
 }

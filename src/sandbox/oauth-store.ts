@@ -102,7 +102,7 @@ export class OAuthStore {
         return fail(400, 'too_early', 'access_denied', 'Rate limit exceeded: access_token not expired', grant,
           { Reason: 'TooEarlyToRefreshTokens' })
       }
-      if (rt.superseded) return fail(401, 'old_refresh_token', 'unauthorized_client', 'Old refresh token used.', grant)
+      if (rt.superseded) return fail(this.state.behaviour.oldRefreshTokenStatus, 'old_refresh_token', 'unauthorized_client', 'Old refresh token used.', grant)
       if (now - rt.issuedAt > REFRESH_IDLE_MS) {
         return fail(400, 'refresh_token_expired', 'invalid_request',
           `The refresh token expired at ${usDate(rt.issuedAt + REFRESH_IDLE_MS)} and it is now ${usDate(now)}.`, grant)

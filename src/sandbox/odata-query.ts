@@ -63,11 +63,11 @@ export function parseQueryOptions(def: ResourceDef, params: URLSearchParams): Qu
 }
 
 /** Exact's preconditions: `$select` on sync/bulk, a filter on a listed field where mandatory filtering applies. */
-export function checkPreconditions(def: ResourceDef, params: URLSearchParams, opts: QueryOptions): void {
+export function checkPreconditions(def: ResourceDef, params: URLSearchParams, opts: QueryOptions, mandatoryFiltering = true): void {
   if ((def.kind === 'sync' || def.kind === 'bulk') && !(params.get('$select') ?? '').trim()) {
     throw badRequest('Please add a $select or a $top=1 statement to the query string.')
   }
-  if (def.mandatoryFilter) {
+  if (def.mandatoryFilter && mandatoryFiltering) {
     const used = opts.filter ? filterFields(opts.filter) : new Set<string>()
     if (![...used].some((f) => def.mandatoryFilter?.includes(f))) {
       throw badRequest('This endpoint has mandatory filtering applied. A GET request for this endpoint must have a ' +

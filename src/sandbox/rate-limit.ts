@@ -3,7 +3,6 @@ import type { SandboxClock } from './clock'
 const MINUTE_MS = 60_000
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
-export const ERROR_LIMIT = 10
 
 interface Window { minuteStart: number; minuteCount: number; dayStart: number; dayCount: number }
 
@@ -67,11 +66,12 @@ export class RateLimiter {
 /**
  * Exact blocks an app after more than 10 error answers (400/401/403/404) per endpoint per hour.
  * The count runs in an hour that starts with the first error; the 11th error starts a one-hour block.
+ * The limit comes from the behaviour settings (0 = never block).
  */
 export class ErrorLimiter {
   private readonly counters = new Map<string, { windowStart: number; count: number; blockedUntil: number }>()
 
-  constructor(private readonly clock: SandboxClock) {}
+  constructor(private readonly clock: SandboxClock, private readonly limit: () => number) {}
 
   blockedUntil(key: string): number | null {
     const c = this.counters.get(key)
@@ -86,7 +86,7 @@ export class ErrorLimiter {
       this.counters.set(key, c)
     }
     c.count += 1
-    if (c.count > ERROR_LIMIT) {
+    if (this.limit() > 0 && c.count > this.limit()) {
       c.blockedUntil = now + HOUR_MS
       c.windowStart = now
       c.count = 0

@@ -64,7 +64,7 @@ function wireOptions(req: ResourceRequest, def: ResourceDef, opts: QueryOptions 
 
 function collection(req: ResourceRequest, def: ResourceDef, rows: Row[]): Answer {
   const opts = parseQueryOptions(def, req.params)
-  checkPreconditions(def, req.params, opts)
+  checkPreconditions(def, req.params, opts, req.ctx.state.behaviour.mandatoryFiltering)
   if (def.kind === 'single') {
     return json(200, { d: { results: rows.map((r) => toWire(def, r, wireOptions(req, def, opts))) } })
   }
@@ -89,7 +89,7 @@ export function handleResource(req: ResourceRequest): Answer {
     const rows = def.list(ctx)
     if (count) {
       const opts = parseQueryOptions(def, req.params)
-      checkPreconditions(def, req.params, opts)
+      checkPreconditions(def, req.params, opts, req.ctx.state.behaviour.mandatoryFiltering)
       const page = runQuery(def, rows, { ...opts, top: null, skip: 0, skiptoken: null }, req.params, ctx.state.ids)
       return { status: 200, body: String(page.count), headers: {}, contentType: 'text/plain; charset=utf-8' }
     }

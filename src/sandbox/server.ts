@@ -50,7 +50,7 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   })
   const oauth = new OAuthStore(state)
   const limiter = new RateLimiter(state.clock, { ...limits })
-  const errorLimiter = new ErrorLimiter(state.clock)
+  const errorLimiter = new ErrorLimiter(state.clock, () => state.behaviour.errorLimit)
   const faults = new Faults()
   registerOAuthRoutes(app, oauth)
   registerApi(app, { state, oauth, registry: new Registry(API_RESOURCES), limiter, errorLimiter, faults })

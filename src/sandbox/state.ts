@@ -1,3 +1,4 @@
+import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour'
 import { SandboxClock } from './clock'
 import { IdFactory } from './ids'
 import type { Division } from './model'
@@ -20,6 +21,7 @@ export class SandboxState {
   readonly ids = new IdFactory()
   readonly stats = new Stats()
   readonly divisions = new Map<number, Division>()
+  readonly behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR }
   private readonly timestamps = new Map<number, { next: number }>()
   private nextDivisionId = FIRST_DIVISION
 

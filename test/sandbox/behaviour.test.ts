@@ -1,0 +1,43 @@
+import { connect, freezeClock, startTestSandbox, tokenRequest } from './sandbox-client'
+
+describe('sandbox behaviour settings for unconfirmed Exact behaviour', () => {
+  let sb: Awaited<ReturnType<typeof startTestSandbox>>
+  beforeAll(async () => { sb = await startTestSandbox() })
+  afterAll(async () => { await sb.close() })
+  beforeEach(async () => { await sb.control('POST', '/reset'); await freezeClock(sb.control) })
+
+  it('can answer a superseded refresh token with 400 instead of 401', async () => {
+    await sb.control('PUT', '/behaviour', { oldRefreshTokenStatus: 400 })
+    const s = await connect(sb.url)
+    const old = s.refreshToken
+    await sb.control('POST', '/clock', { advanceMs: 571_000 })
+    await s.refresh()
+    await sb.control('POST', '/clock', { advanceMs: 571_000 })
+    const answer = await tokenRequest(sb.url, { grant_type: 'refresh_token', refresh_token: old })
+    expect(answer.status).toBe(400)
+    expect(answer.body.error_description).toBe('Old refresh token used.')
+  })
+
+  it('can block with 403 after a lower error limit, and add Retry-After to rate-limit 429s', async () => {
+    await sb.control('PUT', '/behaviour', { errorBlockStatus: 403, errorLimit: 2, retryAfterOn429: true })
+    await sb.control('PUT', '/limits', { perMinute: 5 })
+    const s = await connect(sb.url)
+    for (let i = 0; i < 3; i += 1) await s.api('GET', 'crm/Accounts')
+    const blocked = await s.api('GET', "crm/Accounts?$filter=Name eq 'x'")
+    expect(blocked.status).toBe(403)
+    expect(blocked.headers.get('reason')).toBe('ErrorLimitExceeded')
+    await s.api('GET', 'financial/Journals')
+    const limited = await s.api('GET', 'financial/Journals')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('55')
+  })
+
+  it('can switch mandatory filtering off, and reset restores the defaults', async () => {
+    await sb.control('PUT', '/behaviour', { mandatoryFiltering: false })
+    const s = await connect(sb.url)
+    expect((await s.api('GET', 'crm/Accounts')).status).toBe(200)
+    await sb.control('POST', '/reset')
+    expect((await s.api('GET', 'crm/Accounts')).status).toBe(400)
+    expect((await sb.control('PUT', '/behaviour', { errorLimit: -1 })).status).toBe(400)
+  })
+})
