@@ -10,9 +10,9 @@ const MATCHED = 50
 
 /** The open item of one booked entry: what is owed, what is still outstanding. */
 export interface OpenItem {
-  /** The invoice total (TransactionAmountFC). */
+  /** The term amounts summed: the invoice total. */
   amount: Money
-  /** Still to be paid (AmountFC). */
+  /** Still to be paid, from the outstanding-items list (0 once matched). */
   outstanding: Money
   /** Payment discount allowed when paid in time (AmountDiscountFC). */
   discount: Money
@@ -23,9 +23,17 @@ export interface OpenItem {
 }
 
 const OPEN_ITEM = {
-  sales: { path: 'cashflow/Receivables', select: 'AmountFC,TransactionAmountFC,AmountDiscountFC,Status,IsFullyPaid,LastPaymentDate,Currency' },
+  sales: {
+    path: 'cashflow/Receivables',
+    list: 'read/financial/ReceivablesList',
+    select: 'Account,EntryNumber,Journal,AmountFC,AmountDiscountFC,Status,IsFullyPaid,LastPaymentDate,Currency',
+  },
   // Payments has no IsFullyPaid: derived from Status.
-  purchase: { path: 'cashflow/Payments', select: 'AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,Currency' },
+  purchase: {
+    path: 'cashflow/Payments',
+    list: 'read/financial/PayablesList',
+    select: 'Account,EntryNumber,Journal,AmountFC,AmountDiscountFC,Status,LastPaymentDate,Currency',
+  },
 } as const
 
 const sum = (rows: WireRecord[], field: string): Money =>
@@ -33,23 +41,33 @@ const sum = (rows: WireRecord[], field: string): Money =>
 
 /**
  * The receivable (sales) or payable (purchase) of an entry; null when Exact has none (deleted
- * entry). An entry split into several terms has several rows: amounts are summed, and it is
- * matched only when every term is.
+ * entry). Receivables/Payments carry the term amount whatever was paid, so the outstanding part
+ * comes from Receivables/PayablesList (outstanding items only; filtered on AccountId, the filter
+ * known to work there), matched by entry number and journal. An entry split into terms has
+ * several rows: amounts are summed, and it is matched only when every term is. Two calls when
+ * open, one when matched.
  */
 export async function getOpenItem(client: ExactClient, type: EntryType, entryId: string): Promise<OpenItem | null> {
   const def = OPEN_ITEM[type]
   const rows = await client.list(def.path, { $filter: `TransactionEntryID eq ${guidLiteral(entryId)}`, $select: def.select })
   if (rows.length === 0) return null
+  const first = rows[0]!
   const matched = rows.every((r) => numberOr(r.Status, 0) === MATCHED)
+  let outstanding: Money = '0.00'
+  if (!matched && typeof first.Account === 'string') {
+    const listed = await client.list(def.list, { $filter: `AccountId eq ${guidLiteral(first.Account)}`, $select: 'Amount,EntryNumber,JournalCode' })
+    const mine = listed.filter((r) => String(r.EntryNumber) === String(first.EntryNumber) && trimCode(r.JournalCode) === trimCode(first.Journal))
+    outstanding = sum(mine, 'Amount')
+  }
   const dates = rows.map((r) => parseDate(r.LastPaymentDate)).filter((d): d is string => d !== null).sort()
   return {
-    amount: sum(rows, 'TransactionAmountFC'),
-    outstanding: sum(rows, 'AmountFC'),
+    amount: sum(rows, 'AmountFC'),
+    outstanding,
     discount: sum(rows, 'AmountDiscountFC'),
     status: matched ? 'matched' : 'open',
     isFullyPaid: type === 'sales' ? rows.every((r) => r.IsFullyPaid === true) : matched,
     lastPaymentDate: dates.at(-1) ?? null,
-    currency: trimCode(rows[0]!.Currency),
+    currency: trimCode(first.Currency),
   }
 }
 

@@ -42,13 +42,15 @@ export function entryToWire(entry: Entry, relationId: string, chart: ChartOfAcco
     if (!chart.vatCodes.some((v) => v.code === line.vatCode.trim())) {
       throw new ExactMappingError(`lines/${i}/vatCode`, line.vatCode, `VAT code ${line.vatCode} does not exist in this division`)
     }
-    return {
+    const wire: WireRecord = {
       GLAccount: gl.id,
       AmountFC: amountToWire(line.amount),
       VATCode: line.vatCode.trim(),
       VATAmountFC: amountToWire(line.vatAmount),
       Description: line.description,
     }
+    if (line.quantity !== undefined) wire.Quantity = Number(line.quantity)
+    return wire
   })
   const body: WireRecord = {
     Journal: entry.journal.trim(),

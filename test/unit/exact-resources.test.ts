@@ -106,18 +106,28 @@ describe('findAccounts', () => {
 })
 
 describe('cashflow', () => {
-  it('sums split terms; matched only when every term is', async () => {
+  it('sums split terms and takes the outstanding part from the outstanding-items list', async () => {
+    const ACCOUNT = '33333333-3333-4333-8333-333333333333'
+    const term = { Account: ACCOUNT, EntryNumber: 26000042, Journal: '70', AmountDiscountFC: 0, Currency: 'EUR' }
     const { client, queries } = fakeClient([
       {
         results: [
-          { AmountFC: 0, TransactionAmountFC: 605.06, AmountDiscountFC: 0, Status: 50, IsFullyPaid: true, LastPaymentDate: '/Date(1772409600000)/', Currency: 'EUR' },
-          { AmountFC: 605.06, TransactionAmountFC: 605.06, AmountDiscountFC: 0, Status: 20, IsFullyPaid: false, LastPaymentDate: null, Currency: 'EUR' },
+          { ...term, AmountFC: 605.06, Status: 50, IsFullyPaid: true, LastPaymentDate: '/Date(1772409600000)/' },
+          { ...term, AmountFC: 605.06, Status: 20, IsFullyPaid: false, LastPaymentDate: null },
         ],
       },
+      { results: [{ Amount: 605.06, EntryNumber: 26000042, JournalCode: '70 ' }, { Amount: 99, EntryNumber: 26000041, JournalCode: '70' }] },
     ])
     const item = await getOpenItem(client, 'sales', CUSTOMER)
     expect(item).toEqual({ amount: '1210.12', outstanding: '605.06', discount: '0.00', status: 'open', isFullyPaid: false, lastPaymentDate: '2026-03-02', currency: 'EUR' })
     expect(queries[0]).toEqual({ path: 'cashflow/Receivables', query: expect.objectContaining({ $filter: `TransactionEntryID eq guid'${CUSTOMER}'` }) })
+    expect(queries[1]).toEqual({ path: 'read/financial/ReceivablesList', query: expect.objectContaining({ $filter: `AccountId eq guid'${ACCOUNT}'` }) })
+  })
+
+  it('a matched item needs one call and has nothing outstanding', async () => {
+    const { client, queries } = fakeClient([{ results: [{ Account: CUSTOMER, EntryNumber: 1, Journal: '60', AmountFC: -50, AmountDiscountFC: 0, Status: 50, LastPaymentDate: null, Currency: 'EUR' }] }])
+    expect(await getOpenItem(client, 'purchase', CUSTOMER)).toMatchObject({ amount: '-50.00', outstanding: '0.00', status: 'matched', isFullyPaid: true })
+    expect(queries.map((q) => q.path)).toEqual(['cashflow/Payments'])
   })
 
   it('syncs payment terms page by page, asking again after a full page without __next', async () => {

@@ -1,0 +1,200 @@
+import { Agent, request } from 'undici'
+import type { Entry } from '../../src/domain/entry'
+import { ExactClient } from '../../src/exact/client'
+import { ExactConnector } from '../../src/exact/connector'
+import { ExactAuthError, ExactRefusedError } from '../../src/exact/errors'
+import { buildAuthorizeUrl, exchangeCode, refreshTokens, type TokenSet } from '../../src/exact/oauth'
+import { RateLimiterRegistry } from '../../src/exact/rate-limiter'
+import { ChartCache } from '../../src/exact/reference-data'
+import type { TokenSource } from '../../src/exact/tokens'
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server'
+
+/** The connector against the real sandbox over HTTP: OAuth, chart, relations, entries, open items. */
+
+const CLIENT = { clientId: 'exact-bridge-test', clientSecret: 'secret', redirectUri: 'http://127.0.0.1:1/callback' }
+const logger = { debug: () => {}, warn: () => {} }
+let sb: RunningSandbox
+const agent = new Agent({ keepAliveTimeout: 500 })
+
+async function control<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  const res = await request(`${sb.url}${path}`, {
+    method,
+    dispatcher: agent,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.body.text()
+  if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`)
+  return JSON.parse(text) as T
+}
+
+/** The test's TokenSource: keeps the pair in memory (the service keeps it in Postgres under a row lock). */
+function memoryTokens(initial: TokenSet): TokenSource & { set: TokenSet } {
+  const source = {
+    set: initial,
+    getAccessToken: async () => source.set.accessToken,
+    onUnauthorized: async () => {
+      source.set = await refreshTokens({ baseUrl: sb.url, ...CLIENT, refreshToken: source.set.refreshToken, dispatcher: agent })
+      return source.set.accessToken
+    },
+  }
+  return source
+}
+
+async function authorize(): Promise<TokenSet> {
+  const res = await request(buildAuthorizeUrl({ baseUrl: sb.url, clientId: CLIENT.clientId, redirectUri: CLIENT.redirectUri, state: 'st-1' }), { dispatcher: agent })
+  await res.body.dump()
+  expect(res.statusCode).toBe(302)
+  const location = new URL(String(res.headers.location))
+  expect(location.searchParams.get('state')).toBe('st-1')
+  return exchangeCode({ baseUrl: sb.url, ...CLIENT, code: location.searchParams.get('code')!, dispatcher: agent })
+}
+
+function connectorFor(tokens: TokenSource, division: number | null, limiter = new RateLimiterRegistry()) {
+  return new ExactConnector({ baseUrl: sb.url, division, tokens, limiter, logger, dispatcher: agent, charts: new ChartCache() })
+}
+
+function makeEntry(overrides: Partial<Entry> = {}): Entry {
+  return {
+    type: 'sales',
+    journal: '70',
+    entryDate: '2026-03-02',
+    currency: 'EUR',
+    description: 'Invoice 2026-0042',
+    yourRef: '2026-0042',
+    marker: 'xb-3F7K9Q2M',
+    paymentConditionCode: '30',
+    lines: [
+      { glAccount: '8000', description: 'Consultancy', amount: '1000.10', vatCode: '2', vatAmount: '210.02' },
+      { glAccount: '8000', description: 'Travel', amount: '0.10', vatCode: '2', vatAmount: '0.02' },
+    ],
+    total: '1210.24',
+    vatTotal: '210.04',
+    ...overrides,
+  }
+}
+
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0, host: '127.0.0.1', clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret })
+})
+afterAll(async () => {
+  await agent.close()
+  await sb.close()
+})
+
+describe('Exact connector against the sandbox', () => {
+  let tokens: TokenSource & { set: TokenSet }
+  let exact: ExactConnector
+  let division: number
+
+  beforeAll(async () => {
+    tokens = memoryTokens(await authorize())
+    division = (await connectorFor(tokens, null).getCurrentDivision()).division
+    exact = connectorFor(tokens, division)
+  })
+
+  it('reads the seeded chart in our vocabulary', async () => {
+    const chart = await exact.getChart()
+    expect(chart.journals).toEqual(expect.arrayContaining([expect.objectContaining({ code: '70', type: 20 }), expect.objectContaining({ code: '60', type: 22 })]))
+    expect(chart.glAccounts.find((g) => g.code === '8000')).toMatchObject({ type: 110, id: expect.stringMatching(/^[0-9a-f-]{36}$/) })
+    expect(chart.vatCodes.find((v) => v.code === '2')).toMatchObject({ percentage: '21', transactionType: 'S' })
+    expect(chart.paymentConditions.find((p) => p.code === '32')).toMatchObject({ paymentDays: 30, discountType: 'B', discountPercentage: '2', discountDays: 8 })
+    expect(chart.paymentConditions.find((p) => p.code === '33')).toMatchObject({ discountType: 'K', discountPercentage: '2' })
+  })
+
+  it('creates an account and finds it by padded code and by VAT number; adds the supplier role', async () => {
+    const created = await exact.createAccount(
+      { code: '255', name: "O'Brien BV", vatNumber: 'NL123456789B01', email: 'ap@obrien.example', address: { line1: 'Dam 1', postcode: '1012 JS', city: 'Amsterdam', country: 'NL' } },
+      { customer: true, supplier: false },
+    )
+    expect(created).toMatchObject({ code: '255', name: "O'Brien BV", isCustomer: true, isSupplier: false })
+    expect(await exact.findAccounts({ codes: ['255'] })).toEqual([created])
+    expect((await exact.findAccounts({ vatNumbers: ['NL123456789B01'] })).map((a) => a.id)).toEqual([created.id])
+    expect((await exact.findAccounts({ name: "O'Brien BV", postcode: '1012 JS' })).map((a) => a.id)).toEqual([created.id])
+    expect(await exact.findAccounts({ codes: ['256'] })).toEqual([])
+
+    await exact.addAccountRoles(created.id, { supplier: true })
+    expect((await exact.findAccounts({ ids: [created.id] }))[0]).toMatchObject({ isCustomer: true, isSupplier: true })
+    const inSandbox = await control<{ ID: string; Code: string }[]>('GET', `/_sandbox/divisions/${division}/accounts`)
+    expect(inSandbox.filter((a) => a.Code.trim() === '255')).toHaveLength(1)
+  })
+
+  it('books an entry, finds it again by marker, reads its open item, deletes it', async () => {
+    const [customer] = await exact.findAccounts({ codes: ['255'] })
+    const entry = makeEntry()
+    const booked = await exact.createEntry(entry, customer!.id)
+    expect(booked).toMatchObject({ entryNumber: expect.any(Number), total: entry.total, vatTotal: entry.vatTotal })
+    expect(booked.description).toBe('xb-3F7K9Q2M Invoice 2026-0042')
+
+    expect(await exact.findEntryByMarker('sales', '2026-0042', 'xb-3F7K9Q2M')).toEqual(booked)
+    expect(await exact.findEntryByMarker('sales', '2026-0042', 'xb-OTHER')).toBeNull()
+    expect(await exact.findEntryByMarker('purchase', '2026-0042', 'xb-3F7K9Q2M')).toBeNull()
+
+    const ledger = await control<{ EntryID: string; YourRef: string; Description: string; deleted: boolean }[]>('GET', `/_sandbox/divisions/${division}/entries`)
+    expect(ledger).toEqual([expect.objectContaining({ EntryID: booked.entryId, YourRef: '2026-0042', Description: booked.description, deleted: false })])
+
+    expect(await exact.getOpenItem('sales', booked.entryId)).toMatchObject({ amount: '1210.24', outstanding: '1210.24', status: 'open', isFullyPaid: false, currency: 'EUR' })
+    const terms = []
+    for await (const page of exact.syncPaymentTerms(1n)) terms.push(...page.items)
+    expect(terms).toEqual(expect.arrayContaining([expect.objectContaining({ transactionEntryId: booked.entryId, lineType: 20, total: '1210.24' })]))
+
+    expect(await exact.deleteEntry('sales', booked.entryId)).toBe('deleted')
+    const after = await control<{ EntryID: string; deleted: boolean }[]>('GET', `/_sandbox/divisions/${division}/entries`)
+    expect(after.find((e) => e.EntryID === booked.entryId)?.deleted).toBe(true)
+    expect(await exact.deleteEntry('sales', booked.entryId)).toBe('not_found')
+    expect(await exact.findEntryByMarker('sales', '2026-0042', 'xb-3F7K9Q2M')).toBeNull()
+  })
+
+  it('partial then full payment shows in the open item; a paid entry cannot be deleted (a refusal)', async () => {
+    const [customer] = await exact.findAccounts({ codes: ['255'] })
+    const booked = await exact.createEntry(makeEntry({ yourRef: '2026-0043', marker: 'xb-PAID0001' }), customer!.id)
+    await control('POST', `/_sandbox/divisions/${division}/payments`, { entryNumber: booked.entryNumber, amount: '500.00', date: '2026-03-04' })
+    expect(await exact.getOpenItem('sales', booked.entryId)).toMatchObject({ amount: '1210.24', outstanding: '710.24', status: 'open', isFullyPaid: false, lastPaymentDate: '2026-03-04' })
+    await control('POST', `/_sandbox/divisions/${division}/payments`, { entryNumber: booked.entryNumber, amount: '710.24', date: '2026-03-05' })
+    expect(await exact.getOpenItem('sales', booked.entryId)).toMatchObject({ outstanding: '0.00', status: 'matched', isFullyPaid: true, lastPaymentDate: '2026-03-05' })
+    const err = await exact.deleteEntry('sales', booked.entryId).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ExactRefusedError)
+    expect((err as ExactRefusedError).exactMessage).not.toBe('')
+  })
+
+  it('token rotation: too early within 570 s, fine after, the old refresh token is dead', async () => {
+    const old = tokens.set
+    await expect(refreshTokens({ baseUrl: sb.url, ...CLIENT, refreshToken: old.refreshToken, dispatcher: agent })).rejects.toMatchObject({ constructor: ExactAuthError, kind: 'too_early' })
+    await control('POST', '/_sandbox/clock', { advanceMs: 571_000 })
+    tokens.set = await refreshTokens({ baseUrl: sb.url, ...CLIENT, refreshToken: old.refreshToken, dispatcher: agent })
+    await control('POST', '/_sandbox/clock', { advanceMs: 571_000 })
+    await expect(refreshTokens({ baseUrl: sb.url, ...CLIENT, refreshToken: old.refreshToken, dispatcher: agent })).rejects.toMatchObject({ constructor: ExactAuthError, kind: 'refresh_token_dead' })
+    expect((await exact.getCurrentDivision()).division).toBe(division)
+  })
+
+  it('an expired access token is refreshed once through the TokenSource on 401', async () => {
+    await control('POST', '/_sandbox/clock', { advanceMs: 601_000 })
+    const before = tokens.set.accessToken
+    expect((await exact.findAccounts({ codes: ['255'] })).length).toBe(1)
+    expect(tokens.set.accessToken).not.toBe(before)
+  })
+})
+
+describe('rate limits against the sandbox', () => {
+  it('waits out a 429 caused by another process and goes on', async () => {
+    await control('PUT', '/_sandbox/limits', { perMinute: 2 })
+    await control('POST', '/_sandbox/stats/reset')
+    const tokens = memoryTokens(await authorize())
+    const division = (await connectorFor(tokens, null).getCurrentDivision()).division
+    const otherLimits = new RateLimiterRegistry()
+    const other = new ExactClient({ baseUrl: sb.url, division, tokens, limiter: otherLimits, logger, dispatcher: agent })
+    const waits: number[] = []
+    const mine = connectorFor(tokens, division, new RateLimiterRegistry({ onWait: (e) => waits.push(e.waitMs) }))
+    // Another process spends this minute's budget.
+    do await other.list('financial/Journals', { $select: 'Code' })
+    while (otherLimits.forDivision(sb.url, division).state().minutelyRemaining !== 0)
+    const started = Date.now()
+    expect(await mine.findAccounts({ codes: ['1'] })).toEqual([])
+    expect(await mine.findAccounts({ codes: ['2'] })).toEqual([])
+    const stats = await control<{ rateLimited: number }>('GET', '/_sandbox/stats')
+    expect(stats.rateLimited).toBeGreaterThanOrEqual(1)
+    expect(Date.now() - started).toBeLessThan(62_000)
+    expect(waits).toHaveLength(1)
+    await control('PUT', '/_sandbox/limits', { perMinute: 60 })
+  }, 100_000)
+})
