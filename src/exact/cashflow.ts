@@ -44,8 +44,8 @@ const sum = (rows: WireRecord[], field: string): Money =>
  * entry). Receivables/Payments carry the term amount whatever was paid, so the outstanding part
  * comes from Receivables/PayablesList (outstanding items only; filtered on AccountId, the filter
  * known to work there), matched by entry number and journal. An entry split into terms has
- * several rows: amounts are summed, and it is matched only when every term is. Two calls when
- * open, one when matched.
+ * several rows: amounts are summed, and it is matched only when every term is. Two calls only
+ * when partly paid.
  */
 export async function getOpenItem(client: ExactClient, type: EntryType, entryId: string): Promise<OpenItem | null> {
   const def = OPEN_ITEM[type]
@@ -53,15 +53,17 @@ export async function getOpenItem(client: ExactClient, type: EntryType, entryId:
   if (rows.length === 0) return null
   const first = rows[0]!
   const matched = rows.every((r) => numberOr(r.Status, 0) === MATCHED)
-  let outstanding: Money = '0.00'
-  if (!matched && typeof first.Account === 'string') {
+  const dates = rows.map((r) => parseDate(r.LastPaymentDate)).filter((d): d is string => d !== null).sort()
+  const amount = sum(rows, 'AmountFC')
+  // Nothing paid yet: all of it is outstanding, no second call needed.
+  let outstanding: Money = matched ? '0.00' : amount
+  if (!matched && dates.length > 0 && typeof first.Account === 'string') {
     const listed = await client.list(def.list, { $filter: `AccountId eq ${guidLiteral(first.Account)}`, $select: 'Amount,EntryNumber,JournalCode' })
     const mine = listed.filter((r) => String(r.EntryNumber) === String(first.EntryNumber) && trimCode(r.JournalCode) === trimCode(first.Journal))
     outstanding = sum(mine, 'Amount')
   }
-  const dates = rows.map((r) => parseDate(r.LastPaymentDate)).filter((d): d is string => d !== null).sort()
   return {
-    amount: sum(rows, 'AmountFC'),
+    amount,
     outstanding,
     discount: sum(rows, 'AmountDiscountFC'),
     status: matched ? 'matched' : 'open',

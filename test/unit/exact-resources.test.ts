@@ -130,6 +130,12 @@ describe('cashflow', () => {
     expect(queries.map((q) => q.path)).toEqual(['cashflow/Payments'])
   })
 
+  it('an unpaid item needs one call: all of it is outstanding', async () => {
+    const { client, queries } = fakeClient([{ results: [{ Account: CUSTOMER, EntryNumber: 1, Journal: '70', AmountFC: 121, AmountDiscountFC: 2.42, Status: 20, IsFullyPaid: false, LastPaymentDate: null, Currency: 'EUR' }] }])
+    expect(await getOpenItem(client, 'sales', CUSTOMER)).toMatchObject({ amount: '121.00', outstanding: '121.00', discount: '2.42', status: 'open', isFullyPaid: false })
+    expect(queries).toHaveLength(1)
+  })
+
   it('syncs payment terms page by page, asking again after a full page without __next', async () => {
     const term = (ts: number | string) => ({ Timestamp: ts, TransactionEntryID: CUSTOMER, EntryNumber: 1, LineType: 20, AmountFC: 1, TransactionAmountFC: 1, AmountDiscountFC: 0, Status: 20, Currency: 'EUR' })
     const full = Array.from({ length: 1000 }, (_, i) => term(i + 2))
