@@ -10,6 +10,8 @@ import { startEmbeddedPostgres } from './db/embedded-postgres'
 import { migrateToLatest } from './db/migrate'
 import { createLogger, type Logger } from './logger'
 import { createMetrics } from './metrics'
+import { startWebhookDelivery } from './jobs/webhook-delivery'
+import { webhookUrlProblem } from './services/webhook-url'
 import { buildServices } from './services/build-services'
 import { ensureDemoTenant } from './services/demo-tenant'
 import { generateApiKey } from './services/tenant-service'
@@ -56,7 +58,8 @@ async function main(): Promise<void> {
     const adminApiKey = config.adminApiKey ?? persistentSecret(config, 'admin-api-key', generateApiKey)
     const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
     const metrics = createMetrics()
-    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics })
+    const allowPrivateWebhooks = config.env !== 'production' || config.sandboxMode
+    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks })
     const app = await buildApp({
       services,
       logger,
@@ -69,6 +72,13 @@ async function main(): Promise<void> {
     })
     closers.push(() => app.close())
     await app.listen({ port: config.port, host: config.host })
+    // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
+    const webhookDelivery = startWebhookDelivery({
+      db,
+      logger,
+      checkUrl: allowPrivateWebhooks ? undefined : (url) => webhookUrlProblem(url, { allowPrivate: false }),
+    })
+    closers.push(() => webhookDelivery.stop())
 
     if (config.sandboxMode) {
       const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)

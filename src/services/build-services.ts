@@ -4,6 +4,8 @@ import { RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import { ConnectionService } from './connection-service'
+import { SettingsService } from './settings-service'
+import { WebhookService } from './webhook-service'
 import { findSettings } from '../db/settings-repository'
 import type { Settings } from '../domain/settings'
 import { ExportQueries } from './export-queries'
@@ -23,6 +25,8 @@ export interface ServiceDeps {
   metrics: Metrics
   clock?: () => Date
   dispatcher?: Dispatcher
+  /** Development and sandbox mode: webhooks may go to any http(s) URL, localhost included. Default false: production rules. */
+  allowPrivateWebhooks?: boolean
 }
 
 /** Wires the use cases; main.ts and the integration tests build the service the same way. */
@@ -35,14 +39,23 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc(),
   )
   const settingsOf = async (tenantId: string) => (await findSettings(deps.db, tenantId))?.settings as Settings | undefined
+  const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
+  // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.
+  const proposeSettings = (tenantId: string) =>
+    settings.proposeFromExact(tenantId).then(
+      () => undefined,
+      (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
+    )
   const relations = new RelationService(deps.db)
   const services: Services = {
     tenants: new TenantService(deps.db),
-    connections: new ConnectionService(deps.db, exact, cipher),
+    connections: new ConnectionService(deps.db, exact, cipher, proposeSettings),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: new ExportService(deps.db, exact, relations, settingsOf),
     exportQueries: new ExportQueries(deps.db),
     relations,
+    settings,
+    webhooks: new WebhookService(deps.db, deps.clock),
   }
   return { services, exact }
 }

@@ -32,6 +32,8 @@ export class ConnectionService {
     private readonly db: Db,
     private readonly exact: ExactContext,
     private readonly cipher: TokenCipher,
+    /** After a successful connection (build-services: propose settings from the chart). Must not throw. */
+    private readonly onConnected?: (tenantId: string) => Promise<void>,
   ) {}
 
   async startAuthorization(tenantId: string): Promise<{ authorizeUrl: string; expiresAt: string }> {
@@ -67,6 +69,7 @@ export class ConnectionService {
       accessTokenExpiresAt: tokens.expiresAt,
       tokensIssuedAt: tokens.issuedAt,
     })
+    await this.onConnected?.(tenantId)
     return { tenantId, division }
   }
 

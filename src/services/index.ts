@@ -1,4 +1,6 @@
 import type { ConnectionService } from './connection-service'
+import type { SettingsService } from './settings-service'
+import type { WebhookService } from './webhook-service'
 import type { ExportQueries } from './export-queries'
 import type { ExportService } from './export-service'
 import type { InvoiceService } from './invoice-service'
@@ -13,4 +15,6 @@ export interface Services {
   exports: ExportService
   exportQueries: ExportQueries
   relations: RelationService
+  settings: SettingsService
+  webhooks: WebhookService
 }

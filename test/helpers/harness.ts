@@ -36,7 +36,7 @@ export async function startHarness(options: { sandboxUrl?: string } = {}): Promi
   const clock = () => new Date(Date.now() + offset)
   const metrics = createMetrics()
   const app0 = { baseUrl: sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  const { services, exact } = buildServices({ db: database.db, exactApp: app0, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock })
+  const { services, exact } = buildServices({ db: database.db, exactApp: app0, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true })
   const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Services } from '../../services'
 import { connectionRoutes, oauthCallbackRoutes } from './connection'
+import { settingsRoutes } from './settings'
+import { webhookRoutes } from './webhooks'
 import { exportRoutes } from './exports'
 import { invoiceRoutes } from './invoices'
 
@@ -8,6 +10,8 @@ import { invoiceRoutes } from './invoices'
 export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(connectionRoutes(services.connections))
+    await app.register(settingsRoutes(services.settings))
+    await app.register(webhookRoutes(services.webhooks))
     await app.register(invoiceRoutes(services))
     await app.register(exportRoutes(services))
   }
