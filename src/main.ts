@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger'
 import { createMetrics } from './metrics'
 import { startWebhookDelivery } from './jobs/webhook-delivery'
 import { webhookUrlProblem } from './services/webhook-url'
+import { startBulkWorker } from './jobs/bulk-worker'
 import { buildServices } from './services/build-services'
 import { ensureDemoTenant } from './services/demo-tenant'
 import { generateApiKey } from './services/tenant-service'
@@ -72,6 +73,9 @@ async function main(): Promise<void> {
     })
     closers.push(() => app.close())
     await app.listen({ port: config.port, host: config.host })
+    const bulkWorker = startBulkWorker({ bulk: services.bulk, logger })
+    services.bulk.onJobCreated(() => bulkWorker.wake())
+    closers.push(() => bulkWorker.stop())
     // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
     const webhookDelivery = startWebhookDelivery({
       db,

@@ -3,6 +3,7 @@ import type { Db } from '../db/database'
 import { RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
+import { BulkService } from './bulk-service'
 import { ConnectionService } from './connection-service'
 import { SettingsService } from './settings-service'
 import { WebhookService } from './webhook-service'
@@ -34,6 +35,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const cipher = new TokenCipher(deps.tokenEncryptionKey)
   const limiter = new RateLimiterRegistry({
     onWait: (event) => deps.metrics.rateLimitWait.observe(event.waitMs / 1000),
+    // The service clock, so waits for a reset follow the clock tests move (and the bulk job's resumeAt).
+    ...(deps.clock ? { now: () => deps.clock!().getTime() } : {}),
   })
   const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) =>
     deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc(),
@@ -47,11 +50,13 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
       (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
     )
   const relations = new RelationService(deps.db)
+  const exportService = new ExportService(deps.db, exact, relations, settingsOf)
   const services: Services = {
     tenants: new TenantService(deps.db),
     connections: new ConnectionService(deps.db, exact, cipher, proposeSettings),
     invoices: new InvoiceService(deps.db, settingsOf),
-    exports: new ExportService(deps.db, exact, relations, settingsOf),
+    exports: exportService,
+    bulk: new BulkService({ db: deps.db, exact, exports: exportService, relations, logger: deps.logger }),
     exportQueries: new ExportQueries(deps.db),
     relations,
     settings,

@@ -1,3 +1,4 @@
+import type { BulkService } from './bulk-service'
 import type { ConnectionService } from './connection-service'
 import type { SettingsService } from './settings-service'
 import type { WebhookService } from './webhook-service'
@@ -9,6 +10,7 @@ import type { TenantService } from './tenant-service'
 
 /** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
 export interface Services {
+  bulk: BulkService
   tenants: TenantService
   connections: ConnectionService
   invoices: InvoiceService

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Services } from '../../services'
+import { bulkRoutes } from './bulk'
 import { connectionRoutes, oauthCallbackRoutes } from './connection'
 import { settingsRoutes } from './settings'
 import { webhookRoutes } from './webhooks'
@@ -14,6 +15,7 @@ export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
     await app.register(webhookRoutes(services.webhooks))
     await app.register(invoiceRoutes(services))
     await app.register(exportRoutes(services))
+    await app.register(bulkRoutes(services))
   }
 }
 

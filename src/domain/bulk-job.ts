@@ -1,0 +1,116 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { AppErrorCode } from './app-error'
+
+/**
+ * A bulk job books every stored invoice of a type that had no live export when the job was made.
+ * Its items are the invoices; each ends exported, skipped (booked by someone else meanwhile, or
+ * export switched off for its type) or failed (with the error code and a detail a person can act on).
+ */
+
+export const BulkJobTypeSchema = Type.Union([Type.Literal('all'), Type.Literal('sales'), Type.Literal('purchase')], {
+  description: 'all: sales and purchase invoices',
+})
+export type BulkJobType = Static<typeof BulkJobTypeSchema>
+
+export const BulkJobStatusSchema = Type.Union(
+  [
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('waiting_for_rate_limit'),
+    Type.Literal('completed'),
+    Type.Literal('cancelled'),
+  ],
+  { description: "waiting_for_rate_limit: Exact's daily call limit is spent; the job goes on by itself at resumeAt" },
+)
+export type BulkJobStatus = Static<typeof BulkJobStatusSchema>
+
+export const ACTIVE_BULK_STATUSES: readonly BulkJobStatus[] = ['queued', 'running', 'waiting_for_rate_limit']
+
+export const BulkFailureSchema = Type.Object(
+  {
+    invoiceId: Type.String(),
+    code: Type.String({ description: 'the error code a single export would answer with, e.g. mapping_missing' }),
+    detail: Type.String(),
+  },
+  { additionalProperties: false },
+)
+export type BulkFailure = Static<typeof BulkFailureSchema>
+
+const DateTime = Type.String({ format: 'date-time' })
+const NullableDateTime = Type.Union([DateTime, Type.Null()])
+
+const summaryFields = {
+  id: Type.String({ format: 'uuid' }),
+  type: BulkJobTypeSchema,
+  status: BulkJobStatusSchema,
+  resumeAt: Type.Union([DateTime, Type.Null()], { description: 'when a job waiting for the rate limit goes on' }),
+  total: Type.Integer({ minimum: 0 }),
+  exported: Type.Integer({ minimum: 0 }),
+  skipped: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  pending: Type.Integer({ minimum: 0, description: 'total minus the three counts above' }),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'why the job is not progressing (e.g. the connection needs authorizing again)' }),
+  createdAt: DateTime,
+  startedAt: NullableDateTime,
+  finishedAt: NullableDateTime,
+}
+
+export const BulkJobSummarySchema = Type.Object(summaryFields, { $id: 'BulkJobSummary', additionalProperties: false })
+export type BulkJobSummary = Static<typeof BulkJobSummarySchema>
+
+export const BulkJobSchema = Type.Object(
+  { ...summaryFields, failures: Type.Array(BulkFailureSchema, { description: 'every failed invoice, oldest first' }) },
+  { $id: 'BulkJob', additionalProperties: false },
+)
+export type BulkJob = Static<typeof BulkJobSchema>
+
+/** What the worker does with an invoice whose export threw `code`. */
+export type ItemDecision =
+  | { kind: 'skipped' }
+  | { kind: 'failed' }
+  /** Try again after `delayMs`; `countsAsAttempt` false when the wait is not the invoice's fault. */
+  | { kind: 'retry'; delayMs: number; countsAsAttempt: boolean }
+
+export const MAX_ITEM_ATTEMPTS = 6
+
+/** Exponential back-off from 15 s, at most 10 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(10 * 60_000, 15_000 * 2 ** Math.max(0, attempts - 1))
+}
+
+/**
+ * Outages and "someone else is booking it right now" are retried later; refusals and mapping
+ * problems are final for this job (a person must act); an export switched off is a skip.
+ * `attempts` counts this one.
+ */
+export function decideAfterError(code: AppErrorCode, attempts: number, retryAfterMs?: number): ItemDecision {
+  switch (code) {
+    case 'export_disabled':
+    case 'invoice_changed_since_export':
+      return { kind: 'skipped' }
+    case 'exact_rate_limited':
+      return { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 60_000, 1000), countsAsAttempt: false }
+    case 'not_connected':
+    case 'reauthorize_needed':
+      return { kind: 'retry', delayMs: 60_000, countsAsAttempt: false }
+    case 'conflict':
+    case 'exact_unavailable':
+    case 'internal':
+      return attempts >= MAX_ITEM_ATTEMPTS ? { kind: 'failed' } : { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 0, retryDelayMs(attempts)), countsAsAttempt: true }
+    case 'validation_failed':
+    case 'invoice_invalid':
+    case 'settings_invalid':
+    case 'unauthorized':
+    case 'not_found':
+    case 'mapping_missing':
+    case 'relation_ambiguous':
+    case 'exact_rejected':
+    case 'oauth_state_invalid':
+    case 'undo_refused':
+      return { kind: 'failed' }
+    default: {
+      const never: never = code
+      throw new Error(`unexpected error code ${String(never)}`)
+    }
+  }
+}

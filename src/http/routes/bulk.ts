@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { BulkJobSchema, BulkJobSummarySchema, BulkJobTypeSchema } from '../../domain/bulk-job'
+import type { BulkService } from '../../services/bulk-service'
+import { problemResponses } from '../problem'
+
+const BulkParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+
+export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post('/exports/bulk', {
+      schema: {
+        tags: ['bulk'], summary: 'Book every stored invoice of a type that is not booked yet', operationId: 'startBulkExport',
+        description: 'Takes every stored invoice of the type with no live export and books each exactly once, paced to '
+          + 'Exact\'s rate limits. 202 with the new job; 200 with the job already running for this type (one at a time). '
+          + 'The job survives restarts; follow it with GET /exports/bulk/{id}.',
+        body: Type.Object({ type: BulkJobTypeSchema }, { additionalProperties: false }),
+        response: { 200: BulkJobSchema, 202: BulkJobSchema, ...problemResponses },
+      },
+    }, async (request, reply) => {
+      const { job, created } = await deps.bulk.start(request.tenantId, request.body.type)
+      return reply.status(created ? 202 : 200).header('location', `/exports/bulk/${job.id}`).send(job)
+    })
+
+    app.get('/exports/bulk', {
+      schema: {
+        tags: ['bulk'], summary: 'Bulk jobs, newest first', operationId: 'listBulkExports',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
+        response: { 200: Type.Object({ items: Type.Array(BulkJobSummarySchema) }), 401: problemResponses[401] },
+      },
+    }, async (request) => ({ items: await deps.bulk.list(request.tenantId, request.query.limit) }))
+
+    app.get('/exports/bulk/:id', {
+      schema: {
+        tags: ['bulk'], summary: 'A bulk job\'s progress, counts and failures', operationId: 'getBulkExport',
+        params: BulkParams, response: { 200: BulkJobSchema, 401: problemResponses[401], 404: problemResponses[404] },
+      },
+    }, async (request) => deps.bulk.get(request.tenantId, request.params.id))
+
+    app.delete('/exports/bulk/:id', {
+      schema: {
+        tags: ['bulk'], summary: 'Cancel a bulk job (what is booked stays booked)', operationId: 'cancelBulkExport',
+        description: 'Repeat-safe: a job that already ended is answered as it is.',
+        params: BulkParams, response: { 200: BulkJobSchema, 401: problemResponses[401], 404: problemResponses[404] },
+      },
+    }, async (request) => deps.bulk.cancel(request.tenantId, request.params.id))
+  }
+}

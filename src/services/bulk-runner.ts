@@ -1,0 +1,202 @@
+import type { Db } from '../db/database'
+import {
+  claimNextBulkItem, completeBulkJobIfDone, deferBulkItem, finishBulkItem, markBulkJobRunning, markBulkJobWaiting,
+  pendingPartiesOfBulkJob, setBulkJobError, type BulkJobRecord, type ClaimedItem,
+} from '../db/bulk-repository'
+import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
+import type { AppError } from '../domain/app-error'
+import { decideAfterError } from '../domain/bulk-job'
+import type { Party } from '../domain/invoice'
+import type { ExactClient } from '../exact/client'
+import type { DivisionLimiter, Priority } from '../exact/rate-limiter'
+import type { Logger } from '../logger'
+import type { ExactContext } from './exact-context'
+import { toAppError } from './exact-errors'
+import type { RelationHints } from './relation-service'
+
+/** The part of the export service a bulk job uses (the same exactly-once path as a single export). */
+export interface BulkExporter {
+  exportInvoice(
+    tenantId: string,
+    invoiceId: string,
+    options: { priority?: Priority; client?: ExactClient; hints?: RelationHints },
+  ): Promise<{ export: { id: string; status: string; exportedAt: Date | null }; outcome: 'created' | 'existing' }>
+}
+
+export interface RelationPrimer {
+  prime(client: ExactClient, tenantId: string, parties: Party[]): Promise<RelationHints>
+}
+
+export interface RunnerDeps {
+  db: Db
+  exact: ExactContext
+  exports: BulkExporter
+  relations: RelationPrimer
+  logger: Logger
+  /** host:pid, recorded on each item this process books. */
+  workerId: string
+}
+
+/** idle: no due item left here (others hold the rest, or retries are deferred). */
+export type RunOutcome = 'completed' | 'idle' | 'waiting' | 'stopped' | 'blocked'
+
+export interface RunSummary {
+  jobId: string
+  outcome: RunOutcome
+  exported: number
+  skipped: number
+  failed: number
+  deferred: number
+}
+
+/**
+ * The most calls one invoice's export may need (marker search, party look-up, account create or
+ * role, the entry). Below that many left today the job pauses rather than start an export whose
+ * last call would sit in the limiter until midnight with its item locked.
+ */
+const CALLS_PER_EXPORT = 3
+const WATCH_MS = 1000
+
+/**
+ * Works one job in this process until it is done, paused, cancelled or out of due items.
+ * Every item is claimed under a row lock held through its export, so replicas share a job and a
+ * crash hands the item back; the export service's marker search makes the retry safe.
+ */
+export class BulkRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  async run(job: BulkJobRecord, signal: AbortSignal): Promise<RunSummary> {
+    const summary: RunSummary = { jobId: job.id, outcome: 'idle', exported: 0, skipped: 0, failed: 0, deferred: 0 }
+    const log = this.deps.logger.child({ bulkJobId: job.id, tenantId: job.tenantId })
+    if (await this.completeIfDone(job)) return { ...summary, outcome: 'completed' }
+
+    let client: ExactClient
+    try {
+      client = await this.deps.exact.clientFor(job.tenantId, 'background')
+    } catch (error) {
+      const appError = toAppError(error)
+      await setBulkJobError(this.deps.db, job.id, appError.message)
+      log.warn({ code: appError.code }, 'bulk job cannot reach Exact')
+      return { ...summary, outcome: 'blocked' }
+    }
+    const limiter = this.deps.exact.limiter.forDivision(client.baseUrl, client.division)
+    const pauseUntil = this.dailyPause(limiter)
+    if (pauseUntil) return this.pause(job, pauseUntil, summary)
+    await markBulkJobRunning(this.deps.db, job.id)
+    const hints = await this.prime(job, client).catch((error: unknown) => {
+      log.warn({ err: error }, 'batched party look-up failed; each export looks its party up itself')
+      return undefined
+    })
+
+    while (!signal.aborted) {
+      const resumeAt = this.dailyPause(limiter)
+      if (resumeAt) return this.pause(job, resumeAt, summary)
+      const done = await this.processNext(job, client, limiter, hints, summary)
+      if (done === 'none') {
+        return (await this.completeIfDone(job)) ? { ...summary, outcome: 'completed' } : summary
+      }
+    }
+    return { ...summary, outcome: 'stopped' }
+  }
+
+  private async processNext(job: BulkJobRecord, client: ExactClient, limiter: DivisionLimiter, hints: RelationHints | undefined, summary: RunSummary): Promise<'done' | 'none'> {
+    const { db, exports, workerId } = this.deps
+    return db.transaction().execute(async (trx) => {
+      const item = await claimNextBulkItem(trx, job.id, this.now())
+      if (!item) return 'none'
+      const stopWatch = this.watchDailyWait(job, limiter)
+      try {
+        const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints })
+        if (result.export.status !== 'exported') {
+          await this.defer(trx, item, { code: 'exact_unavailable', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
+          summary.deferred++
+          return 'done'
+        }
+        // Booked before this job was made (by a single export meanwhile): nothing to do here.
+        const before = result.outcome === 'existing' && result.export.exportedAt !== null && result.export.exportedAt < job.createdAt
+        const status = before ? 'skipped' : 'exported'
+        await finishBulkItem(trx, item, { status, exportId: result.export.id, workedBy: workerId, ...(before ? { code: 'already_exported' } : {}) })
+        summary[status]++
+      } catch (error) {
+        const appError = toAppError(error)
+        const decision = decideAfterError(appError.code, item.attempts + 1, appError.retryAfterSeconds === undefined ? undefined : appError.retryAfterSeconds * 1000)
+        if (decision.kind === 'retry') {
+          await this.defer(trx, item, appError, decision.delayMs, decision.countsAsAttempt)
+          summary.deferred++
+        } else {
+          await finishBulkItem(trx, item, { status: decision.kind, code: appError.code, detail: appError.message, workedBy: workerId })
+          summary[decision.kind]++
+        }
+        if (appError.code === 'internal') this.deps.logger.error({ err: error, bulkJobId: job.id, invoiceId: item.invoiceId }, 'bulk export item failed unexpectedly')
+      } finally {
+        await stopWatch()
+      }
+      return 'done'
+    })
+  }
+
+  private async defer(trx: Parameters<typeof deferBulkItem>[0], item: ClaimedItem, error: Pick<AppError, 'code' | 'message'>, delayMs: number, countsAsAttempt: boolean): Promise<void> {
+    await deferBulkItem(trx, item, { notBefore: new Date(this.now().getTime() + delayMs), countsAsAttempt, code: error.code, detail: error.message })
+    if (!countsAsAttempt) await setBulkJobError(trx, item.jobId, error.message)
+  }
+
+  /** One filtered GET per batch of parties instead of a look-up per invoice. */
+  private async prime(job: BulkJobRecord, client: ExactClient): Promise<RelationHints> {
+    const parties = (await pendingPartiesOfBulkJob(this.deps.db, job.id)) as Party[]
+    return this.deps.relations.prime(client, job.tenantId, parties)
+  }
+
+  /** When the daily budget is (nearly) spent: the limiter's reset time, else undefined. */
+  private dailyPause(limiter: DivisionLimiter): Date | undefined {
+    const s = limiter.state()
+    if (s.dailyRemaining === null || s.dailyResetAt === null) return undefined
+    if (s.dailyRemaining >= CALLS_PER_EXPORT || s.dailyResetAt <= this.now()) return undefined
+    return s.dailyResetAt
+  }
+
+  private async pause(job: BulkJobRecord, resumeAt: Date, summary: RunSummary): Promise<RunSummary> {
+    await markBulkJobWaiting(this.deps.db, job.id, resumeAt)
+    this.deps.logger.info({ bulkJobId: job.id, resumeAt }, 'bulk job waits for Exact\'s daily limit to reset')
+    return { ...summary, outcome: 'waiting' }
+  }
+
+  /**
+   * A call of this export may sit in the limiter until the daily reset (another replica or app spent
+   * the budget): say so in the job's status while it does.
+   */
+  private watchDailyWait(job: BulkJobRecord, limiter: DivisionLimiter): () => Promise<void> {
+    let waiting = false
+    let pending: Promise<unknown> = Promise.resolve()
+    const timer = setInterval(() => {
+      const s = limiter.state()
+      const resetAt = s.dailyResetAt
+      if (!waiting && s.queued.background > 0 && s.dailyRemaining !== null && s.dailyRemaining <= 0 && resetAt && resetAt > this.now()) {
+        waiting = true
+        pending = markBulkJobWaiting(this.deps.db, job.id, resetAt).catch(() => undefined)
+      }
+    }, WATCH_MS)
+    return async () => {
+      clearInterval(timer)
+      await pending
+      if (waiting) await markBulkJobRunning(this.deps.db, job.id)
+    }
+  }
+
+  private async completeIfDone(job: BulkJobRecord): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const done = await completeBulkJobIfDone(trx, job.id)
+      if (!done) return false
+      await enqueueWebhookEvent(trx, {
+        tenantId: done.tenantId,
+        type: 'bulk.completed',
+        payload: { jobId: done.id, type: done.type, status: done.status, total: done.total, exported: done.exported, skipped: done.skipped, failed: done.failed },
+      })
+      this.deps.logger.info({ bulkJobId: done.id, total: done.total, exported: done.exported, skipped: done.skipped, failed: done.failed }, 'bulk job completed')
+      return true
+    })
+  }
+
+  private now(): Date {
+    return this.deps.exact.clock()
+  }
+}
