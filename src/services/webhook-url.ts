@@ -4,8 +4,9 @@ import { BlockList, isIP } from 'node:net'
 export type Lookup = (hostname: string) => Promise<string[]>
 
 /**
- * Addresses a production webhook may not reach: the service's own host and network (SSRF). IPv4-mapped
- * IPv6 is refused whole: no public receiver needs it, and it would smuggle 127.0.0.1 past an IPv6 rule.
+ * Addresses a production webhook may not reach: the service's own host and network (SSRF). BlockList
+ * checks IPv4-mapped IPv6 (`::ffff:127.0.0.1`) against the IPv4 rules itself; a `::ffff:0:0/96` rule
+ * would do the reverse and match every IPv4 address.
  */
 const PRIVATE = new BlockList()
 for (const [net, prefix] of [
@@ -13,7 +14,7 @@ for (const [net, prefix] of [
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) PRIVATE.addSubnet(net, prefix, 'ipv4')
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const) PRIVATE.addSubnet(net, prefix, 'ipv6')
 
 export function isPrivateAddress(address: string): boolean {

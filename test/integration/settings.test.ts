@@ -1,0 +1,172 @@
+import { AppError } from '../../src/domain/app-error'
+import type { Settings } from '../../src/domain/settings'
+import { createLogger } from '../../src/logger'
+import { SettingsService } from '../../src/services/settings-service'
+import { connectTenant, createTenant, startHarness, type Harness } from '../helpers/harness'
+
+let h: Harness
+
+beforeAll(async () => {
+  h = await startHarness()
+})
+
+afterAll(async () => {
+  await h?.close()
+})
+
+function client(apiKey: string) {
+  const headers = { authorization: `Bearer ${apiKey}` }
+  return {
+    get: () => h.app.inject({ method: 'GET', url: '/settings', headers }),
+    put: (payload: unknown) => h.app.inject({ method: 'PUT', url: '/settings', headers, payload: payload as object }),
+  }
+}
+
+async function connectedTenant(name: string) {
+  const tenant = await createTenant(h, name)
+  await connectTenant(h, tenant.apiKey)
+  return { ...tenant, api: client(tenant.apiKey) }
+}
+
+/** The settings as stored, read from the database rather than through the API under test. */
+async function storedRow(tenantId: string) {
+  return h.database.db.selectFrom('tenant_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()
+}
+
+describe('settings', () => {
+  it('404s with advice before the tenant has connected or PUT any', async () => {
+    const tenant = await createTenant(h, 'New BV')
+    const res = await client(tenant.apiKey).get()
+    expect(res.statusCode).toBe(404)
+    expect(res.headers['content-type']).toContain('application/problem+json')
+    expect(res.json()).toMatchObject({ code: 'not_found', detail: expect.stringMatching(/connect.*PUT \/settings/) })
+    // Without a connection the codes cannot be checked, so a PUT is refused rather than stored blind.
+    const put = await client(tenant.apiKey).put(minimalSettings())
+    expect(put.statusCode).toBe(409)
+    expect(put.json().code).toBe('not_connected')
+  })
+
+  it('proposes settings from the sandbox chart when the tenant connects', async () => {
+    const tenant = await connectedTenant('Proposed BV')
+    const res = await tenant.api.get()
+    expect(res.statusCode).toBe(200)
+    const { settings, proposed } = res.json()
+    expect(settings.sales).toEqual({ enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' } })
+    expect(settings.purchase).toEqual({ enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' } })
+    expect(settings.paymentConditions.map((c: { exactCode: string }) => c.exactCode)).toEqual(['14', '30', '32', '33'])
+    expect(settings.paymentConditions.find((c: { exactCode: string }) => c.exactCode === '32')).toMatchObject({
+      discountForCashPercent: '2',
+      creditLimitationPercent: '0',
+    })
+    expect(settings.paymentConditions.find((c: { exactCode: string }) => c.exactCode === '33')).toMatchObject({ creditLimitationPercent: '2' })
+    expect(settings.webhook).toBeNull()
+    expect(proposed).toEqual(expect.arrayContaining(['/sales/journal', '/sales/defaultGlAccount', '/purchase/journal', '/sales/vatCodes/21', '/paymentConditions/0']))
+  })
+
+  it('round-trips a PUT; a changed value is no longer "proposed"', async () => {
+    const tenant = await connectedTenant('Round Trip BV')
+    const before = (await tenant.api.get()).json()
+    const changed: Settings = {
+      ...before.settings,
+      purchase: { ...before.settings.purchase, defaultGlAccount: '4000' },
+      paymentSync: { enabled: false },
+      webhook: { url: 'http://127.0.0.1:9/hooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    }
+
+    const put = await tenant.api.put(changed)
+    expect(put.statusCode).toBe(200)
+    const after = (await tenant.api.get()).json()
+    expect(after.settings).toEqual(changed)
+    expect(after.proposed).not.toContain('/purchase/defaultGlAccount')
+    expect(after.proposed).toContain('/sales/defaultGlAccount')
+    expect(Date.parse(after.updatedAt)).toBeGreaterThanOrEqual(Date.parse(before.updatedAt))
+    expect((await storedRow(tenant.id))?.settings).toEqual(changed)
+
+    // A later proposal (reconnect) keeps what the tenant set and re-proposes the rest.
+    await h.services.settings.proposeFromExact(tenant.id)
+    const reproposed = (await tenant.api.get()).json()
+    expect(reproposed.settings).toEqual(changed)
+    expect(reproposed.proposed).not.toContain('/purchase/defaultGlAccount')
+  })
+
+  it('refuses an unknown GL account with 422 naming the field, and stores nothing', async () => {
+    const tenant = await connectedTenant('Typo BV')
+    const before = await storedRow(tenant.id)
+    const { settings } = (await tenant.api.get()).json()
+
+    const res = await tenant.api.put({
+      ...settings,
+      sales: { ...settings.sales, defaultGlAccount: '8999', vatCodes: { ...settings.sales.vatCodes, '21': '99' } },
+      paymentConditions: [{ ...settings.paymentConditions[0], exactCode: '77' }],
+    })
+
+    expect(res.statusCode).toBe(422)
+    const problem = res.json()
+    expect(problem.code).toBe('settings_invalid')
+    expect(problem.field).toBe('/sales/defaultGlAccount')
+    expect(problem.errors).toEqual(expect.arrayContaining([
+      expect.objectContaining({ field: '/sales/defaultGlAccount', message: expect.stringContaining('8999') }),
+      expect.objectContaining({ field: '/sales/vatCodes/21', message: expect.stringContaining('99') }),
+      expect.objectContaining({ field: '/paymentConditions/0/exactCode', message: expect.stringContaining('77') }),
+    ]))
+    expect(await storedRow(tenant.id)).toEqual(before)
+  })
+
+  it('refuses a malformed body with 400 naming the field', async () => {
+    const tenant = await connectedTenant('Shape BV')
+    const { settings } = (await tenant.api.get()).json()
+    const res = await tenant.api.put({ ...settings, sales: { ...settings.sales, journal: 70 }, colour: 'blue' })
+    expect(res.statusCode).toBe(400)
+    const fields = res.json().errors.map((e: { field: string }) => e.field)
+    expect(fields).toEqual(expect.arrayContaining(['body/sales/journal', 'body/colour']))
+  })
+
+  it('in production refuses webhook URLs that are not https or point inside the network', async () => {
+    const tenant = await connectedTenant('Prod BV')
+    const production = new SettingsService({
+      db: h.database.db,
+      exact: h.exact,
+      logger: createLogger('silent'),
+      allowPrivateWebhooks: false,
+      lookup: async (host) => (host === 'internal.example' ? ['203.0.113.7', '10.1.2.3'] : ['203.0.113.7']),
+    })
+    const settings = (await tenant.api.get()).json().settings as Settings
+    const withUrl = (url: string): Settings => ({ ...settings, webhook: { url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } })
+    const refusal = (url: string) => production.replace(tenant.id, withUrl(url)).then(() => undefined, (e: AppError) => e)
+
+    for (const [url, reason] of [
+      ['http://hooks.example/x', /https/],
+      ['https://127.0.0.1/x', /loopback/],
+      ['https://[::1]/x', /loopback/],
+      ['https://169.254.169.254/latest', /link-local/],
+      ['https://internal.example/x', /10\.1\.2\.3/],
+    ] as const) {
+      const error = await refusal(url)
+      expect(error).toBeInstanceOf(AppError)
+      expect(error).toMatchObject({ code: 'settings_invalid', field: '/webhook/url' })
+      expect(error?.message).toMatch(reason)
+    }
+    expect(await refusal('https://hooks.example/x')).toBeUndefined()
+    expect((await storedRow(tenant.id))?.settings).toMatchObject({ webhook: { url: 'https://hooks.example/x' } })
+  })
+
+  it('get() gives the export service domain Settings, undefined before any; require() says mapping_missing', async () => {
+    const tenant = await connectedTenant('Reader BV')
+    expect((await h.services.settings.get(tenant.id))?.sales.journal).toBe('70')
+    const bare = await createTenant(h, 'Bare BV')
+    expect(await h.services.settings.get(bare.id)).toBeUndefined()
+    await expect(h.services.settings.require(bare.id)).rejects.toMatchObject({ code: 'mapping_missing' })
+  })
+})
+
+function minimalSettings(): Settings {
+  const side = { enabled: false, journal: null, defaultGlAccount: null, vatCodes: {} }
+  return {
+    sales: side,
+    purchase: side,
+    paymentConditions: [],
+    paymentDiscountBooking: 'payment_condition',
+    paymentSync: { enabled: false },
+    webhook: null,
+  }
+}
