@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { enqueueWebhookEvent, type WebhookEventType } from '../../src/db/webhook-outbox-repository'
-import { deliverDueWebhooks, retryDelayMs } from '../../src/jobs/webhook-delivery'
+import { deliverDueWebhooks, retryDelayMs, startWebhookDelivery } from '../../src/jobs/webhook-delivery'
 import { createLogger } from '../../src/logger'
 import { connectTenant, createTenant, startHarness, type Harness } from '../helpers/harness'
 
@@ -204,6 +204,20 @@ describe('outbound webhooks', () => {
     const stranger = await createTenant(h, 'Stranger BV')
     expect((await api('GET', `/webhooks/deliveries/${ids[0]}`, undefined, stranger.apiKey)).statusCode).toBe(404)
     expect((await api('GET', '/webhooks/deliveries', undefined, stranger.apiKey)).json().items).toEqual([])
+  })
+})
+
+describe('the delivery loop', () => {
+  it('delivers on its own every interval and stops after the running tick', async () => {
+    const loop = startWebhookDelivery({ db: h.database.db, logger, intervalMs: 20, clock: () => inSeconds(1) })
+    const id = await enqueue('export.succeeded', { exportId: 'looped' })
+    const deadline = Date.now() + 5_000
+    while (receiver.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await loop.stop()
+    expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([`msg_${id}`])
+    await enqueue('export.succeeded', { exportId: 'after-stop' })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(receiver.received).toHaveLength(1)
   })
 })
 
