@@ -194,6 +194,18 @@ export async function completeBulkJobIfDone(trx: Executor, jobId: string): Promi
   return row && rowToJob(row)
 }
 
+/**
+ * How long another process still holds the lease of this invoice's pending export (a crashed one
+ * holds it until it expires): the bulk job comes back then instead of waiting on it.
+ */
+export async function exportLeaseRemainingMs(db: Executor, tenantId: string, invoiceId: string): Promise<number | undefined> {
+  const row = await sql<{ ms: string }>`
+    select ceil(extract(epoch from lease_until - now()) * 1000)::text as ms from exports
+    where tenant_id = ${tenantId} and invoice_id = ${invoiceId} and status = 'pending' and lease_until > now()`.execute(db)
+  const ms = row.rows[0]?.ms
+  return ms === undefined ? undefined : Number(ms)
+}
+
 /** Items per process that booked them (tests: two replicas shared a job). */
 export async function bulkItemsByWorker(db: Executor, jobId: string): Promise<Record<string, number>> {
   const rows = await db.selectFrom('bulk_job_items').select(['worked_by', sql<string>`count(*)`.as('n')]).where('job_id', '=', jobId).groupBy('worked_by').execute()

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database'
 import {
-  claimNextBulkItem, completeBulkJobIfDone, deferBulkItem, finishBulkItem, markBulkJobRunning, markBulkJobWaiting,
+  claimNextBulkItem, completeBulkJobIfDone, deferBulkItem, exportLeaseRemainingMs, finishBulkItem, markBulkJobRunning, markBulkJobWaiting,
   pendingPartiesOfBulkJob, setBulkJobError, type BulkJobRecord, type ClaimedItem,
 } from '../db/bulk-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
@@ -104,6 +104,12 @@ export class BulkRunner {
     return db.transaction().execute(async (trx) => {
       const item = await claimNextBulkItem(trx, job.id, this.now())
       if (!item) return 'none'
+      const leasedMs = await exportLeaseRemainingMs(trx, item.tenantId, item.invoiceId)
+      if (leasedMs !== undefined) {
+        await this.defer(trx, item, { code: 'conflict', message: 'another process is booking this invoice right now' }, leasedMs + 1000, false, false)
+        summary.deferred++
+        return 'done'
+      }
       const stopWatch = this.watchDailyWait(job, limiter)
       try {
         const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints })
@@ -135,9 +141,11 @@ export class BulkRunner {
     })
   }
 
-  private async defer(trx: Parameters<typeof deferBulkItem>[0], item: ClaimedItem, error: Pick<AppError, 'code' | 'message'>, delayMs: number, countsAsAttempt: boolean): Promise<void> {
+  private async defer(
+    trx: Parameters<typeof deferBulkItem>[0], item: ClaimedItem, error: Pick<AppError, 'code' | 'message'>, delayMs: number, countsAsAttempt: boolean, jobLevel = !countsAsAttempt,
+  ): Promise<void> {
     await deferBulkItem(trx, item, { notBefore: new Date(this.now().getTime() + delayMs), countsAsAttempt, code: error.code, detail: error.message })
-    if (!countsAsAttempt) await setBulkJobError(trx, item.jobId, error.message)
+    if (jobLevel) await setBulkJobError(trx, item.jobId, error.message)
   }
 
   /** One filtered GET per batch of parties instead of a look-up per invoice. */

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { request } from 'undici'
+import { ADMIN_KEY } from './harness'
+
+/** The harness's token key (Buffer.alloc(32, 7)): a child process reads the tokens the harness stored. */
+export const HARNESS_TOKEN_KEY_HEX = '07'.repeat(32)
+
+export interface ServiceProcess {
+  url: string
+  pid: number
+  /** Everything the process wrote, for a failing test's message. */
+  output(): string
+  kill(signal?: NodeJS.Signals): Promise<void>
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => done(port))
+    })
+  })
+}
+
+/**
+ * The real service as a child process (src/main.ts), in live mode against a sandbox the test
+ * started, on the test's database: what a deployment is, so a test can SIGKILL it.
+ */
+export async function startServiceProcess(opts: { databaseUrl: string; sandboxUrl: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServiceProcess> {
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'eb-proc-'))
+  const url = `http://127.0.0.1:${port}`
+  const root = resolve(__dirname, '../..')
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: opts.databaseUrl,
+      DATA_DIR: dataDir,
+      SANDBOX: 'false',
+      EXACT_CLIENT_ID: 'test-client',
+      EXACT_CLIENT_SECRET: 'test-secret',
+      EXACT_REDIRECT_URI: `${url}/oauth/callback`,
+      EXACT_BASE_URL: opts.sandboxUrl,
+      TOKEN_ENCRYPTION_KEY: HARNESS_TOKEN_KEY_HEX,
+      ADMIN_API_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
+  child.stderr?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const cleanup = () => rmSync(dataDir, { recursive: true, force: true })
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000)
+  for (;;) {
+    if (child.exitCode !== null) {
+      cleanup()
+      throw new Error(`service exited with ${child.exitCode} before it was ready:\n${out}`)
+    }
+    const ok = await request(`${url}/healthz`).then(async (r) => { await r.body.dump(); return r.statusCode === 200 }, () => false)
+    if (ok) break
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      await exited
+      cleanup()
+      throw new Error(`service not ready after ${opts.readyTimeoutMs ?? 30_000} ms:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+
+  return {
+    url,
+    pid: child.pid!,
+    output: () => out,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      await exited
+      cleanup()
+    },
+  }
+}
