@@ -1,0 +1,57 @@
+import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { sandboxSettings } from '../helpers/factories'
+import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
+import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
+import { bulkItemsByWorker } from '../../src/db/bulk-repository'
+
+/** Two service processes on one database share one job item by item: both book, nothing twice. */
+describe('bulk export on two replicas', () => {
+  let h: Harness
+  let tenant: { id: string; apiKey: string }
+  let division: number
+  const procs: ServiceProcess[] = []
+  const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
+
+  beforeAll(async () => {
+    h = await startHarness()
+    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+    tenant = await createTenant(h)
+    division = (await connectTenant(h, tenant.apiKey)).division
+    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+  })
+  afterAll(async () => {
+    for (const p of procs) await p.kill()
+    await h?.close()
+  })
+
+  it('books 300 invoices once each with both processes doing part of the work', async () => {
+    const parties = makeParties(40, 'R')
+    await seedAccounts(h.exact, tenant.id, parties.slice(0, 30))
+    const invoices = makeBulkInvoices(300, parties, 'R')
+    await putInvoices(h.url, tenant.apiKey, invoices)
+    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 10, seed: 1 } })
+
+    const [a, b] = await Promise.all([0, 1].map(() => startServiceProcess({ databaseUrl: h.database.url, sandboxUrl: h.sandboxUrl })))
+    procs.push(a!, b!)
+    // Both are asked at once: one creates the job, the other answers with it.
+    const [ra, rb] = await Promise.all([a!, b!].map((p) => api(p.url, tenant.apiKey, 'POST', '/exports/bulk', { type: 'sales' })))
+    expect([ra!.status, rb!.status].sort()).toEqual([200, 202])
+    expect(ra!.body.id).toBe(rb!.body.id)
+
+    const done = await waitForJob(h.url, tenant.apiKey, ra!.body.id, { timeoutMs: 120_000 })
+    expect(done).toMatchObject({ status: 'completed', total: 300, exported: 300, failed: 0, skipped: 0 })
+
+    const byWorker = await bulkItemsByWorker(h.database.db, ra!.body.id)
+    const workers = Object.entries(byWorker)
+    expect(workers).toHaveLength(2)
+    for (const [, n] of workers) expect(n).toBeGreaterThan(20)
+
+    const all = await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)
+    const counts = countByRef(all)
+    expect(invoices.filter(({ id }) => counts.get(id) !== 1)).toEqual([])
+    expect(all.filter((e) => e.YourRef.startsWith('R-'))).toHaveLength(300)
+    // Each new party created once, although both processes met them.
+    const accounts = await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/accounts`)
+    for (const p of parties) expect([p.code, accounts.filter((x) => x.Code.trim() === p.code).length]).toEqual([p.code, 1])
+  }, 180_000)
+})
