@@ -56,8 +56,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('relation_id', 'uuid')
     .addColumn('relation_code', 'text')
     .addColumn('relation_created', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('total', 'numeric(15,2)')
-    .addColumn('exact_total', 'numeric(15,2)')
+    .addColumn('total', sql`numeric(15,2)`)
+    .addColumn('exact_total', sql`numeric(15,2)`)
     .addColumn('total_mismatch', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('changed_since_export', 'boolean', (c) => c.notNull().defaultTo(false))
     // Whoever holds an unexpired lease is sending this export to Exact; nobody else may (see export-service).

@@ -12,8 +12,16 @@ import type { TokenCipher } from './token-cipher'
  * held: of twenty requests (or two replicas) arriving at expiry, one refreshes and the rest reuse
  * its token.
  */
+export interface CachedToken {
+  accessToken: string
+  expiresAt: Date
+  issuedAt: Date
+}
+
 export class DbTokenSource implements TokenSource {
   constructor(
+    /** Per-process memory of each tenant's current access token: most calls need no query. */
+    private readonly cache: Map<string, CachedToken>,
     private readonly db: Db,
     private readonly tenantId: string,
     private readonly cipher: TokenCipher,
@@ -22,16 +30,23 @@ export class DbTokenSource implements TokenSource {
   ) {}
 
   async getAccessToken(): Promise<string> {
+    const cached = this.cache.get(this.tenantId)
+    if (cached && !tokenIsDue(cached, this.clock()) && !tokenIsExpired(cached, this.clock())) return cached.accessToken
     const row = await findConnection(this.db, this.tenantId)
     if (!row) throw notConnected()
     if (row.status !== 'connected') throw reauthorizeNeeded(row.lastError)
     const tokens = { expiresAt: row.accessTokenExpiresAt, issuedAt: row.tokensIssuedAt }
-    if (!tokenIsDue(tokens, this.clock()) && !tokenIsExpired(tokens, this.clock())) return this.cipher.decrypt(row.accessToken)
+    if (!tokenIsDue(tokens, this.clock()) && !tokenIsExpired(tokens, this.clock())) {
+      const accessToken = this.cipher.decrypt(row.accessToken)
+      this.cache.set(this.tenantId, { accessToken, ...tokens })
+      return accessToken
+    }
     return this.refresh((fresh) => tokenIsDue(fresh, this.clock()) || tokenIsExpired(fresh, this.clock()))
   }
 
   /** Exact said 401 to `rejected`: refresh unless another request already replaced it. */
   async onUnauthorized(rejected: string): Promise<string> {
+    this.cache.delete(this.tenantId)
     return this.refresh((_fresh, current) => current === rejected)
   }
 
@@ -51,6 +66,7 @@ export class DbTokenSource implements TokenSource {
           accessTokenExpiresAt: fresh.expiresAt,
           tokensIssuedAt: fresh.issuedAt,
         })
+        this.cache.set(this.tenantId, { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt, issuedAt: fresh.issuedAt })
         return fresh.accessToken
       } catch (error) {
         if (error instanceof ExactAuthError && error.kind === 'too_early') return current

@@ -9,7 +9,7 @@ import type { ChartOfAccounts } from '../domain/chart'
 import { staticTokenSource } from '../exact/tokens'
 import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
-import { DbTokenSource } from './db-token-source'
+import { DbTokenSource, type CachedToken } from './db-token-source'
 import type { TokenCipher } from './token-cipher'
 
 export interface ExactApp {
@@ -28,6 +28,7 @@ export type ExactCall = CallEvent
 export class ExactContext {
   /** Reference data per division: it rarely changes, and every export needs it. */
   readonly charts = new ChartCache()
+  private readonly tokens = new Map<string, CachedToken>()
 
   constructor(
     private readonly db: Db,
@@ -51,7 +52,7 @@ export class ExactContext {
     return new ExactClient({
       baseUrl: connection.baseUrl,
       division: connection.division,
-      tokens: new DbTokenSource(this.db, tenantId, this.cipher, oauth, this.clock),
+      tokens: new DbTokenSource(this.tokens, this.db, tenantId, this.cipher, oauth, this.clock),
       dispatcher: this.dispatcher,
       limiter: this.limiter,
       logger: this.logger.child({ tenantId, division: connection.division }),

@@ -5,6 +5,7 @@ import { AppError } from '../domain/app-error'
 import type { Party } from '../domain/invoice'
 import { matchRelation, type ExactAccountCandidate } from '../domain/relation-match'
 import type { InvoiceType } from '../domain/types'
+import { KeyedMutex } from './keyed-mutex'
 import { addAccountRoles, createAccount, findAccounts, type ExactAccount } from '../exact/accounts'
 import type { ExactClient } from '../exact/client'
 
@@ -39,9 +40,15 @@ const role = (type: InvoiceType) => (type === 'sales' ? { customer: true } : { s
  * one account, and a customer that is now invoiced as a supplier gains the role, not a twin.
  */
 export class RelationService {
+  private readonly local = new KeyedMutex()
+
   constructor(private readonly db: Db) {}
 
   async resolve(client: ExactClient, tenantId: string, party: Party, type: InvoiceType, hints?: RelationHints): Promise<ResolvedRelation> {
+    return this.local.run(`${tenantId}:${party.id}`, () => this.resolveLocked(client, tenantId, party, type, hints))
+  }
+
+  private async resolveLocked(client: ExactClient, tenantId: string, party: Party, type: InvoiceType, hints?: RelationHints): Promise<ResolvedRelation> {
     return this.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`relation:${tenantId}:${party.id}`}))`.execute(trx)
       const remembered = (await findRelations(trx, tenantId, [party.id])).get(party.id)

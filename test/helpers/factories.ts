@@ -1,0 +1,45 @@
+import type { Invoice } from '../../src/domain/invoice'
+import type { Settings } from '../../src/domain/settings'
+
+let counter = 0
+
+/** A valid invoice; override what the test is about. Totals are left out unless given. */
+export function makeInvoice(overrides: Partial<Invoice> = {}): Invoice {
+  counter += 1
+  const type = overrides.type ?? 'sales'
+  return {
+    type,
+    number: `2026-${String(counter).padStart(4, '0')}`,
+    issueDate: '2026-11-20',
+    dueDate: '2026-12-20',
+    currency: 'EUR',
+    description: 'Consulting November',
+    party: {
+      id: `party-${counter}`,
+      code: `C${String(counter).padStart(4, '0')}`,
+      name: `Party ${counter} BV`,
+      vatNumber: `BE0${String(100000000 + counter)}`,
+      address: { line1: 'Main street 1', postcode: '2000', city: 'Antwerpen', country: 'BE' },
+    },
+    lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21' }],
+    totals: { net: '1000.00', vat: '210.00', gross: '1210.00' },
+    ...overrides,
+  }
+}
+
+/** Settings that fit the sandbox's seeded chart (CONTRACTS.md). */
+export function sandboxSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    sales: { enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' } },
+    purchase: { enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' } },
+    paymentConditions: [
+      { id: '30d', exactCode: '30', discountForCashPercent: '0', creditLimitationPercent: '0', discountForCashGlAccount: null, creditLimitationGlAccount: null },
+      { id: '30d-2pct', exactCode: '32', discountForCashPercent: '2', creditLimitationPercent: '0', discountForCashGlAccount: '8010', creditLimitationGlAccount: null },
+      { id: '30d-kb2', exactCode: '33', discountForCashPercent: '0', creditLimitationPercent: '2', discountForCashGlAccount: null, creditLimitationGlAccount: '8020' },
+    ],
+    paymentDiscountBooking: 'payment_condition',
+    paymentSync: { enabled: true },
+    webhook: null,
+    ...overrides,
+  } as Settings
+}
