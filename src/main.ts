@@ -11,6 +11,7 @@ import { migrateToLatest } from './db/migrate'
 import { createLogger, type Logger } from './logger'
 import { createMetrics } from './metrics'
 import { startWebhookDelivery } from './jobs/webhook-delivery'
+import { Scheduler, schedulePaymentSync } from './jobs/scheduler'
 import { webhookUrlProblem } from './services/webhook-url'
 import { startBulkWorker } from './jobs/bulk-worker'
 import { buildServices } from './services/build-services'
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
     const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
     const metrics = createMetrics()
     const allowPrivateWebhooks = config.env !== 'production' || config.sandboxMode
-    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks })
+    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks, paymentSyncCron: config.paymentSyncCron })
+    const scheduler = new Scheduler(logger)
     const app = await buildApp({
       services,
       logger,
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       adminApiKey,
       readiness: async () => ({
         database: await sql`select 1`.execute(db).then(() => true, () => false),
-        scheduler: true,
+        scheduler: scheduler.isRunning(),
       }),
     })
     closers.push(() => app.close())
@@ -83,6 +85,10 @@ async function main(): Promise<void> {
       checkUrl: allowPrivateWebhooks ? undefined : (url) => webhookUrlProblem(url, { allowPrivate: false }),
     })
     closers.push(() => webhookDelivery.stop())
+    schedulePaymentSync(scheduler, services.paymentSync)
+    scheduler.start()
+    // Stops firing, waits for the running tick, then for manual syncs still in flight.
+    closers.push(async () => { await scheduler.stop(); await services.paymentSync.drain() })
 
     if (config.sandboxMode) {
       const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { money, toMoney, type Money } from './money'
+import { money, MoneySchema, toMoney, type Money } from './money'
 
 /**
  * An exported invoice's payment state, worked out from its open item in Exact. Pure: the service
@@ -81,3 +81,27 @@ export function paymentChanged(
     before.lastPaymentDate !== after.lastPaymentDate
   )
 }
+
+const NullableMoney = Type.Union([MoneySchema, Type.Null()])
+
+/** GET /invoices/:id/payment-status: what the app shows; `source` says whether Exact was asked just now. */
+export const PaymentStatusSchema = Type.Object(
+  {
+    invoiceId: Type.String(),
+    status: Type.Union([Type.Literal('not_exported'), PaymentStateStatusSchema], {
+      description: 'not_exported: no booked entry in Exact (never exported, undone, failed or deleted in Exact)',
+    }),
+    amount: NullableMoney,
+    paid: NullableMoney,
+    discount: Type.Union([MoneySchema, Type.Null()], { description: 'Payment discount granted when the invoice was settled' }),
+    outstanding: NullableMoney,
+    currency: Type.Union([Type.String({ minLength: 3, maxLength: 3 }), Type.Null()]),
+    lastPaymentDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    checkedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When Exact was last read for this invoice' }),
+    source: Type.Union([Type.Literal('live'), Type.Literal('stored')], {
+      description: 'live: Exact was asked during this request; stored: answered from the last reading (paid invoices, not exported ones)',
+    }),
+  },
+  { $id: 'PaymentStatus', additionalProperties: false },
+)
+export type PaymentStatus = Static<typeof PaymentStatusSchema>

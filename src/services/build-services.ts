@@ -5,6 +5,9 @@ import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import { BulkService } from './bulk-service'
 import { ConnectionService } from './connection-service'
+import { PaymentSyncSchedule } from './payment-schedule'
+import { PaymentService } from './payment-service'
+import { PaymentSync } from './payment-sync'
 import { SettingsService } from './settings-service'
 import { WebhookService } from './webhook-service'
 import { findSettings } from '../db/settings-repository'
@@ -26,6 +29,8 @@ export interface ServiceDeps {
   metrics: Metrics
   clock?: () => Date
   dispatcher?: Dispatcher
+  /** PAYMENT_SYNC_CRON: the windows the scheduled payment sync spreads tenants over. Default every 4 hours. */
+  paymentSyncCron?: string
   /** Development and sandbox mode: webhooks may go to any http(s) URL, localhost included. Default false: production rules. */
   allowPrivateWebhooks?: boolean
 }
@@ -61,6 +66,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     relations,
     settings,
     webhooks: new WebhookService(deps.db, deps.clock),
+    payments: new PaymentService(deps.db, exact, deps.logger, deps.clock),
+    paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock),
   }
   return { services, exact }
 }

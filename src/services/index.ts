@@ -7,6 +7,8 @@ import type { ExportService } from './export-service'
 import type { InvoiceService } from './invoice-service'
 import type { RelationService } from './relation-service'
 import type { TenantService } from './tenant-service'
+import type { PaymentService } from './payment-service'
+import type { PaymentSync } from './payment-sync'
 
 /** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
 export interface Services {
@@ -19,4 +21,6 @@ export interface Services {
   relations: RelationService
   settings: SettingsService
   webhooks: WebhookService
+  payments: PaymentService
+  paymentSync: PaymentSync
 }

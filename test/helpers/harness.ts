@@ -45,6 +45,7 @@ export async function startHarness(options: { sandboxUrl?: string } = {}): Promi
     app, url, sandboxUrl, database, services, exact, logs,
     advanceClock: (ms) => { offset += ms },
     async close() {
+      await services.paymentSync.drain()
       await app.close()
       await sandbox?.close()
       await database.drop()

@@ -6,6 +6,7 @@ import { settingsRoutes } from './settings'
 import { webhookRoutes } from './webhooks'
 import { exportRoutes } from './exports'
 import { invoiceRoutes } from './invoices'
+import { paymentRoutes } from './payments'
 
 /** Routes behind a tenant API key (the caller registers requireTenant around them). */
 export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
@@ -16,6 +17,7 @@ export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
     await app.register(invoiceRoutes(services))
     await app.register(exportRoutes(services))
     await app.register(bulkRoutes(services))
+    await app.register(paymentRoutes(services))
   }
 }
 

@@ -1,0 +1,246 @@
+import { sql, type Selectable } from 'kysely'
+import type { Executor, Tx } from './database'
+import type { PaymentStatesTable, PaymentSyncRunsTable } from './schema'
+
+/** An export whose payments we follow, with what we last knew. */
+export interface PaymentTarget {
+  exportId: string
+  tenantId: string
+  invoiceId: string
+  type: 'sales' | 'purchase'
+  exportStatus: 'pending' | 'exported' | 'failed' | 'undone' | 'deleted_in_exact'
+  entryId: string | null
+  entryNumber: number | null
+  journal: string | null
+  /** The booked total (numeric string), null before it is booked. */
+  total: string | null
+  /** From the stored invoice (invoices.content.currency). */
+  currency: string | null
+  state: PaymentStateRecord | null
+}
+
+export interface PaymentStateRecord {
+  status: 'unpaid' | 'partially_paid' | 'paid'
+  amount: string
+  paid: string
+  discount: string
+  outstanding: string
+  currency: string
+  lastPaymentDate: string | null
+  checkedAt: Date
+  source: 'live' | 'sync' | 'webhook'
+}
+
+export type PaymentStateWrite = Omit<PaymentStateRecord, 'checkedAt'> & { checkedAt: Date }
+
+function rowToState(r: Selectable<PaymentStatesTable>): PaymentStateRecord {
+  return {
+    status: r.status, amount: r.amount, paid: r.paid, discount: r.discount, outstanding: r.outstanding, currency: r.currency,
+    lastPaymentDate: r.last_payment_date, checkedAt: r.checked_at, source: r.source,
+  }
+}
+
+function targets(db: Executor) {
+  return db
+    .selectFrom('exports as e')
+    .innerJoin('invoices as i', (j) => j.onRef('i.tenant_id', '=', 'e.tenant_id').onRef('i.id', '=', 'e.invoice_id'))
+    .leftJoin('payment_states as p', 'p.export_id', 'e.id')
+    .select([
+      'e.id as export_id', 'e.tenant_id', 'e.invoice_id', 'e.type', 'e.status as export_status', 'e.entry_id', 'e.entry_number', 'e.journal', 'e.total',
+      sql<string | null>`i.content->>'currency'`.as('invoice_currency'),
+      'p.status', 'p.amount', 'p.paid', 'p.discount', 'p.outstanding', 'p.currency', 'p.last_payment_date', 'p.checked_at', 'p.source',
+    ])
+}
+
+type TargetRow = Awaited<ReturnType<ReturnType<typeof targets>['executeTakeFirstOrThrow']>>
+
+function rowToTarget(r: TargetRow): PaymentTarget {
+  return {
+    exportId: r.export_id, tenantId: r.tenant_id, invoiceId: r.invoice_id, type: r.type, exportStatus: r.export_status,
+    entryId: r.entry_id, entryNumber: r.entry_number, journal: r.journal, total: r.total, currency: r.invoice_currency,
+    state: r.status === null ? null : rowToState({
+      export_id: r.export_id, tenant_id: r.tenant_id, invoice_id: r.invoice_id, status: r.status, amount: r.amount!, paid: r.paid!,
+      discount: r.discount!, outstanding: r.outstanding!, currency: r.currency!, last_payment_date: r.last_payment_date,
+      checked_at: r.checked_at!, source: r.source!, updated_at: r.checked_at!,
+    }),
+  }
+}
+
+export async function invoiceExists(db: Executor, tenantId: string, invoiceId: string): Promise<{ currency: string | null; gross: string | null } | undefined> {
+  const row = await db.selectFrom('invoices').where('tenant_id', '=', tenantId).where('id', '=', invoiceId)
+    .select([sql<string | null>`content->>'currency'`.as('currency'), sql<string | null>`content->'totals'->>'gross'`.as('gross')])
+    .executeTakeFirst()
+  return row
+}
+
+/** The invoice's live export if it has one, else its newest export (to say deleted_in_exact/undone). */
+export async function findPaymentTarget(db: Executor, tenantId: string, invoiceId: string): Promise<PaymentTarget | undefined> {
+  const row = await targets(db).where('e.tenant_id', '=', tenantId).where('e.invoice_id', '=', invoiceId)
+    .orderBy(sql`case when e.status in ('pending', 'exported') then 0 else 1 end`).orderBy('e.created_at', 'desc').limit(1)
+    .executeTakeFirst()
+  return row && rowToTarget(row)
+}
+
+/** Exported exports booked as these Exact entries (the sync maps Exact's rows back to ours). */
+export async function findTargetsByEntryIds(db: Executor, tenantId: string, entryIds: string[], opts: { lock?: boolean } = {}): Promise<PaymentTarget[]> {
+  if (entryIds.length === 0) return []
+  let query = targets(db).where('e.tenant_id', '=', tenantId).where('e.status', '=', 'exported')
+    .where('e.entry_id', 'in', entryIds.map((id) => id.toLowerCase())).orderBy('e.id')
+  if (opts.lock) query = query.forUpdate('e')
+  return (await query.execute()).map(rowToTarget)
+}
+
+/** Locks the export's row so a live look-up and a sync apply one after the other. */
+export async function lockTarget(trx: Tx, exportId: string): Promise<PaymentTarget | undefined> {
+  const row = await targets(trx).where('e.id', '=', exportId).forUpdate('e').executeTakeFirst()
+  return row && rowToTarget(row)
+}
+
+type StateKey = { exportId: string; tenantId: string; invoiceId: string }
+
+/**
+ * Upserts states in one statement. A reading older than the stored one (checked_at) is ignored:
+ * a slow sync page must not undo what a live look-up saw a moment later.
+ */
+export async function savePaymentStates(trx: Executor, states: Array<{ target: StateKey; state: PaymentStateWrite }>): Promise<void> {
+  if (states.length === 0) return
+  const rows = states.map(({ target, state: s }) => ({
+    export_id: target.exportId, tenant_id: target.tenantId, invoice_id: target.invoiceId,
+    status: s.status, amount: s.amount, paid: s.paid, discount: s.discount, outstanding: s.outstanding, currency: s.currency,
+    last_payment_date: s.lastPaymentDate, checked_at: s.checkedAt, source: s.source,
+  }))
+  await trx.insertInto('payment_states').values(rows)
+    .onConflict((oc) => oc.column('export_id').doUpdateSet((eb) => ({
+      status: eb.ref('excluded.status'), amount: eb.ref('excluded.amount'), paid: eb.ref('excluded.paid'),
+      discount: eb.ref('excluded.discount'), outstanding: eb.ref('excluded.outstanding'), currency: eb.ref('excluded.currency'),
+      last_payment_date: eb.ref('excluded.last_payment_date'), checked_at: eb.ref('excluded.checked_at'), source: eb.ref('excluded.source'),
+      updated_at: sql`now()`,
+    })).where('payment_states.checked_at', '<=', (eb) => eb.ref('excluded.checked_at'))).execute()
+}
+
+/** An entry removed in Exact: the export stops being live, so a bulk export picks the invoice up again. */
+export async function markDeletedInExact(trx: Executor, tenantId: string, entryIds: string[]): Promise<Array<{ exportId: string; invoiceId: string; entryId: string }>> {
+  if (entryIds.length === 0) return []
+  const rows = await trx.updateTable('exports').set({ status: 'deleted_in_exact', updated_at: sql`now()` })
+    .where('tenant_id', '=', tenantId).where('status', '=', 'exported').where('entry_id', 'in', entryIds.map((id) => id.toLowerCase()))
+    .returning(['id', 'invoice_id', 'entry_id']).execute()
+  return rows.map((r) => ({ exportId: r.id, invoiceId: r.invoice_id, entryId: r.entry_id! }))
+}
+
+// ---- cursors
+
+export interface SyncCursors {
+  termsTimestamp: string
+  deletedTimestamp: string
+}
+
+export async function getSyncCursors(db: Executor, tenantId: string): Promise<SyncCursors> {
+  const row = await db.selectFrom('payment_sync_cursors').where('tenant_id', '=', tenantId)
+    .select(['terms_timestamp', 'deleted_timestamp']).executeTakeFirst()
+  return { termsTimestamp: row?.terms_timestamp ?? '0', deletedTimestamp: row?.deleted_timestamp ?? '0' }
+}
+
+/** Moves a cursor forward only (greatest), in the transaction that applied the page. */
+export async function advanceSyncCursor(trx: Executor, tenantId: string, which: 'terms' | 'deleted', timestamp: string): Promise<void> {
+  const column = which === 'terms' ? 'terms_timestamp' : 'deleted_timestamp'
+  await trx.insertInto('payment_sync_cursors').values({ tenant_id: tenantId, [column]: timestamp })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({
+      [column]: sql`greatest(payment_sync_cursors.${sql.ref(column)}, excluded.${sql.ref(column)})`,
+      updated_at: sql`now()`,
+    })).execute()
+}
+
+// ---- runs
+
+export interface SyncRunRecord {
+  id: string
+  tenantId: string
+  trigger: 'schedule' | 'manual'
+  status: 'running' | 'completed' | 'failed' | 'abandoned'
+  startedAt: Date
+  finishedAt: Date | null
+  exactCalls: number
+  changed: number
+  deleted: number
+  errors: number
+  errorDetail: string | null
+}
+
+function rowToRun(r: Selectable<PaymentSyncRunsTable>): SyncRunRecord {
+  return {
+    id: r.id, tenantId: r.tenant_id, trigger: r.trigger, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at,
+    exactCalls: r.exact_calls, changed: r.changed, deleted: r.deleted, errors: r.errors, errorDetail: r.error_detail,
+  }
+}
+
+export type ClaimResult = { claimed: true; run: SyncRunRecord } | { claimed: false; run: SyncRunRecord | null }
+
+/**
+ * One sync per tenant at a time, across replicas: under a transaction-scoped advisory lock on the
+ * tenant, give up a running run whose heartbeat is older than staleMs (its replica died), answer
+ * a live one, skip when a run already started at or after `notBefore` (this tick's slot was taken
+ * by another replica), else insert a running row. The partial unique index backs this up.
+ * `startedAt` is the service clock's, the same clock the slots are computed with.
+ */
+export async function claimSyncRun(
+  trx: Tx, tenantId: string, trigger: 'schedule' | 'manual', opts: { staleMs: number; startedAt: Date; notBefore?: Date },
+): Promise<ClaimResult> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`payment-sync:${tenantId}`}, 0))`.execute(trx)
+  await trx.updateTable('payment_sync_runs')
+    .set({ status: 'abandoned', finished_at: sql`now()`, error_detail: 'the replica running it stopped answering' })
+    .where('tenant_id', '=', tenantId).where('status', '=', 'running')
+    .where('heartbeat_at', '<', sql<Date>`now() - ${`${opts.staleMs} milliseconds`}::interval`).execute()
+  const running = await trx.selectFrom('payment_sync_runs').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'running').executeTakeFirst()
+  if (running) return { claimed: false, run: rowToRun(running) }
+  if (opts.notBefore) {
+    const taken = await trx.selectFrom('payment_sync_runs').selectAll().where('tenant_id', '=', tenantId)
+      .where('started_at', '>=', opts.notBefore).orderBy('started_at', 'desc').limit(1).executeTakeFirst()
+    if (taken) return { claimed: false, run: rowToRun(taken) }
+  }
+  const run = await trx.insertInto('payment_sync_runs').values({ tenant_id: tenantId, trigger, started_at: opts.startedAt }).returningAll().executeTakeFirstOrThrow()
+  return { claimed: true, run: rowToRun(run) }
+}
+
+export async function recordSyncProgress(db: Executor, runId: string, p: { exactCalls: number; changed: number; deleted: number; errors: number }): Promise<void> {
+  await db.updateTable('payment_sync_runs')
+    .set({ exact_calls: p.exactCalls, changed: p.changed, deleted: p.deleted, errors: p.errors, heartbeat_at: sql`now()` })
+    .where('id', '=', runId).where('status', '=', 'running').execute()
+}
+
+export async function finishSyncRun(
+  db: Executor, runId: string, p: { status: 'completed' | 'failed'; exactCalls: number; changed: number; deleted: number; errors: number; errorDetail: string | null },
+): Promise<SyncRunRecord | undefined> {
+  const row = await db.updateTable('payment_sync_runs')
+    .set({ status: p.status, finished_at: sql`now()`, heartbeat_at: sql`now()`, exact_calls: p.exactCalls, changed: p.changed, deleted: p.deleted, errors: p.errors, error_detail: p.errorDetail })
+    .where('id', '=', runId).where('status', '=', 'running').returningAll().executeTakeFirst()
+  return row && rowToRun(row)
+}
+
+export async function findSyncRun(db: Executor, tenantId: string, runId: string): Promise<SyncRunRecord | undefined> {
+  const row = await db.selectFrom('payment_sync_runs').selectAll().where('tenant_id', '=', tenantId).where('id', '=', runId).executeTakeFirst()
+  return row && rowToRun(row)
+}
+
+/** The newest run, running or not. */
+export async function findLatestSyncRun(db: Executor, tenantId: string): Promise<SyncRunRecord | undefined> {
+  const row = await db.selectFrom('payment_sync_runs').selectAll().where('tenant_id', '=', tenantId)
+    .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row && rowToRun(row)
+}
+
+/** Tenants the scheduler syncs: connected, and payment sync not switched off in their settings. */
+export async function listPaymentSyncTenants(db: Executor): Promise<Array<{ tenantId: string; lastStartedAt: Date | null }>> {
+  const rows = await db.selectFrom('exact_connections as c')
+    .leftJoin('tenant_settings as s', 's.tenant_id', 'c.tenant_id')
+    .where('c.status', '=', 'connected')
+    .where(sql<boolean>`coalesce((s.settings->'paymentSync'->>'enabled')::boolean, true)`)
+    .select(['c.tenant_id', sql<Date | null>`(select max(r.started_at) from payment_sync_runs r where r.tenant_id = c.tenant_id)`.as('last_started_at')])
+    .execute()
+  return rows.map((r) => ({ tenantId: r.tenant_id, lastStartedAt: r.last_started_at }))
+}
+
+export async function isPaymentSyncEnabled(db: Executor, tenantId: string): Promise<boolean> {
+  const row = await db.selectFrom('tenant_settings').where('tenant_id', '=', tenantId)
+    .select(sql<boolean>`coalesce((settings->'paymentSync'->>'enabled')::boolean, true)`.as('enabled')).executeTakeFirst()
+  return row?.enabled ?? true
+}

@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { PaymentStatusSchema } from '../../domain/payment-status'
+import type { PaymentService } from '../../services/payment-service'
+import { SyncOverviewSchema, SyncRunSchema, type PaymentSync } from '../../services/payment-sync'
+import { problemResponses } from '../problem'
+
+export function paymentRoutes(deps: { payments: PaymentService; paymentSync: PaymentSync }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/invoices/:id/payment-status', {
+      schema: {
+        tags: ['payments'], summary: 'Whether an invoice is paid', operationId: 'getPaymentStatus',
+        description: 'An exported invoice not known to be paid is looked up in Exact Online now (`source: live`, one or two calls); '
+          + 'a paid one is answered from the database (`source: stored`, no call).',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: PaymentStatusSchema, 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
+      },
+    }, async (request) => deps.payments.status(request.tenantId, request.params.id))
+
+    app.post('/payment-sync', {
+      schema: {
+        tags: ['payments'], summary: 'Sync payment states from Exact now', operationId: 'startPaymentSync',
+        description: 'Starts an incremental sync for this tenant in the background and answers 202 with the run. '
+          + 'While one runs, answers 202 with that run instead of starting another.',
+        response: { 202: SyncRunSchema, 401: problemResponses[401], 409: problemResponses[409] },
+      },
+    }, async (request, reply) => {
+      const { run } = await deps.paymentSync.startNow(request.tenantId)
+      return reply.status(202).header('location', `/payment-sync/runs/${run.id}`).send(run)
+    })
+
+    app.get('/payment-sync', {
+      schema: {
+        tags: ['payments'], summary: 'The last payment sync run and when the next starts', operationId: 'getPaymentSync',
+        response: { 200: SyncOverviewSchema, 401: problemResponses[401] },
+      },
+    }, async (request) => deps.paymentSync.overview(request.tenantId))
+
+    app.get('/payment-sync/runs/:runId', {
+      schema: {
+        tags: ['payments'], summary: 'One payment sync run', operationId: 'getPaymentSyncRun',
+        params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
+        response: { 200: SyncRunSchema, 401: problemResponses[401], 404: problemResponses[404] },
+      },
+    }, async (request) => deps.paymentSync.getRun(request.tenantId, request.params.runId))
+  }
+}

@@ -1,0 +1,196 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { Db } from '../db/database'
+import {
+  advanceSyncCursor, claimSyncRun, findLatestSyncRun, findSyncRun, findTargetsByEntryIds, finishSyncRun,
+  getSyncCursors, isPaymentSyncEnabled, listPaymentSyncTenants, recordSyncProgress, type SyncRunRecord,
+} from '../db/payments-repository'
+import { AppError } from '../domain/app-error'
+import { paymentFigures } from '../domain/payment-status'
+import { syncPaymentTerms, type PaymentTerm } from '../exact/cashflow'
+import { syncDeleted } from '../exact/sync'
+import type { Logger } from '../logger'
+import type { ExactContext } from './exact-context'
+import { toAppError } from './exact-errors'
+import { applyDeletedEntries, applyReadings, type PaymentReading } from './payment-service'
+import type { PaymentSyncSchedule } from './payment-schedule'
+
+export const SyncRunSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual')]),
+    status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('abandoned')]),
+    startedAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    exactCalls: Type.Integer({ description: 'Calls this run made to Exact Online' }),
+    changed: Type.Integer({ description: 'Invoices whose payment state changed' }),
+    deleted: Type.Integer({ description: 'Exports found deleted in Exact (now deleted_in_exact)' }),
+    errors: Type.Integer(),
+    errorDetail: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'PaymentSyncRun', additionalProperties: false },
+)
+export type SyncRun = Static<typeof SyncRunSchema>
+
+export const SyncOverviewSchema = Type.Object(
+  { lastRun: Type.Union([SyncRunSchema, Type.Null()]), nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) },
+  { $id: 'PaymentSyncOverview', additionalProperties: false },
+)
+export type SyncOverview = Static<typeof SyncOverviewSchema>
+
+function toView(r: SyncRunRecord): SyncRun {
+  return {
+    id: r.id, trigger: r.trigger, status: r.status, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
+    exactCalls: r.exactCalls, changed: r.changed, deleted: r.deleted, errors: r.errors, errorDetail: r.errorDetail,
+  }
+}
+
+/** Entity types whose tombstone means "this entry is gone": 1 TransactionLines, 10 PaymentTerms. */
+const ENTRY_TOMBSTONES = new Set([1, 10])
+
+function readingOf(term: PaymentTerm, observedAt: Date): PaymentReading {
+  const matched = term.status === 'matched' || term.isFullyPaid
+  return {
+    figures: paymentFigures({ amount: term.total, outstanding: term.amountOutstanding, discount: term.discount, matched }),
+    lastPaymentDate: term.lastPaymentDate, currency: term.currency || 'EUR', observedAt, source: 'sync',
+  }
+}
+
+export interface PaymentSyncOptions {
+  /** A running run whose heartbeat is older than this belongs to a dead replica. */
+  staleMs?: number
+  /** Tenants synced at once by one replica's tick. */
+  concurrency?: number
+}
+
+/**
+ * The incremental payment sync of one tenant: changed payment terms since the stored cursor
+ * (sync/Cashflow/PaymentTerms, Timestamp gt ...L), then tombstones (sync/Deleted), each page
+ * applied with its cursor in one transaction, so a crash resumes where it stopped. A cycle costs
+ * calls in proportion to what changed in Exact, not to how many invoices are open.
+ */
+export class PaymentSync {
+  private readonly inFlight = new Set<Promise<unknown>>()
+  private readonly staleMs: number
+  private readonly concurrency: number
+
+  constructor(
+    private readonly db: Db,
+    private readonly exact: ExactContext,
+    private readonly schedule: PaymentSyncSchedule,
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+    options: PaymentSyncOptions = {},
+  ) {
+    this.staleMs = options.staleMs ?? 15 * 60_000
+    this.concurrency = options.concurrency ?? 4
+  }
+
+  /** POST /payment-sync: starts a run in the background, or answers the one already running. */
+  async startNow(tenantId: string): Promise<{ run: SyncRun; started: boolean }> {
+    await this.exact.clientFor(tenantId).catch((e) => { throw toAppError(e) })
+    const claim = await this.db.transaction().execute((trx) => claimSyncRun(trx, tenantId, 'manual', { staleMs: this.staleMs, startedAt: this.clock() }))
+    if (!claim.claimed) return { run: toView(claim.run!), started: false }
+    this.track(this.execute(claim.run))
+    return { run: toView(claim.run), started: true }
+  }
+
+  async overview(tenantId: string): Promise<SyncOverview> {
+    const [last, enabled, tenants] = await Promise.all([
+      findLatestSyncRun(this.db, tenantId), isPaymentSyncEnabled(this.db, tenantId), listPaymentSyncTenants(this.db),
+    ])
+    const scheduled = tenants.find((t) => t.tenantId === tenantId)
+    const nextRunAt = enabled && scheduled
+      ? this.schedule.nextRunFor(tenantId, tenants.map((t) => t.tenantId), scheduled.lastStartedAt, this.clock()).toISOString()
+      : null
+    return { lastRun: last ? toView(last) : null, nextRunAt }
+  }
+
+  async getRun(tenantId: string, runId: string): Promise<SyncRun> {
+    const run = await findSyncRun(this.db, tenantId, runId)
+    if (!run) throw new AppError('not_found', `No payment sync run ${runId}.`)
+    return toView(run)
+  }
+
+  /**
+   * The scheduler's per-minute tick: every tenant whose slot in the current window has come and
+   * that has not started a run since. Every replica runs this; the claim lets one of them win.
+   */
+  async runDue(now = this.clock()): Promise<{ due: number; ran: number }> {
+    const tenants = await listPaymentSyncTenants(this.db)
+    const dueTimes = this.schedule.dueTimes(tenants.map((t) => t.tenantId), now)
+    const due = tenants.flatMap((t) => {
+      const at = dueTimes.get(t.tenantId)!
+      return at.getTime() <= now.getTime() && (t.lastStartedAt === null || t.lastStartedAt.getTime() < at.getTime()) ? [{ tenantId: t.tenantId, at }] : []
+    })
+    let ran = 0
+    const queue = [...due]
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        if (await this.runScheduled(next.tenantId, next.at)) ran += 1
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker))
+    return { due: due.length, ran }
+  }
+
+  /** One tenant's scheduled run, unless another replica already took this slot. */
+  async runScheduled(tenantId: string, dueAt: Date): Promise<SyncRun | null> {
+    const claim = await this.db.transaction().execute((trx) =>
+      claimSyncRun(trx, tenantId, 'schedule', { staleMs: this.staleMs, notBefore: dueAt, startedAt: this.clock() }))
+    if (!claim.claimed) return null
+    const run = this.execute(claim.run)
+    this.track(run)
+    return run
+  }
+
+  /** Resolves when every run this process started has finished (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch(() => undefined).finally(() => this.inFlight.delete(tracked))
+    this.inFlight.add(tracked)
+  }
+
+  private async execute(run: SyncRunRecord): Promise<SyncRun> {
+    const tenantId = run.tenantId
+    const log = this.logger.child({ tenantId, syncRunId: run.id })
+    const progress = { exactCalls: 0, changed: 0, deleted: 0, errors: 0 }
+    let errorDetail: string | null = null
+    try {
+      const client = await this.exact.clientFor(tenantId, 'background')
+      const cursors = await getSyncCursors(this.db, tenantId)
+      for await (const page of syncPaymentTerms(client, cursors.termsTimestamp === '0' ? '1' : cursors.termsTimestamp)) {
+        progress.exactCalls += 1
+        const observedAt = this.clock()
+        progress.changed += await this.db.transaction().execute(async (trx) => {
+          const terms = new Map(page.items.map((t) => [t.transactionEntryId.toLowerCase(), t]))
+          const targets = await findTargetsByEntryIds(trx, tenantId, [...terms.keys()], { lock: true })
+          const changed = await applyReadings(trx, targets.map((target) => ({ target, reading: readingOf(terms.get(target.entryId!)!, observedAt) })))
+          await advanceSyncCursor(trx, tenantId, 'terms', page.maxTimestamp)
+          return changed
+        })
+        await recordSyncProgress(this.db, run.id, progress)
+      }
+      for await (const page of syncDeleted(client, cursors.deletedTimestamp === '0' ? '1' : cursors.deletedTimestamp)) {
+        progress.exactCalls += 1
+        const keys = page.items.filter((d) => ENTRY_TOMBSTONES.has(d.entityType)).map((d) => d.entityKey)
+        progress.deleted += await this.db.transaction().execute(async (trx) => {
+          const n = await applyDeletedEntries(trx, tenantId, [...new Set(keys)])
+          await advanceSyncCursor(trx, tenantId, 'deleted', page.maxTimestamp)
+          return n
+        })
+        await recordSyncProgress(this.db, run.id, progress)
+      }
+    } catch (error) {
+      progress.errors += 1
+      const appError = toAppError(error)
+      errorDetail = appError.message
+      log.warn({ err: error }, 'payment sync failed; the next run resumes from the stored cursor')
+    }
+    const finished = await finishSyncRun(this.db, run.id, { status: errorDetail ? 'failed' : 'completed', ...progress, errorDetail })
+    log.info({ ...progress, status: finished?.status }, 'payment sync finished')
+    return toView(finished ?? { ...run, ...progress, errorDetail, status: 'abandoned', finishedAt: this.clock() })
+  }
+}
