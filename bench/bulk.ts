@@ -1,0 +1,225 @@
+/**
+ * Bulk export benchmark: 1,000 invoices over 200 parties (50 of them new to Exact), booked by the
+ * bulk job and, beside it, by a naive loop that looks the party up and posts the entry per invoice.
+ * Each run gets its own tenant and division in one in-process sandbox; figures come from the
+ * sandbox's own stats (GET /_sandbox/stats), not from the service.
+ *
+ *   npm run bench:bulk                    # 60/min time-scaled x10 (600/min) and unlimited
+ *   npm run bench:bulk -- --scale 1       # Exact's real 60/min (about 18 minutes for the bulk run)
+ *   npm run bench:bulk -- --invoices 300 --parties 60 --new 15 --skip-naive
+ *
+ * "Time-scaled" means the sandbox allows 60 x scale calls a minute, so a minute of the run stands
+ * for `scale` minutes at Exact's 60/min; the bound is calls / (60 x scale) minutes either way.
+ * DATABASE_URL: use that Postgres (a fresh database is made in it); else an embedded one.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client } from 'pg'
+import { request } from 'undici'
+import { buildApp } from '../src/app'
+import { createDb } from '../src/db/database'
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
+import { migrateToLatest } from '../src/db/migrate'
+import type { Invoice } from '../src/domain/invoice'
+import { invoiceToEntry } from '../src/domain/invoice-to-entry'
+import { newMarker } from '../src/domain/marker'
+import type { Settings } from '../src/domain/settings'
+import { createAccount, findAccounts } from '../src/exact/accounts'
+import { createEntry } from '../src/exact/entries'
+import { startBulkWorker } from '../src/jobs/bulk-worker'
+import { createLogger } from '../src/logger'
+import { createMetrics } from '../src/metrics'
+import { startSandbox } from '../src/sandbox/server'
+import { buildServices } from '../src/services/build-services'
+import type { ExactContext } from '../src/services/exact-context'
+import { api, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../test/helpers/bulk-fixtures'
+import { sandboxSettings } from '../test/helpers/factories'
+import { freePort } from '../test/helpers/service-process'
+
+const UNLIMITED = 1_000_000
+
+interface Options { scale: number; invoices: number; parties: number; newParties: number; naive: boolean; unlimited: boolean }
+interface Row { run: string; limit: string; invoices: number; calls: number; rateLimited: number; wallS: number; boundS: number | null; booked: number }
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`)
+    return i >= 0 ? Number(argv[i + 1]) : fallback
+  }
+  return {
+    scale: value('scale', 10), invoices: value('invoices', 1000), parties: value('parties', 200), newParties: value('new', 50),
+    naive: !argv.includes('--skip-naive'), unlimited: !argv.includes('--skip-unlimited'),
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2))
+  const { url: dbUrl, stop: stopPg } = await startDatabase()
+  const db = createDb(dbUrl, { max: 20 })
+  await migrateToLatest(db)
+  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
+  const logger = createLogger('error')
+  const metrics = createMetrics()
+  const adminApiKey = randomBytes(16).toString('hex')
+  const exactApp = { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret', redirectUri: 'http://placeholder/oauth/callback' }
+  const { services, exact } = buildServices({ db, exactApp, tokenEncryptionKey: randomBytes(32), logger, metrics })
+  const app = await buildApp({ services, logger, metrics, adminApiKey, readiness: async () => ({ database: true, scheduler: true }) })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  exactApp.redirectUri = `${baseUrl}/oauth/callback`
+  const worker = startBulkWorker({ bulk: services.bulk, logger, pollMs: 100 })
+  const stats = () => json<{ calls: number; rateLimited: number }>(`${sandbox.url}/_sandbox/stats`, 'GET')
+  const setLimits = (perMinute: number) => json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute, perDay: UNLIMITED })
+
+  const rows: Row[] = []
+  const limited = 60 * opts.scale
+  const runs: Array<{ kind: 'bulk' | 'naive'; perMinute: number }> = [
+    { kind: 'bulk', perMinute: limited },
+    ...(opts.unlimited ? [{ kind: 'bulk' as const, perMinute: UNLIMITED }] : []),
+    ...(opts.naive ? [{ kind: 'naive' as const, perMinute: limited }] : []),
+    ...(opts.naive && opts.unlimited ? [{ kind: 'naive' as const, perMinute: UNLIMITED }] : []),
+  ]
+  try {
+    for (const [n, run] of runs.entries()) {
+      const prefix = `S${n + 1}`
+      await setLimits(UNLIMITED)
+      const t = await setUpTenant(baseUrl, adminApiKey, exact, opts, prefix)
+      await setLimits(run.perMinute)
+      // Start on a fresh minute window so the set-up's calls do not eat the run's budget.
+      if (run.perMinute !== UNLIMITED) await sleep(60_000 - (Date.now() % 60_000) + 50)
+      const before = await stats()
+      const started = Date.now()
+      const booked = run.kind === 'bulk' ? await runBulk(baseUrl, t.apiKey) : await runNaive(exact, t.tenantId, t.invoices)
+      const wallS = (Date.now() - started) / 1000
+      const after = await stats()
+      const calls = after.calls - before.calls
+      const limit = run.perMinute === UNLIMITED ? 'unlimited' : opts.scale === 1 ? '60/min' : `60/min, time x${opts.scale} (${run.perMinute}/min)`
+      const row = { run: run.kind === 'bulk' ? 'bulk job' : 'naive baseline', limit, invoices: t.invoices.length, calls, rateLimited: after.rateLimited - before.rateLimited, wallS, boundS: run.perMinute === UNLIMITED ? null : (calls / run.perMinute) * 60, booked }
+      rows.push(row)
+      process.stderr.write(`done: ${JSON.stringify(row)}\n`)
+    }
+    printTable(rows, opts)
+  } finally {
+    await worker.stop()
+    await app.close()
+    await sandbox.close()
+    await db.destroy()
+    await stopPg()
+  }
+}
+
+async function setUpTenant(baseUrl: string, adminKey: string, exact: ExactContext, opts: Options, prefix: string) {
+  const created = await json<{ id: string; apiKey: string }>(`${baseUrl}/admin/tenants`, 'POST', { name: `bench ${prefix}` }, adminKey)
+  const authorize = await json<{ authorizeUrl: string }>(`${baseUrl}/connection/authorize`, 'POST', undefined, created.apiKey)
+  const consent = await request(authorize.authorizeUrl)
+  await consent.body.dump()
+  const callback = await request(String(consent.headers.location))
+  if (callback.statusCode !== 200) throw new Error(`OAuth callback: ${callback.statusCode} ${await callback.body.text()}`)
+  await callback.body.dump()
+  const settings = await api(baseUrl, created.apiKey, 'PUT', '/settings', sandboxSettings())
+  if (settings.status !== 200) throw new Error(`PUT /settings: ${settings.status} ${JSON.stringify(settings.body)}`)
+  const parties = makeParties(opts.parties, prefix)
+  await seedAccounts(exact, created.id, parties.slice(0, opts.parties - opts.newParties))
+  const invoices = makeBulkInvoices(opts.invoices, parties, prefix)
+  await putInvoices(baseUrl, created.apiKey, invoices, 16)
+  return { tenantId: created.id, apiKey: created.apiKey, invoices }
+}
+
+/** POST /exports/bulk, then follow it as the app would, printing progress. */
+async function runBulk(baseUrl: string, apiKey: string): Promise<number> {
+  const started = await api(baseUrl, apiKey, 'POST', '/exports/bulk', { type: 'all' })
+  if (started.status !== 202) throw new Error(`POST /exports/bulk: ${started.status} ${JSON.stringify(started.body)}`)
+  let lastPrint = 0
+  const job = await waitForJob(baseUrl, apiKey, started.body.id, {
+    timeoutMs: 6 * 3_600_000,
+    onPoll: (j) => {
+      if (Date.now() - lastPrint < 5000) return
+      lastPrint = Date.now()
+      process.stderr.write(`  progress: ${j.status} ${j.exported}/${j.total} exported, ${j.failed} failed${j.resumeAt ? `, resumes ${j.resumeAt}` : ''}\n`)
+    },
+  })
+  if (job.failed > 0) process.stderr.write(`  failures: ${JSON.stringify(job.failures.slice(0, 3))}\n`)
+  return job.exported
+}
+
+/** What a first integration would do: per invoice, find the party by code (create it if absent), post the entry. */
+async function runNaive(exact: ExactContext, tenantId: string, invoices: Array<{ id: string; invoice: Invoice }>): Promise<number> {
+  const client = await exact.clientFor(tenantId, 'background')
+  const chart = await exact.chart(client)
+  const settings = sandboxSettings() as Settings
+  let booked = 0
+  for (const { invoice } of invoices) {
+    const party = invoice.party
+    const found = await findAccounts(client, { codes: [party.code!] })
+    const accountId = found[0]?.id ?? (await createAccount(client, { code: party.code, name: party.name!, vatNumber: party.vatNumber, address: party.address }, { customer: true })).id
+    const mapped = invoiceToEntry({ invoice, settings, marker: newMarker(randomBytes(5)) })
+    if (!mapped.ok) throw new Error(`naive: ${mapped.problems[0]?.message}`)
+    await createEntry(client, mapped.entry, accountId, chart)
+    booked++
+    if (booked % 200 === 0) process.stderr.write(`  progress: naive ${booked}/${invoices.length}\n`)
+  }
+  return booked
+}
+
+function printTable(rows: Row[], opts: Options): void {
+  const head = ['run', 'rate limit', 'invoices', 'booked', 'Exact calls', 'calls/invoice', '429s', 'wall time', 'bound (calls/limit)', 'wall/bound']
+  const body = rows.map((r) => [
+    r.run, r.limit, String(r.invoices), String(r.booked), String(r.calls), (r.calls / r.invoices).toFixed(3), String(r.rateLimited),
+    `${r.wallS.toFixed(1)} s`, r.boundS === null ? '-' : `${r.boundS.toFixed(1)} s`, r.boundS === null ? '-' : (r.wallS / r.boundS).toFixed(3),
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
+  const out = [
+    `bulk export benchmark: ${opts.invoices} invoices over ${opts.parties} parties (${opts.newParties} new), node ${process.version}`,
+    line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line),
+  ]
+  process.stdout.write(`${out.join('\n')}\n`)
+}
+
+async function startDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const name = `bench_bulk_${randomBytes(4).toString('hex')}`
+  let adminUrl = process.env.DATABASE_URL
+  let stopServer = async () => {}
+  if (!adminUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'eb-bench-pg-'))
+    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() })
+    adminUrl = pg.url
+    stopServer = async () => { await pg.stop(); rmSync(dataDir, { recursive: true, force: true }) }
+  }
+  const admin = new Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async stop() {
+      const c = new Client({ connectionString: adminUrl })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+      await stopServer()
+    },
+  }
+}
+
+async function json<T = any>(url: string, method: string, body?: unknown, bearer?: string): Promise<T> {
+  const res = await request(url, {
+    method: method as never,
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.body.text()
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`)
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})
