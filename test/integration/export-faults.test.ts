@@ -43,6 +43,7 @@ describe('exactly once under lost answers', () => {
     const exported = []
     for (let i = 0; i < invoices.length; i += 10) {
       exported.push(...(await Promise.all(Array.from({ length: 10 }, (_, j) => exportWithRetries(i + j)))))
+      if (process.env.EB_TRACE) console.log(i, Date.now())
     }
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
 
@@ -55,5 +56,5 @@ describe('exactly once under lost answers', () => {
       expect(e.status).toBe('exported')
       expect(e.entryNumber).toBe(byNumber.get(`F-${i}`))
     }
-  })
+  }, 300_000)
 })
