@@ -1,0 +1,145 @@
+import { createHmac } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import { once } from 'node:events'
+import { deliverDueWebhooks } from '../../src/jobs/webhook-delivery'
+import { Scheduler, schedulePaymentSync } from '../../src/jobs/scheduler'
+import { createLogger } from '../../src/logger'
+import { createMetrics } from '../../src/metrics'
+import { buildServices } from '../../src/services/build-services'
+import type { Services } from '../../src/services'
+import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { makeInvoice, sandboxSettings } from '../helpers/factories'
+
+/** The invoicing app's webhook end: records every POST, answers `status`. */
+async function startReceiver() {
+  const state = { url: '', received: [] as Array<{ headers: Record<string, unknown>; body: string }>, status: 200, server: undefined as unknown as Server }
+  state.server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      state.received.push({ headers: req.headers, body })
+      res.writeHead(state.status).end()
+    })
+  })
+  state.server.listen(0, '127.0.0.1')
+  await once(state.server, 'listening')
+  state.url = `http://127.0.0.1:${(state.server.address() as { port: number }).port}/hooks`
+  return state
+}
+
+const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+function signatureOk(r: { headers: Record<string, unknown>; body: string }): boolean {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')
+  const expected = createHmac('sha256', key).update(`${String(r.headers['webhook-id'])}.${String(r.headers['webhook-timestamp'])}.${r.body}`).digest('base64')
+  return String(r.headers['webhook-signature']).split(' ').includes(`v1,${expected}`)
+}
+
+describe('scheduled payment sync', () => {
+  let h: Harness
+  let key: string
+  let tenantId: string
+  let division: number
+  let receiver: Awaited<ReturnType<typeof startReceiver>>
+  const logger = createLogger('silent')
+  const api = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
+    h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+  /** Another replica: its own services over the same database and the same Exact app; a sync window of one minute. */
+  const replica = (): Services =>
+    buildServices({ db: h.database.db, exactApp: h.exact.app, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics: createMetrics(), paymentSyncCron: '* * * * *' }).services
+  const runs = async () => h.database.db.selectFrom('payment_sync_runs').selectAll().where('tenant_id', '=', tenantId).execute()
+  async function exported(id: string): Promise<number> {
+    expect((await api('PUT', `/invoices/${id}`, makeInvoice())).statusCode).toBe(201)
+    const res = await api('POST', `/invoices/${id}/export`)
+    expect(res.statusCode).toBe(201)
+    return res.json().entryNumber
+  }
+
+  beforeAll(async () => {
+    h = await startHarness()
+    receiver = await startReceiver()
+    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+    const tenant = await createTenant(h)
+    key = tenant.apiKey
+    tenantId = tenant.id
+    division = (await connectTenant(h, key)).division
+    expect((await api('PUT', '/settings', sandboxSettings({ webhook: { url: receiver.url, secret } } as never))).statusCode).toBe(200)
+  })
+  afterAll(async () => {
+    receiver.server.closeAllConnections()
+    await new Promise((r) => receiver.server.close(r))
+    await h.close()
+  })
+
+  it('two replicas and a tick: the tenant is synced once', async () => {
+    const entryNumber = await exported('r-1')
+    await sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount: '1210.00', date: '2026-11-24' } })
+    const [a, b] = [replica(), replica()]
+    const before = (await sandboxJson(h, '/_sandbox/stats')).byResource['GET sync/Cashflow/PaymentTerms'] ?? 0
+    const now = new Date()
+    const results = await Promise.all([a.paymentSync.runDue(now), b.paymentSync.runDue(now)])
+    await Promise.all([a.paymentSync.drain(), b.paymentSync.drain()])
+    expect(results.map((r) => r.ran).sort()).toEqual([0, 1])
+    expect(await runs()).toHaveLength(1)
+    expect((await runs())[0]).toMatchObject({ status: 'completed', trigger: 'schedule', changed: 1 })
+    expect((await sandboxJson(h, '/_sandbox/stats')).byResource['GET sync/Cashflow/PaymentTerms'] - before).toBe(1)
+
+    // The same slot again (a later fire in the same window): nobody runs it twice.
+    expect((await Promise.all([a.paymentSync.runDue(now), b.paymentSync.runDue(new Date(now.getTime() + 1000))])).map((r) => r.ran)).toEqual([0, 0])
+    expect(await runs()).toHaveLength(1)
+  })
+
+  it('invoice.payment_updated reaches the app once per change, signed; with the app down, it arrives once it is back', async () => {
+    const entryNumber = await exported('w-1')
+    const pay = (amount: string) => sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount, date: '2026-11-25' } })
+    const deliver = (at = new Date()) => deliverDueWebhooks({ db: h.database.db, logger, now: at })
+    const paymentEvents = () => receiver.received.filter((r) => JSON.parse(r.body).type === 'invoice.payment_updated' && JSON.parse(r.body).data.invoiceId === 'w-1')
+
+    await pay('200.00')
+    await h.services.paymentSync.startNow(tenantId)
+    await h.services.paymentSync.drain()
+    await deliver()
+    expect(paymentEvents().map((r) => JSON.parse(r.body).data)).toEqual([expect.objectContaining({ status: 'partially_paid', paid: '200.00', outstanding: '1010.00' })])
+    expect(paymentEvents().every(signatureOk)).toBe(true)
+
+    // Nothing changed: a sync sends nothing.
+    await h.services.paymentSync.startNow(tenantId)
+    await h.services.paymentSync.drain()
+    await deliver()
+    expect(paymentEvents()).toHaveLength(1)
+
+    receiver.status = 503
+    await pay('1010.00')
+    await h.services.paymentSync.startNow(tenantId)
+    await h.services.paymentSync.drain()
+    await deliver()
+    expect(paymentEvents()).toHaveLength(2) // tried, refused
+    receiver.status = 200
+    await deliver(new Date(Date.now() + 10 * 60_000)) // past the back-off
+    const delivered = paymentEvents().slice(2)
+    expect(delivered.map((r) => JSON.parse(r.body).data.status)).toEqual(['paid'])
+    expect(delivered[0]!.headers['webhook-id']).toBe(paymentEvents()[1]!.headers['webhook-id'])
+    expect(signatureOk(delivered[0]!)).toBe(true)
+  })
+
+  it('the scheduler runs the payment tick through cron, and stop() waits for the running tick', async () => {
+    const scheduler = new Scheduler(logger)
+    let release!: () => void
+    let ticks = 0
+    scheduler.every('slow', '0 0 1 1 *', async () => { ticks += 1; await new Promise<void>((r) => (release = r)) })
+    schedulePaymentSync(scheduler, replica().paymentSync)
+    scheduler.start()
+    expect(scheduler.isRunning()).toBe(true)
+    const first = scheduler.runNow('slow')
+    const overlapping = scheduler.runNow('slow') // a fire while it runs does not start a second one
+    await new Promise((r) => setImmediate(r))
+    let stopped = false
+    const stopping = scheduler.stop().then(() => { stopped = true })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(stopped).toBe(false)
+    expect(scheduler.isRunning()).toBe(false)
+    release()
+    await Promise.all([first, overlapping, stopping])
+    expect(stopped).toBe(true)
+    expect(ticks).toBe(1)
+  })
+})
