@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
-  claimLease, countAttempts, findExport, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
+  claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
   recordAttempt, releaseLease, setRelation, type ExportRecord,
 } from '../db/exports-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
@@ -135,6 +135,11 @@ export class ExportService {
       }
       throw appError
     }
+  }
+
+  /** Pending exports whose lease has lapsed: the recovery pass's work list. */
+  listAbandoned(limit: number): Promise<Array<{ tenantId: string; id: string }>> {
+    return listAbandonedPending(this.db, limit)
   }
 
   /** A pending export nobody is driving (crash, lost answer): find it in Exact or send it now. */

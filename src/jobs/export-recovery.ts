@@ -1,0 +1,34 @@
+import type { Logger } from '../logger'
+import type { ExportService } from '../services/export-service'
+
+export interface RecoverySummary {
+  examined: number
+  recovered: number
+  stillPending: number
+}
+
+/**
+ * Pending exports that nobody drives any more (the service crashed mid-call, or the app never
+ * retried a lost answer): each is searched in Exact by its marker and adopted, or sent now.
+ * Safe on many replicas: an export is only touched by whoever takes its lease.
+ */
+export async function recoverPendingExports(deps: {
+  exports: ExportService
+  logger: Logger
+  limit?: number
+}): Promise<RecoverySummary> {
+  const abandoned = await deps.exports.listAbandoned(deps.limit ?? 100)
+  const summary: RecoverySummary = { examined: abandoned.length, recovered: 0, stillPending: 0 }
+  for (const { tenantId, id } of abandoned) {
+    try {
+      const result = await deps.exports.recover(tenantId, id)
+      if (result?.status === 'exported') summary.recovered++
+      else summary.stillPending++
+    } catch (err) {
+      summary.stillPending++
+      deps.logger.warn({ err, tenantId, exportId: id }, 'pending export not recovered yet')
+    }
+  }
+  if (summary.examined > 0) deps.logger.info(summary, 'export recovery pass')
+  return summary
+}
