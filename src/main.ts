@@ -10,10 +10,11 @@ import { startEmbeddedPostgres } from './db/embedded-postgres'
 import { migrateToLatest } from './db/migrate'
 import { createLogger, type Logger } from './logger'
 import { createMetrics } from './metrics'
+import { startBulkWorker } from './jobs/bulk-worker'
+import { recoverPendingExports } from './jobs/export-recovery'
 import { startWebhookDelivery } from './jobs/webhook-delivery'
 import { Scheduler, schedulePaymentSync } from './jobs/scheduler'
 import { webhookUrlProblem } from './services/webhook-url'
-import { startBulkWorker } from './jobs/bulk-worker'
 import { buildServices } from './services/build-services'
 import { ensureDemoTenant } from './services/demo-tenant'
 import { generateApiKey } from './services/tenant-service'
@@ -75,9 +76,6 @@ async function main(): Promise<void> {
     })
     closers.push(() => app.close())
     await app.listen({ port: config.port, host: config.host })
-    const bulkWorker = startBulkWorker({ bulk: services.bulk, logger })
-    services.bulk.onJobCreated(() => bulkWorker.wake())
-    closers.push(() => bulkWorker.stop())
     // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
     const webhookDelivery = startWebhookDelivery({
       db,
@@ -85,7 +83,14 @@ async function main(): Promise<void> {
       checkUrl: allowPrivateWebhooks ? undefined : (url) => webhookUrlProblem(url, { allowPrivate: false }),
     })
     closers.push(() => webhookDelivery.stop())
+    const bulkWorker = startBulkWorker({ bulk: services.bulk, logger })
+    services.bulk.onJobCreated(() => bulkWorker.wake())
+    closers.push(() => bulkWorker.stop())
     schedulePaymentSync(scheduler, services.paymentSync)
+    // At start (a crash may have left pending exports) and every minute after.
+    const recover = () => recoverPendingExports({ exports: services.exports, logger })
+    scheduler.every('export-recovery', '* * * * *', recover)
+    void recover().catch((err) => logger.error({ err }, 'export recovery at start failed'))
     scheduler.start()
     // Stops firing, waits for the running tick, then for manual syncs still in flight.
     closers.push(async () => { await scheduler.stop(); await services.paymentSync.drain() })
