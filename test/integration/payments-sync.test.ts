@@ -121,6 +121,27 @@ describe('scheduled payment sync', () => {
     expect(signatureOk(delivered[0]!)).toBe(true)
   })
 
+  it('a sync that Exact fails mid-way is recorded as failed and the next one catches up from the stored cursor', async () => {
+    const entryNumber = await exported('f-1')
+    await sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount: '1210.00', date: '2026-11-25' } })
+    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 1 } })
+    let failed
+    try {
+      const { run } = await h.services.paymentSync.startNow(tenantId)
+      await h.services.paymentSync.drain()
+      failed = await h.services.paymentSync.getRun(tenantId, run.id)
+    } finally {
+      await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: {} })
+    }
+    expect(failed).toMatchObject({ status: 'failed', errors: 1, changed: 0 })
+    expect(failed.errorDetail).toMatch(/Exact Online/)
+    const { run } = await h.services.paymentSync.startNow(tenantId)
+    await h.services.paymentSync.drain()
+    expect(await h.services.paymentSync.getRun(tenantId, run.id)).toMatchObject({ status: 'completed', changed: 1, errors: 0 })
+    const overview = (await api('GET', '/payment-sync')).json()
+    expect(overview.lastRun).toMatchObject({ id: run.id, changed: 1 })
+  })
+
   it('the scheduler runs the payment tick through cron, and stop() waits for the running tick', async () => {
     const scheduler = new Scheduler(logger)
     let release!: () => void
