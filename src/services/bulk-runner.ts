@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import {
   claimNextBulkItem, completeBulkJobIfDone, deferBulkItem, exportLeaseRemainingMs, finishBulkItem, markBulkJobRunning, markBulkJobWaiting,
@@ -56,6 +57,11 @@ export interface RunSummary {
  */
 const CALLS_PER_EXPORT = 3
 const WATCH_MS = 1000
+/**
+ * Share of each minute's calls a bulk job leaves to interactive requests (at least 2), so a single
+ * export during a job is answered at once instead of after the next minute window.
+ */
+const MINUTELY_RESERVE_SHARE = 0.05
 
 /**
  * Works one job in this process until it is done, paused, cancelled or out of due items.
@@ -91,6 +97,8 @@ export class BulkRunner {
     while (!signal.aborted) {
       const resumeAt = this.dailyPause(limiter)
       if (resumeAt) return this.pause(job, resumeAt, summary)
+      await this.leaveMinutelyReserve(limiter, signal)
+      if (signal.aborted) break
       const done = await this.processNext(job, client, limiter, hints, summary)
       if (done === 'none') {
         return (await this.completeIfDone(job)) ? { ...summary, outcome: 'completed' } : summary
@@ -160,6 +168,14 @@ export class BulkRunner {
     if (s.dailyRemaining === null || s.dailyResetAt === null) return undefined
     if (s.dailyRemaining >= CALLS_PER_EXPORT || s.dailyResetAt <= this.now()) return undefined
     return s.dailyResetAt
+  }
+
+  private async leaveMinutelyReserve(limiter: DivisionLimiter, signal: AbortSignal): Promise<void> {
+    const s = limiter.state()
+    if (s.minutelyLimit === null || s.minutelyRemaining === null || s.minutelyResetAt === null) return
+    if (s.minutelyRemaining > Math.max(2, Math.ceil(s.minutelyLimit * MINUTELY_RESERVE_SHARE))) return
+    const waitMs = s.minutelyResetAt.getTime() - this.now().getTime() + 250
+    if (waitMs > 0) await sleep(Math.min(waitMs, 61_000), undefined, { signal }).catch(() => undefined)
   }
 
   private async pause(job: BulkJobRecord, resumeAt: Date, summary: RunSummary): Promise<RunSummary> {
