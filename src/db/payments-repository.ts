@@ -244,3 +244,57 @@ export async function isPaymentSyncEnabled(db: Executor, tenantId: string): Prom
     .select(sql<boolean>`coalesce((settings->'paymentSync'->>'enabled')::boolean, true)`.as('enabled')).executeTakeFirst()
   return row?.enabled ?? true
 }
+
+// ---- synced payment terms
+
+export interface StoredTerm {
+  termId: string
+  entryId: string
+  amount: string
+  total: string
+  discount: string
+  matched: boolean
+  lastPaymentDate: string | null
+  currency: string
+  timestamp: string
+}
+
+/** Upserts synced terms; a row older (by Exact's row version) than the stored one is ignored. */
+export async function upsertPaymentTerms(trx: Executor, tenantId: string, terms: readonly StoredTerm[]): Promise<void> {
+  // Several rows for one term in a batch would make ON CONFLICT fail: keep the newest.
+  const newest = new Map<string, StoredTerm>()
+  for (const t of terms) {
+    const seen = newest.get(t.termId)
+    if (!seen || BigInt(seen.timestamp) < BigInt(t.timestamp)) newest.set(t.termId, t)
+  }
+  const rows = [...newest.values()].map((t) => ({
+    tenant_id: tenantId, term_id: t.termId, entry_id: t.entryId, amount: t.amount, total: t.total, discount: t.discount,
+    matched: t.matched, last_payment_date: t.lastPaymentDate, currency: t.currency, exact_timestamp: t.timestamp,
+  }))
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx.insertInto('payment_terms').values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['tenant_id', 'term_id']).doUpdateSet((eb) => ({
+        entry_id: eb.ref('excluded.entry_id'), amount: eb.ref('excluded.amount'), total: eb.ref('excluded.total'),
+        discount: eb.ref('excluded.discount'), matched: eb.ref('excluded.matched'), last_payment_date: eb.ref('excluded.last_payment_date'),
+        currency: eb.ref('excluded.currency'), exact_timestamp: eb.ref('excluded.exact_timestamp'),
+      })).where('payment_terms.exact_timestamp', '<=', (eb) => eb.ref('excluded.exact_timestamp'))).execute()
+  }
+}
+
+export async function findTermsByEntryIds(db: Executor, tenantId: string, entryIds: readonly string[]): Promise<StoredTerm[]> {
+  if (entryIds.length === 0) return []
+  const rows = await db.selectFrom('payment_terms').selectAll().where('tenant_id', '=', tenantId)
+    .where('entry_id', 'in', entryIds.map((id) => id.toLowerCase())).orderBy('term_id').execute()
+  return rows.map((r) => ({
+    termId: r.term_id, entryId: r.entry_id, amount: r.amount, total: r.total, discount: r.discount, matched: r.matched,
+    lastPaymentDate: r.last_payment_date, currency: r.currency, timestamp: r.exact_timestamp,
+  }))
+}
+
+/** Tombstoned terms: removed; answers the entries they belonged to. */
+export async function deletePaymentTerms(trx: Executor, tenantId: string, termIds: readonly string[]): Promise<string[]> {
+  if (termIds.length === 0) return []
+  const rows = await trx.deleteFrom('payment_terms').where('tenant_id', '=', tenantId)
+    .where('term_id', 'in', termIds.map((id) => id.toLowerCase())).returning('entry_id').execute()
+  return [...new Set(rows.map((r) => r.entry_id))]
+}

@@ -14,6 +14,7 @@ export interface Database {
   payment_states: PaymentStatesTable
   payment_sync_cursors: PaymentSyncCursorsTable
   payment_sync_runs: PaymentSyncRunsTable
+  payment_terms: PaymentTermsTable
   webhook_events: WebhookEventsTable
   bulk_jobs: BulkJobsTable
   bulk_job_items: BulkJobItemsTable
@@ -178,6 +179,22 @@ export interface PaymentSyncCursorsTable {
   terms_timestamp: ColumnType<string, string | undefined, string>
   deleted_timestamp: ColumnType<string, string | undefined, string>
   updated_at: UpdatedAt
+}
+
+/** One synced Exact payment term (migration 0006); an invoice's entry may have several. */
+export interface PaymentTermsTable {
+  tenant_id: string
+  term_id: string
+  entry_id: string
+  /** AmountFC: what this term is for (open terms: what is still open). */
+  amount: string
+  /** TransactionAmountFC: the invoice total. */
+  total: string
+  discount: string
+  matched: boolean
+  last_payment_date: string | null
+  currency: string
+  exact_timestamp: string
 }
 
 export interface PaymentSyncRunsTable {

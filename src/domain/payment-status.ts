@@ -62,6 +62,36 @@ export function paymentFigures(facts: OpenItemFacts): PaymentFigures {
   }
 }
 
+/** One of an entry's payment terms as Exact's sync reports it. */
+export interface TermFacts {
+  /** AmountFC: the term's amount; on an open term, what is still open of it. */
+  amount: Money
+  /** TransactionAmountFC: the whole invoice's total (the same on every term). */
+  total: Money
+  discount: Money
+  matched: boolean
+  lastPaymentDate: string | null
+}
+
+/**
+ * An entry's open item from all its terms. Exact splits a term when part of it is paid on another
+ * date (the paid part matched, the rest open), so what is open is the sum over the terms not
+ * matched; the invoice is matched only when every term is.
+ */
+export function factsFromTerms(terms: readonly TermFacts[]): OpenItemFacts & { lastPaymentDate: string | null } {
+  if (terms.length === 0) throw new RangeError('an open item has at least one term')
+  const open = terms.filter((t) => !t.matched).reduce((acc, t) => acc.plus(money(t.amount)), money('0'))
+  const discount = terms.reduce((acc, t) => acc.plus(money(t.discount)), money('0'))
+  const dates = terms.map((t) => t.lastPaymentDate).filter((d): d is string => d !== null).sort()
+  return {
+    amount: toMoney(money(terms[0]!.total)),
+    outstanding: toMoney(open),
+    discount: toMoney(discount),
+    matched: terms.every((t) => t.matched),
+    lastPaymentDate: dates.at(-1) ?? null,
+  }
+}
+
 /** The state an invoice has the moment it is booked, before Exact has told us anything. */
 export function unpaidFigures(amount: Money): PaymentFigures {
   return paymentFigures({ amount, outstanding: amount, discount: '0.00', matched: false })

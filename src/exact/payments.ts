@@ -2,7 +2,8 @@ import Big from 'big.js'
 import { toMoney, type Money } from '../domain/money'
 import type { ExactClient } from './client'
 import type { EntryType } from './entries'
-import { amountFromWire, guidLiteral, numberOr, odataString, parseDate, trimCode, type WireRecord } from './wire'
+import { syncPages, type SyncPage } from './sync'
+import { amountFromWire, guidLiteral, numberOr, odataString, parseDate, parseInt64, trimCode, type WireRecord } from './wire'
 
 /** cashflow Status 50: the item is matched (settled). */
 const MATCHED = 50
@@ -61,4 +62,42 @@ export async function entryExists(client: ExactClient, type: EntryType, entryId:
   const path = type === 'sales' ? 'salesentry/SalesEntries' : 'purchaseentry/PurchaseEntries'
   const row = await client.get(path, { $filter: `EntryID eq ${guidLiteral(entryId)}`, $select: 'EntryID', $top: 1 })
   return row !== null
+}
+
+/** One row of sync/Cashflow/PaymentTerms with its own key (a split term is a row of its own). */
+export interface SyncedTerm {
+  termId: string
+  entryId: string
+  amount: Money
+  total: Money
+  discount: Money
+  matched: boolean
+  lastPaymentDate: string | null
+  currency: string
+  timestamp: string
+}
+
+const TERM_ROW_SELECT = 'ID,Timestamp,TransactionEntryID,AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,Currency'
+
+function termRow(r: WireRecord): SyncedTerm {
+  const amount = (v: unknown): Money => (v === null || v === undefined ? '0.00' : amountFromWire(v))
+  return {
+    termId: String(r.ID).toLowerCase(),
+    entryId: String(r.TransactionEntryID).toLowerCase(),
+    amount: amount(r.AmountFC),
+    total: amount(r.TransactionAmountFC),
+    discount: amount(r.AmountDiscountFC),
+    matched: numberOr(r.Status, 0) === MATCHED,
+    lastPaymentDate: parseDate(r.LastPaymentDate),
+    currency: trimCode(r.Currency),
+    timestamp: parseInt64(r.Timestamp),
+  }
+}
+
+/**
+ * Changed payment terms since `since`, page by page, each row keyed by its own ID (the connector's
+ * PaymentTerm carries no term ID, and a split term's rows must be told apart).
+ */
+export function syncTermRows(client: ExactClient, since: string): AsyncGenerator<SyncPage<SyncedTerm>> {
+  return syncPages(client, 'sync/Cashflow/PaymentTerms', TERM_ROW_SELECT, since, termRow)
 }

@@ -1,12 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { Db } from '../db/database'
+import type { Executor } from '../db/database'
 import {
-  advanceSyncCursor, claimSyncRun, findLatestSyncRun, findSyncRun, findTargetsByEntryIds, finishSyncRun,
-  getSyncCursors, isPaymentSyncEnabled, listPaymentSyncTenants, recordSyncProgress, type SyncRunRecord,
+  advanceSyncCursor, claimSyncRun, deletePaymentTerms, findLatestSyncRun, findSyncRun, findTargetsByEntryIds, findTermsByEntryIds,
+  finishSyncRun, getSyncCursors, isPaymentSyncEnabled, listPaymentSyncTenants, recordSyncProgress, upsertPaymentTerms,
+  type PaymentTarget, type StoredTerm, type SyncRunRecord,
 } from '../db/payments-repository'
 import { AppError } from '../domain/app-error'
-import { paymentFigures } from '../domain/payment-status'
-import { syncPaymentTerms, type PaymentTerm } from '../exact/cashflow'
+import { factsFromTerms, paymentFigures } from '../domain/payment-status'
+import { entryExists, syncTermRows } from '../exact/payments'
 import { syncDeleted } from '../exact/sync'
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
@@ -44,15 +46,29 @@ function toView(r: SyncRunRecord): SyncRun {
   }
 }
 
-/** Entity types whose tombstone means "this entry is gone": 1 TransactionLines, 10 PaymentTerms. */
+/** sync/Deleted EntityType: 1 TransactionLines, 10 PaymentTerms (exact-online.md 5.9). */
 const ENTRY_TOMBSTONES = new Set([1, 10])
+const TERM_TOMBSTONE = 10
 
-function readingOf(term: PaymentTerm, observedAt: Date): PaymentReading {
-  const matched = term.status === 'matched' || term.isFullyPaid
-  return {
-    figures: paymentFigures({ amount: term.total, outstanding: term.amountOutstanding, discount: term.discount, matched }),
-    lastPaymentDate: term.lastPaymentDate, currency: term.currency || 'EUR', observedAt, source: 'sync',
-  }
+function readingOf(terms: StoredTerm[], observedAt: Date): PaymentReading {
+  const facts = factsFromTerms(terms)
+  return { figures: paymentFigures(facts), lastPaymentDate: facts.lastPaymentDate, currency: terms[0]!.currency || 'EUR', observedAt, source: 'sync' }
+}
+
+/**
+ * Recomputes the exported exports booked as these entries from all their stored terms, under a
+ * row lock. Answers how many changed, and the exports left with no term at all.
+ */
+async function reaggregate(trx: Executor, tenantId: string, entryIds: string[], observedAt: Date): Promise<{ changed: number; orphans: PaymentTarget[] }> {
+  const targets = await findTargetsByEntryIds(trx, tenantId, entryIds, { lock: true })
+  const terms = await findTermsByEntryIds(trx, tenantId, targets.map((t) => t.entryId!))
+  const byEntry = new Map<string, StoredTerm[]>()
+  for (const t of terms) byEntry.set(t.entryId, [...(byEntry.get(t.entryId) ?? []), t])
+  const readings = targets.flatMap((target) => {
+    const own = byEntry.get(target.entryId!)
+    return own ? [{ target, reading: readingOf(own, observedAt) }] : []
+  })
+  return { changed: await applyReadings(trx, readings), orphans: targets.filter((t) => !byEntry.has(t.entryId!)) }
 }
 
 export interface PaymentSyncOptions {
@@ -161,27 +177,42 @@ export class PaymentSync {
     try {
       const client = await this.exact.clientFor(tenantId, 'background')
       const cursors = await getSyncCursors(this.db, tenantId)
-      for await (const page of syncPaymentTerms(client, cursors.termsTimestamp === '0' ? '1' : cursors.termsTimestamp)) {
+      for await (const page of syncTermRows(client, cursors.termsTimestamp === '0' ? '1' : cursors.termsTimestamp)) {
         progress.exactCalls += 1
         const observedAt = this.clock()
         progress.changed += await this.db.transaction().execute(async (trx) => {
-          const terms = new Map(page.items.map((t) => [t.transactionEntryId.toLowerCase(), t]))
-          const targets = await findTargetsByEntryIds(trx, tenantId, [...terms.keys()], { lock: true })
-          const changed = await applyReadings(trx, targets.map((target) => ({ target, reading: readingOf(terms.get(target.entryId!)!, observedAt) })))
+          await upsertPaymentTerms(trx, tenantId, page.items)
+          const { changed } = await reaggregate(trx, tenantId, [...new Set(page.items.map((t) => t.entryId))], observedAt)
           await advanceSyncCursor(trx, tenantId, 'terms', page.maxTimestamp)
           return changed
         })
         await recordSyncProgress(this.db, run.id, progress)
       }
+      const orphans = new Map<string, PaymentTarget>()
       for await (const page of syncDeleted(client, cursors.deletedTimestamp === '0' ? '1' : cursors.deletedTimestamp)) {
         progress.exactCalls += 1
-        const keys = page.items.filter((d) => ENTRY_TOMBSTONES.has(d.entityType)).map((d) => d.entityKey)
-        progress.deleted += await this.db.transaction().execute(async (trx) => {
-          const n = await applyDeletedEntries(trx, tenantId, [...new Set(keys)])
+        const observedAt = this.clock()
+        const entryKeys = [...new Set(page.items.filter((d) => ENTRY_TOMBSTONES.has(d.entityType)).map((d) => d.entityKey))]
+        const termKeys = page.items.filter((d) => d.entityType === TERM_TOMBSTONE).map((d) => d.entityKey)
+        const outcome = await this.db.transaction().execute(async (trx) => {
+          // A tombstone keyed by the entry itself (the sandbox writes them so) settles it at once.
+          const deleted = await applyDeletedEntries(trx, tenantId, entryKeys)
+          const touched = await deletePaymentTerms(trx, tenantId, termKeys)
+          const { changed, orphans: left } = await reaggregate(trx, tenantId, touched, observedAt)
           await advanceSyncCursor(trx, tenantId, 'deleted', page.maxTimestamp)
-          return n
+          return { deleted, changed, left }
         })
+        progress.deleted += outcome.deleted
+        progress.changed += outcome.changed
+        for (const t of outcome.left) orphans.set(t.exportId, t)
         await recordSyncProgress(this.db, run.id, progress)
+      }
+      // Every term of an exported entry gone: the entry was deleted, or Exact re-made its terms.
+      // One call per such entry (in proportion to what changed) tells which.
+      for (const target of orphans.values()) {
+        progress.exactCalls += 1
+        if (await entryExists(client, target.type, target.entryId!)) continue
+        progress.deleted += await this.db.transaction().execute((trx) => applyDeletedEntries(trx, tenantId, [target.entryId!]))
       }
     } catch (error) {
       progress.errors += 1

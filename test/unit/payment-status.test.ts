@@ -1,4 +1,4 @@
-import { paymentChanged, paymentFigures, unpaidFigures, type OpenItemFacts, type PaymentFigures } from '../../src/domain/payment-status'
+import { factsFromTerms, paymentChanged, paymentFigures, unpaidFigures, type OpenItemFacts, type PaymentFigures, type TermFacts } from '../../src/domain/payment-status'
 
 const facts = (amount: string, outstanding: string, discount = '0.00', matched = false): OpenItemFacts => ({ amount, outstanding, discount, matched })
 
@@ -50,5 +50,25 @@ describe('paymentChanged', () => {
   })
   it('a new payment date alone is a change', () => {
     expect(paymentChanged({ ...base, lastPaymentDate: '2026-11-01' }, { ...base, lastPaymentDate: '2026-11-02' })).toBe(true)
+  })
+})
+
+describe('factsFromTerms', () => {
+  const term = (amount: string, matched: boolean, extra: Partial<TermFacts> = {}): TermFacts =>
+    ({ amount, total: '1210.00', discount: '0.00', matched, lastPaymentDate: null, ...extra })
+  it.each<[string, TermFacts[], string, boolean, string]>([
+    ['one open term, untouched', [term('1210.00', false)], '1210.00', false, 'unpaid'],
+    ['one term paid down (the sandbox keeps one term)', [term('710.00', false, { lastPaymentDate: '2026-11-20' })], '710.00', false, 'partially_paid'],
+    ['split: 500 matched, 710 open (Exact splits a part-paid term)', [term('500.00', true, { lastPaymentDate: '2026-11-20' }), term('710.00', false)], '710.00', false, 'partially_paid'],
+    ['split, both matched', [term('500.00', true, { lastPaymentDate: '2026-11-20' }), term('710.00', true, { lastPaymentDate: '2026-11-22' })], '0.00', true, 'paid'],
+    ['instalments, none paid', [term('605.00', false), term('605.00', false)], '1210.00', false, 'unpaid'],
+  ])('%s', (_name, terms, outstanding, matched, status) => {
+    const facts = factsFromTerms(terms)
+    expect(facts).toMatchObject({ amount: '1210.00', outstanding, matched })
+    expect(paymentFigures(facts).status).toBe(status)
+  })
+  it('takes the latest payment date and adds up the discounts', () => {
+    const facts = factsFromTerms([term('0.00', true, { discount: '12.10', lastPaymentDate: '2026-11-22' }), term('0.00', true, { discount: '12.10', lastPaymentDate: '2026-11-20' })])
+    expect(facts).toMatchObject({ discount: '24.20', lastPaymentDate: '2026-11-22' })
   })
 })
