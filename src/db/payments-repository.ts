@@ -12,7 +12,7 @@ export interface PaymentTarget {
   entryId: string | null
   entryNumber: number | null
   journal: string | null
-  /** The booked total (numeric string), null before it is booked. */
+  /** The booked total (numeric string; Exact's own figure when known), null before it is booked. */
   total: string | null
   /** From the stored invoice (invoices.content.currency). */
   currency: string | null
@@ -46,7 +46,9 @@ function targets(db: Executor) {
     .innerJoin('invoices as i', (j) => j.onRef('i.tenant_id', '=', 'e.tenant_id').onRef('i.id', '=', 'e.invoice_id'))
     .leftJoin('payment_states as p', 'p.export_id', 'e.id')
     .select([
-      'e.id as export_id', 'e.tenant_id', 'e.invoice_id', 'e.type', 'e.status as export_status', 'e.entry_id', 'e.entry_number', 'e.journal', 'e.total',
+      'e.id as export_id', 'e.tenant_id', 'e.invoice_id', 'e.type', 'e.status as export_status', 'e.entry_id', 'e.entry_number', 'e.journal',
+      // What Exact booked when it said so (its rounding), else what we sent.
+      sql<string | null>`coalesce(e.exact_total, e.total)`.as('total'),
       sql<string | null>`i.content->>'currency'`.as('invoice_currency'),
       'p.status', 'p.amount', 'p.paid', 'p.discount', 'p.outstanding', 'p.currency', 'p.last_payment_date', 'p.checked_at', 'p.source',
     ])
