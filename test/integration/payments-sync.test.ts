@@ -142,6 +142,23 @@ describe('scheduled payment sync', () => {
     expect(overview.lastRun).toMatchObject({ id: run.id, changed: 1 })
   })
 
+  it('an invoice whose open item Exact split into terms is summed over all its terms, not just the one that changed', async () => {
+    const entryNumber = await exported('t-1')
+    await h.services.paymentSync.startNow(tenantId)
+    await h.services.paymentSync.drain()
+    const exp = await h.database.db.selectFrom('exports').select(['entry_id']).where('invoice_id', '=', 't-1').where('tenant_id', '=', tenantId).executeTakeFirstOrThrow()
+    // A sibling term still open for 100.00 (as Exact keeps after splitting a part-paid term); the sandbox keeps one term.
+    await h.database.db.insertInto('payment_terms').values({
+      tenant_id: tenantId, term_id: '00000000-0000-4000-8000-000000000001', entry_id: exp.entry_id!, amount: '100.00', total: '1210.00',
+      discount: '0.00', matched: false, last_payment_date: null, currency: 'EUR', exact_timestamp: '1',
+    }).execute()
+    await sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount: '1210.00', date: '2026-11-25' } })
+    await h.services.paymentSync.startNow(tenantId)
+    await h.services.paymentSync.drain()
+    const state = await h.database.db.selectFrom('payment_states').selectAll().where('invoice_id', '=', 't-1').executeTakeFirstOrThrow()
+    expect(state).toMatchObject({ status: 'partially_paid', outstanding: '100.00', paid: '1110.00' })
+  })
+
   it('the scheduler runs the payment tick through cron, and stop() waits for the running tick', async () => {
     const scheduler = new Scheduler(logger)
     let release!: () => void
