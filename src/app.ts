@@ -24,7 +24,6 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: false,
     bodyLimit: 10 * 1024 * 1024,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
     ajv: { customOptions: { allErrors: false } },

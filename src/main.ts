@@ -137,6 +137,18 @@ function persistentSecret(config: Config, name: string, generate: () => string):
   return value
 }
 
+/** Exported by the curl in the start-up block; its number changes per run so it books anew. */
+const SAMPLE_INVOICE = {
+  type: 'sales',
+  number: 'DEMO-0001',
+  issueDate: '2026-11-20',
+  currency: 'EUR',
+  description: 'Consulting November',
+  party: { id: 'demo-customer', name: 'Acme BV', vatNumber: 'BE0123456789', address: { postcode: '2000', city: 'Antwerpen', country: 'BE' } },
+  lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21' }],
+  totals: { net: '1000.00', vat: '210.00', gross: '1210.00' },
+}
+
 function printSandboxBlock(
   logger: Logger,
   v: { publicUrl: string; sandboxUrl: string; demoKey: string; adminApiKey: string; division: number; seconds: number },
@@ -152,8 +164,10 @@ function printSandboxBlock(
     `  Demo API key ${v.demoKey}`,
     `  Admin key    ${v.adminApiKey}`,
     '',
-    '  Try it:',
-    `    curl -s -H "Authorization: Bearer ${v.demoKey}" ${v.publicUrl}/connection`,
+    '  Book a sample invoice in the sandbox and see its Exact entry number:',
+    `    curl -s -X POST ${v.publicUrl}/invoices/demo-$RANDOM/export \\`,
+    `      -H "Authorization: Bearer ${v.demoKey}" -H "Content-Type: application/json" \\`,
+    `      -d '${JSON.stringify(SAMPLE_INVOICE)}' | grep -o '"entryNumber":[0-9]*'`,
     '',
     `  Ready in ${v.seconds.toFixed(1)} s`,
     '',
