@@ -2,9 +2,11 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { Db } from '../db/database'
 import type { Executor } from '../db/database'
 import {
-  advanceSyncCursor, claimSyncRun, deletePaymentTerms, findLatestSyncRun, findSyncRun, findTargetsByEntryIds, findTermsByEntryIds,
-  finishSyncRun, getSyncCursors, isPaymentSyncEnabled, listPaymentSyncTenants, recordSyncProgress, upsertPaymentTerms,
-  type PaymentTarget, type StoredTerm, type SyncRunRecord,
+  advanceSyncCursor, claimSyncRun, findLatestSyncRun, findSyncRun, finishSyncRun, getSyncCursors, isPaymentSyncEnabled,
+  listPaymentSyncTenants, recordSyncProgress, type SyncRunRecord,
+} from '../db/payment-sync-repository'
+import {
+  deletePaymentTerms, findTargetsByEntryIds, findTermsByEntryIds, upsertPaymentTerms, type PaymentTarget, type StoredTerm,
 } from '../db/payments-repository'
 import { AppError } from '../domain/app-error'
 import { factsFromTerms, paymentFigures } from '../domain/payment-status'
