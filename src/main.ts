@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     const applied = await migrateToLatest(db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
 
-    const publicUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+    const displayHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+    let publicUrl = `http://${displayHost}:${config.port}`
     let exactApp
     if (config.sandboxMode) {
       const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false })
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
     })
     closers.push(() => app.close())
     await app.listen({ port: config.port, host: config.host })
+    // PORT=0 picks a free port: report (and, in sandbox mode, redirect to) the one actually bound.
+    publicUrl = `http://${displayHost}:${(app.server.address() as { port: number }).port}`
+    if (config.sandboxMode) exactApp.redirectUri = `${publicUrl}/oauth/callback`
     // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
     const webhookDelivery = startWebhookDelivery({
       db,

@@ -26,7 +26,9 @@ const SELECT = 'EntryID,EntryNumber,Description,AmountFC,VATAmountFC'
 
 /** `"<marker> <description>"`, cut to 60 characters; the marker comes first so it survives the cut. */
 export function entryDescription(marker: string, description: string): string {
-  return `${marker} ${description}`.slice(0, DESCRIPTION_MAX).trimEnd()
+  // The domain already leads with the marker (domain/invoice-to-entry.ts); never write it twice.
+  const text = description.startsWith(marker) ? description : `${marker} ${description}`
+  return text.slice(0, DESCRIPTION_MAX).trimEnd()
 }
 
 /** Our entry in Exact's words. Throws ExactMappingError (before anything is sent) for codes the chart lacks. */

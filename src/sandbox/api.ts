@@ -61,7 +61,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs)
       if (faults.drawError()) {
         state.stats.faults.errors += 1
-        return reply.code(503).type('text/html; charset=utf-8').header('retry-after', '30').send(MAINTENANCE_PAGE)
+        return reply.code(503).type('text/html; charset=utf-8').header('retry-after', String(faults.config.retryAfterSeconds)).send(MAINTENANCE_PAGE)
       }
 
       const auth = oauth.authenticate(request.headers.authorization)

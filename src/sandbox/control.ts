@@ -98,7 +98,7 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
         return controlError(reply, 400, 'invalid_faults', `${f} must be a number between 0 and 1.`)
       }
     }
-    for (const f of ['latencyMs', 'seed'] as const) {
+    for (const f of ['latencyMs', 'seed', 'retryAfterSeconds'] as const) {
       if (body[f] !== undefined && !isNonNegativeNumber(body[f])) {
         return controlError(reply, 400, 'invalid_faults', `${f} must be a non-negative number.`)
       }

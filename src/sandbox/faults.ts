@@ -5,9 +5,11 @@ export interface FaultConfig {
   timeoutAfterCommitRate: number
   latencyMs: number
   seed: number
+  /** Retry-After on the maintenance page; tests shorten it so clients that honour it do not idle. */
+  retryAfterSeconds: number
 }
 
-export const NO_FAULTS: FaultConfig = { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, seed: 1 }
+export const NO_FAULTS: FaultConfig = { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, seed: 1, retryAfterSeconds: 30 }
 
 /** mulberry32: small, fast and the same sequence for the same seed. */
 function mulberry32(seed: number): () => number {

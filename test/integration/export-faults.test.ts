@@ -28,7 +28,7 @@ describe('exactly once under lost answers', () => {
     for (const [i, invoice] of invoices.entries()) {
       expect((await h.app.inject({ method: 'PUT', url: `/invoices/f-${i}`, headers: auth(), payload: invoice })).statusCode).toBe(201)
     }
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0.1, timeoutAfterCommitRate: 0.3, latencyMs: 0, seed: 42 } })
+    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0.1, timeoutAfterCommitRate: 0.3, latencyMs: 0, seed: 42, retryAfterSeconds: 1 } })
 
     let retries = 0
     const exportWithRetries = async (i: number) => {

@@ -53,6 +53,7 @@ describe('export one invoice', () => {
       ['50.00', '6', '3.00'],
     ])
     expect(entry.Description.startsWith(exported.marker)).toBe(true)
+    expect(entry.Description.split(exported.marker)).toHaveLength(2)
 
     const again = await exportIt('s-1')
     expect(again.statusCode).toBe(200)
