@@ -62,6 +62,8 @@ const WATCH_MS = 1000
  * export during a job is answered at once instead of after the next minute window.
  */
 const MINUTELY_RESERVE_SHARE = 0.05
+/** Outages in a row after which the run stops (the worker comes back later) instead of burning every item's attempts. */
+const OUTAGE_STREAK = 3
 
 /**
  * Works one job in this process until it is done, paused, cancelled or out of due items.
@@ -94,6 +96,7 @@ export class BulkRunner {
       return undefined
     })
 
+    let outages = 0
     while (!signal.aborted) {
       const resumeAt = this.dailyPause(limiter)
       if (resumeAt) return this.pause(job, resumeAt, summary)
@@ -103,13 +106,22 @@ export class BulkRunner {
       if (done === 'none') {
         return (await this.completeIfDone(job)) ? { ...summary, outcome: 'completed' } : summary
       }
+      outages = done === 'outage' ? outages + 1 : 0
+      if (done === 'blocked' || outages >= OUTAGE_STREAK) {
+        if (done === 'outage') await setBulkJobError(this.deps.db, job.id, 'Exact Online does not answer; the job goes on when it does.')
+        log.warn({ reason: done }, 'bulk run stops for now; the worker comes back to it')
+        return { ...summary, outcome: 'blocked' }
+      }
     }
     return { ...summary, outcome: 'stopped' }
   }
 
-  private async processNext(job: BulkJobRecord, client: ExactClient, limiter: DivisionLimiter, hints: RelationHints | undefined, summary: RunSummary): Promise<'done' | 'none'> {
+  /** outage: Exact did not answer; blocked: nothing can be booked for now (connection, daily limit). */
+  private async processNext(
+    job: BulkJobRecord, client: ExactClient, limiter: DivisionLimiter, hints: RelationHints | undefined, summary: RunSummary,
+  ): Promise<'done' | 'none' | 'outage' | 'blocked'> {
     const { db, exports, workerId } = this.deps
-    return db.transaction().execute(async (trx) => {
+    return db.transaction().execute(async (trx): Promise<'done' | 'none' | 'outage' | 'blocked'> => {
       const item = await claimNextBulkItem(trx, job.id, this.now())
       if (!item) return 'none'
       const leasedMs = await exportLeaseRemainingMs(trx, item.tenantId, item.invoiceId)
@@ -137,6 +149,8 @@ export class BulkRunner {
         if (decision.kind === 'retry') {
           await this.defer(trx, item, appError, decision.delayMs, decision.countsAsAttempt)
           summary.deferred++
+          if (!decision.countsAsAttempt) return 'blocked'
+          if (appError.code === 'exact_unavailable') return 'outage'
         } else {
           await finishBulkItem(trx, item, { status: decision.kind, code: appError.code, detail: appError.message, workedBy: workerId })
           summary[decision.kind]++
