@@ -10,8 +10,6 @@ import { PaymentService } from './payment-service'
 import { PaymentSync } from './payment-sync'
 import { SettingsService } from './settings-service'
 import { WebhookService } from './webhook-service'
-import { findSettings } from '../db/settings-repository'
-import type { Settings } from '../domain/settings'
 import { ExportQueries } from './export-queries'
 import { ExportService } from './export-service'
 import { InvoiceService } from './invoice-service'
@@ -46,8 +44,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) =>
     deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc(),
   )
-  const settingsOf = async (tenantId: string) => (await findSettings(deps.db, tenantId))?.settings as Settings | undefined
   const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
+  const settingsOf = (tenantId: string) => settings.get(tenantId)
   // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.
   const proposeSettings = (tenantId: string) =>
     settings.proposeFromExact(tenantId).then(

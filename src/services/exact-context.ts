@@ -27,7 +27,7 @@ export type ExactCall = CallEvent
  */
 export class ExactContext {
   /** Reference data per division: it rarely changes, and every export needs it. */
-  readonly charts = new ChartCache()
+  private readonly charts = new ChartCache()
   private readonly tokens = new Map<string, CachedToken>()
 
   constructor(
@@ -63,7 +63,12 @@ export class ExactContext {
 
   /** The division's chart of accounts, from the per-process cache. */
   chart(client: ExactClient): Promise<ChartOfAccounts> {
-    return this.charts.get(`${client.baseUrl}|${client.division}`, () => fetchChart(client))
+    return this.charts.get(chartKey(client), () => fetchChart(client))
+  }
+
+  /** After the bookkeeper changed the chart in Exact (a code we did not know yet). */
+  invalidateChart(client: ExactClient): void {
+    this.charts.invalidate(chartKey(client))
   }
 
   /** Right after the code exchange, before anything is stored: which division did the user pick? */
@@ -80,3 +85,5 @@ export class ExactContext {
     return (await getCurrentDivision(client)).division
   }
 }
+
+const chartKey = (client: ExactClient) => `${client.baseUrl}|${client.division}`

@@ -85,7 +85,7 @@ export class SettingsService {
     let chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
     if (chartProblems.some((p) => UNKNOWN_CODE.test(p.code))) {
       // The bookkeeper may have just created the account in Exact: look once more, past the cache.
-      this.deps.exact.charts.invalidate(`${client.baseUrl}|${client.division}`)
+      this.deps.exact.invalidateChart(client)
       chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
     }
     problems.push(...chartProblems)
