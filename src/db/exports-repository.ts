@@ -151,22 +151,23 @@ export interface ExportFilter {
   status?: ExportStatusColumn
   type?: 'sales' | 'purchase'
   changedSinceExport?: boolean
-  /** Keyset cursor: (createdAt, id) of the last row of the previous page. */
-  after?: { createdAt: Date; id: string }
+  /** Keyset cursor: the last row of the previous page; `cursorTime` is created_at as Postgres prints it. */
+  after?: { cursorTime: string; id: string }
   limit: number
 }
 
-export async function listExports(db: Executor, tenantId: string, f: ExportFilter): Promise<ExportRecord[]> {
-  let q = db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId)
+/** Newest first. The cursor keeps microseconds: a JS Date would skip rows created within one millisecond. */
+export async function listExports(db: Executor, tenantId: string, f: ExportFilter): Promise<Array<ExportRecord & { cursorTime: string }>> {
+  let q = db.selectFrom('exports').selectAll().select(sql<string>`created_at::text`.as('cursor_time')).where('tenant_id', '=', tenantId)
   if (f.status) q = q.where('status', '=', f.status)
   if (f.type) q = q.where('type', '=', f.type)
   if (f.changedSinceExport !== undefined) q = q.where('changed_since_export', '=', f.changedSinceExport)
   if (f.after) {
-    const { createdAt, id } = f.after
-    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]))
+    const { cursorTime, id } = f.after
+    q = q.where(sql<boolean>`(created_at, id) < (${cursorTime}::timestamptz, ${id}::uuid)`)
   }
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute()
-  return rows.map(rowToExport)
+  return rows.map((r) => ({ ...rowToExport(r), cursorTime: r.cursor_time }))
 }
 
 /** Pending exports nobody is working on (a crash, a lost answer): the recovery pass's input. */
