@@ -5,14 +5,22 @@ import type { Settings } from '../../src/domain/settings'
 
 type Method = 'GET' | 'PUT' | 'POST' | 'DELETE'
 
+/** The part of an inject answer the tests read. */
+export interface Reply {
+  statusCode: number
+  body: string
+  headers: Record<string, unknown>
+  json(): any
+}
+
 /** A connected tenant with its own sandbox division, and short ways to call the API and read its ledger. */
 export interface TenantApi {
   id: string
   apiKey: string
   division: number
-  call(method: Method, url: string, payload?: unknown): ReturnType<Harness['app']['inject']>
-  put(invoiceId: string, invoice: Invoice): ReturnType<Harness['app']['inject']>
-  exportIt(invoiceId: string, query?: string): ReturnType<Harness['app']['inject']>
+  call(method: Method, url: string, payload?: unknown): Promise<Reply>
+  put(invoiceId: string, invoice: Invoice): Promise<Reply>
+  exportIt(invoiceId: string, query?: string): Promise<Reply>
   /** Every entry of the division, deleted ones included (sandbox control API). */
   entries(): Promise<any[]>
   entryFor(invoiceNumber: string): Promise<any>
