@@ -2,10 +2,9 @@ import closeWithGrace from 'close-with-grace'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { sql } from 'kysely'
 import { buildApp } from './app'
 import { ConfigError, loadConfigFromProcess, type Config } from './config'
-import { createDb } from './db/database'
+import { createDb, pingDatabase } from './db/database'
 import { startEmbeddedPostgres } from './db/embedded-postgres'
 import { migrateToLatest } from './db/migrate'
 import { createLogger, type Logger } from './logger'
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
       metrics,
       adminApiKey,
       readiness: async () => ({
-        database: await sql`select 1`.execute(db).then(() => true, () => false),
+        database: await pingDatabase(db),
         scheduler: scheduler.isRunning(),
       }),
     })

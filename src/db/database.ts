@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type Transaction } from 'kysely'
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
 import { Pool, types } from 'pg'
 import type { Database } from './schema'
 
@@ -10,6 +10,11 @@ export type Db = Kysely<Database>
 export type Tx = Transaction<Database>
 /** Query functions take either the database or an open transaction. */
 export type Executor = Db | Tx
+
+/** For /readyz: true when the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  return sql`select 1`.execute(db).then(() => true, () => false)
+}
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new Pool({ connectionString, max: options.max ?? 10 })

@@ -10,6 +10,11 @@ export interface RememberedRelation {
   matchedBy: string
 }
 
+/** Until the transaction ends, nobody else resolves this party (replicas included). */
+export async function lockParty(trx: Executor, tenantId: string, partyId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`relation:${tenantId}:${partyId}`}))`.execute(trx)
+}
+
 export async function findRelations(db: Executor, tenantId: string, partyIds: string[]): Promise<Map<string, RememberedRelation>> {
   if (partyIds.length === 0) return new Map()
   const rows = await db.selectFrom('relations').selectAll().where('tenant_id', '=', tenantId).where('party_id', 'in', partyIds).execute()

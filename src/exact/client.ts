@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { request, type Dispatcher } from 'undici'
+
+/** Re-exported so callers can pass a dispatcher without importing undici themselves. */
+export type { Dispatcher }
 import { ExactAuthError, ExactNotFoundError, ExactUnavailableError } from './errors'
 import type { Priority, RateLimiterRegistry } from './rate-limiter'
 import type { TokenSource } from './tokens'

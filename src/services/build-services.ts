@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici'
+import type { Dispatcher } from '../exact/client'
 import type { Db } from '../db/database'
 import { RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'

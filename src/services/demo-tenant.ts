@@ -1,4 +1,3 @@
-import { request } from 'undici'
 import type { Db } from '../db/database'
 import { findTenantByName, insertApiKey } from '../db/tenants-repository'
 import type { Services } from './index'
@@ -21,12 +20,11 @@ export async function ensureDemoTenant(db: Db, services: Services, apiKey: strin
     tenantId = (await services.tenants.create(DEMO_TENANT, apiKey)).id
   }
   const { authorizeUrl } = await services.connections.startAuthorization(tenantId)
-  const consent = await request(authorizeUrl, { method: 'GET' })
-  await consent.body.dump()
-  const location = consent.headers.location
-  if (consent.statusCode !== 302 || typeof location !== 'string') {
-    throw new Error(`sandbox authorize answered ${consent.statusCode} without a redirect`)
-  }
+  // The browser's part: the sandbox approves at once and redirects to our callback with a code.
+  const consent = await fetch(authorizeUrl, { redirect: 'manual' })
+  await consent.arrayBuffer()
+  const location = consent.headers.get('location')
+  if (consent.status !== 302 || !location) throw new Error(`sandbox authorize answered ${consent.status} without a redirect`)
   const redirect = new URL(location)
   const code = redirect.searchParams.get('code')
   const state = redirect.searchParams.get('state')

@@ -1,6 +1,5 @@
-import { sql } from 'kysely'
 import type { Db, Executor } from '../db/database'
-import { findRelations, rememberRelation, type RememberedRelation } from '../db/relations-repository'
+import { findRelations, lockParty, rememberRelation, type RememberedRelation } from '../db/relations-repository'
 import { AppError } from '../domain/app-error'
 import type { Party } from '../domain/invoice'
 import { matchRelation, type ExactAccountCandidate } from '../domain/relation-match'
@@ -50,7 +49,7 @@ export class RelationService {
 
   private async resolveLocked(client: ExactClient, tenantId: string, party: Party, type: InvoiceType, hints?: RelationHints): Promise<ResolvedRelation> {
     return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`relation:${tenantId}:${party.id}`}))`.execute(trx)
+      await lockParty(trx, tenantId, party.id)
       const remembered = (await findRelations(trx, tenantId, [party.id])).get(party.id)
       if (remembered && (!party.exactAccountId || party.exactAccountId === remembered.exactAccountId)) {
         return this.withRole(client, trx, tenantId, remembered, type, false)
