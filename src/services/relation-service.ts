@@ -2,7 +2,7 @@ import type { Db, Executor } from '../db/database'
 import { findRelations, lockParty, rememberRelation, type RememberedRelation } from '../db/relations-repository'
 import { AppError } from '../domain/app-error'
 import type { Party } from '../domain/invoice'
-import { matchRelation, type ExactAccountCandidate } from '../domain/relation-match'
+import { matchRelation, normaliseVatNumber, type ExactAccountCandidate } from '../domain/relation-match'
 import type { InvoiceType } from '../domain/types'
 import { KeyedMutex } from './keyed-mutex'
 import { addAccountRoles, createAccount, findAccounts, type ExactAccount } from '../exact/accounts'
@@ -29,6 +29,13 @@ export type RelationHints = Map<string, ExactAccount[]>
 const toCandidate = (a: ExactAccount): ExactAccountCandidate => ({
   id: a.id, code: a.code, name: a.name, vatNumber: a.vatNumber, postcode: a.postcode, isCustomer: a.isCustomer, isSupplier: a.isSupplier,
 })
+
+/**
+ * Exact compares VAT numbers as stored, but matchRelation treats `BE 0123.456.789` and `BE0123456789`
+ * as one: ask for the party's spelling and the plain one, or a formatted number creates a twin account.
+ */
+const vatSpellings = (vatNumber: string | undefined): string[] =>
+  vatNumber ? [...new Set([vatNumber.trim(), normaliseVatNumber(vatNumber)!])].filter((v) => v !== '') : []
 
 const needsRole = (type: InvoiceType, r: { isCustomer: boolean; isSupplier: boolean }) => (type === 'sales' ? !r.isCustomer : !r.isSupplier)
 const role = (type: InvoiceType) => (type === 'sales' ? { customer: true } : { supplier: true })
@@ -100,7 +107,7 @@ export class RelationService {
     if (unknown.length === 0) return hints
     const accounts = await findAccounts(client, {
       codes: unknown.flatMap((p) => (p.code ? [p.code] : [])),
-      vatNumbers: unknown.flatMap((p) => (p.vatNumber ? [p.vatNumber] : [])),
+      vatNumbers: unknown.flatMap((p) => vatSpellings(p.vatNumber)),
     })
     for (const party of unknown) {
       const relevant = accounts.filter((a) => matchRelation(party, [toCandidate(a)], undefined).kind === 'matched')
@@ -127,7 +134,7 @@ export class RelationService {
 
   private async lookUp(client: ExactClient, party: Party): Promise<ExactAccount[]> {
     if (party.code || party.vatNumber) {
-      const found = await findAccounts(client, { codes: party.code ? [party.code] : [], vatNumbers: party.vatNumber ? [party.vatNumber] : [] })
+      const found = await findAccounts(client, { codes: party.code ? [party.code] : [], vatNumbers: vatSpellings(party.vatNumber) })
       if (found.length > 0) return found
     }
     if (party.name && party.address?.postcode) return findAccounts(client, { name: party.name, postcode: party.address.postcode })
