@@ -47,6 +47,19 @@ describe('relations', () => {
     expect(await tenant.accounts()).toHaveLength(accountsBefore)
   })
 
+  it('a party whose VAT number is written with spaces and dots books on the Exact account that has it written plainly', async () => {
+    const client = await h.exact.clientFor(tenant.id)
+    const account = await createAccount(client, { name: 'Formatted NV', vatNumber: 'BE0555444333' }, { customer: true })
+    const accountsBefore = (await tenant.accounts()).length
+    const invoice = makeInvoice({ party: { id: 'formatted', name: 'Formatted', vatNumber: 'BE 0555.444.333' } })
+    await tenant.put('fmt-1', invoice)
+    const res = await tenant.exportIt('fmt-1')
+    expect(res.statusCode).toBe(201)
+    expect(res.json().relation).toMatchObject({ id: account.id, created: false })
+    expect((await tenant.entryFor(invoice.number)).Customer).toBe(account.id)
+    expect(await tenant.accounts()).toHaveLength(accountsBefore)
+  })
+
   it('a party whose email and address changed, exported again under the same id, books on its first account', async () => {
     // No code and no VAT number: only the remembered match can tell it is the same party once the postcode changes.
     const party = { id: 'moving-party', name: 'Moving Company BV', email: 'old@moving.example', address: { line1: 'Old road 1', postcode: '2000', city: 'Antwerpen', country: 'BE' } }
