@@ -95,8 +95,8 @@ function termRow(r: WireRecord): SyncedTerm {
 }
 
 /**
- * Changed payment terms since `since`, page by page, each row keyed by its own ID (the connector's
- * PaymentTerm carries no term ID, and a split term's rows must be told apart).
+ * Changed payment terms since `since`, page by page, each row keyed by its own ID (a split term's
+ * rows must be told apart).
  */
 export function syncTermRows(client: ExactClient, since: string): AsyncGenerator<SyncPage<SyncedTerm>> {
   return syncPages(client, 'sync/Cashflow/PaymentTerms', TERM_ROW_SELECT, since, termRow)

@@ -1,15 +1,18 @@
 import { Agent, request } from 'undici'
 import type { Entry } from '../../src/domain/entry'
+import { addAccountRoles, createAccount, findAccounts } from '../../src/exact/accounts'
 import { ExactClient } from '../../src/exact/client'
-import { ExactConnector } from '../../src/exact/connector'
+import { createEntry, deleteEntry, findEntryByMarker } from '../../src/exact/entries'
 import { ExactAuthError, ExactRefusedError } from '../../src/exact/errors'
+import { getCurrentDivision } from '../../src/exact/me'
 import { buildAuthorizeUrl, exchangeCode, refreshTokens, type TokenSet } from '../../src/exact/oauth'
+import { readOpenItem, syncTermRows, type SyncedTerm } from '../../src/exact/payments'
 import { RateLimiterRegistry } from '../../src/exact/rate-limiter'
-import { ChartCache } from '../../src/exact/reference-data'
+import { fetchChart } from '../../src/exact/reference-data'
 import type { TokenSource } from '../../src/exact/tokens'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server'
 
-/** The connector against the real sandbox over HTTP: OAuth, chart, relations, entries, open items. */
+/** The connector's resource functions against the real sandbox over HTTP: OAuth, chart, relations, entries, open items. */
 
 const CLIENT = { clientId: 'exact-bridge-test', clientSecret: 'secret', redirectUri: 'http://127.0.0.1:1/callback' }
 const logger = { debug: () => {}, warn: () => {} }
@@ -50,8 +53,8 @@ async function authorize(): Promise<TokenSet> {
   return exchangeCode({ baseUrl: sb.url, ...CLIENT, code: location.searchParams.get('code')!, dispatcher: agent })
 }
 
-function connectorFor(tokens: TokenSource, division: number | null, limiter = new RateLimiterRegistry()) {
-  return new ExactConnector({ baseUrl: sb.url, division, tokens, limiter, logger, dispatcher: agent, charts: new ChartCache() })
+function clientFor(tokens: TokenSource, division: number | null, limiter = new RateLimiterRegistry()) {
+  return new ExactClient({ baseUrl: sb.url, division, tokens, limiter, logger, dispatcher: agent })
 }
 
 function makeEntry(overrides: Partial<Entry> = {}): Entry {
@@ -84,17 +87,17 @@ afterAll(async () => {
 
 describe('Exact connector against the sandbox', () => {
   let tokens: TokenSource & { set: TokenSet }
-  let exact: ExactConnector
+  let exact: ExactClient
   let division: number
 
   beforeAll(async () => {
     tokens = memoryTokens(await authorize())
-    division = (await connectorFor(tokens, null).getCurrentDivision()).division
-    exact = connectorFor(tokens, division)
+    division = (await getCurrentDivision(clientFor(tokens, null))).division
+    exact = clientFor(tokens, division)
   })
 
   it('reads the seeded chart in our vocabulary', async () => {
-    const chart = await exact.getChart()
+    const chart = await fetchChart(exact)
     expect(chart.journals).toEqual(expect.arrayContaining([expect.objectContaining({ code: '70', type: 20 }), expect.objectContaining({ code: '60', type: 22 })]))
     expect(chart.glAccounts.find((g) => g.code === '8000')).toMatchObject({ type: 110, id: expect.stringMatching(/^[0-9a-f-]{36}$/) })
     expect(chart.vatCodes.find((v) => v.code === '2')).toMatchObject({ percentage: '21', transactionType: 'S' })
@@ -103,56 +106,60 @@ describe('Exact connector against the sandbox', () => {
   })
 
   it('creates an account and finds it by padded code and by VAT number; adds the supplier role', async () => {
-    const created = await exact.createAccount(
+    const created = await createAccount(
+      exact,
       { code: '255', name: "O'Brien BV", vatNumber: 'NL123456789B01', email: 'ap@obrien.example', address: { line1: 'Dam 1', postcode: '1012 JS', city: 'Amsterdam', country: 'NL' } },
       { customer: true, supplier: false },
     )
     expect(created).toMatchObject({ code: '255', name: "O'Brien BV", isCustomer: true, isSupplier: false })
-    expect(await exact.findAccounts({ codes: ['255'] })).toEqual([created])
-    expect((await exact.findAccounts({ vatNumbers: ['NL123456789B01'] })).map((a) => a.id)).toEqual([created.id])
-    expect((await exact.findAccounts({ name: "O'Brien BV", postcode: '1012 JS' })).map((a) => a.id)).toEqual([created.id])
-    expect(await exact.findAccounts({ codes: ['256'] })).toEqual([])
+    expect(await findAccounts(exact, { codes: ['255'] })).toEqual([created])
+    expect((await findAccounts(exact, { vatNumbers: ['NL123456789B01'] })).map((a) => a.id)).toEqual([created.id])
+    expect((await findAccounts(exact, { name: "O'Brien BV", postcode: '1012 JS' })).map((a) => a.id)).toEqual([created.id])
+    expect(await findAccounts(exact, { codes: ['256'] })).toEqual([])
 
-    await exact.addAccountRoles(created.id, { supplier: true })
-    expect((await exact.findAccounts({ ids: [created.id] }))[0]).toMatchObject({ isCustomer: true, isSupplier: true })
+    await addAccountRoles(exact, created.id, { supplier: true })
+    expect((await findAccounts(exact, { ids: [created.id] }))[0]).toMatchObject({ isCustomer: true, isSupplier: true })
     const inSandbox = await control<{ ID: string; Code: string }[]>('GET', `/_sandbox/divisions/${division}/accounts`)
     expect(inSandbox.filter((a) => a.Code.trim() === '255')).toHaveLength(1)
   })
 
   it('books an entry, finds it again by marker, reads its open item, deletes it', async () => {
-    const [customer] = await exact.findAccounts({ codes: ['255'] })
+    const [customer] = await findAccounts(exact, { codes: ['255'] })
     const entry = makeEntry()
-    const booked = await exact.createEntry(entry, customer!.id)
+    const booked = await createEntry(exact, entry, customer!.id, await fetchChart(exact))
     expect(booked).toMatchObject({ entryNumber: expect.any(Number), total: entry.total, vatTotal: entry.vatTotal })
     expect(booked.description).toBe('xb-3F7K9Q2M Invoice 2026-0042')
 
-    expect(await exact.findEntryByMarker('sales', '2026-0042', 'xb-3F7K9Q2M')).toEqual(booked)
-    expect(await exact.findEntryByMarker('sales', '2026-0042', 'xb-OTHER')).toBeNull()
-    expect(await exact.findEntryByMarker('purchase', '2026-0042', 'xb-3F7K9Q2M')).toBeNull()
+    expect(await findEntryByMarker(exact, 'sales', '2026-0042', 'xb-3F7K9Q2M')).toEqual(booked)
+    expect(await findEntryByMarker(exact, 'sales', '2026-0042', 'xb-OTHER')).toBeNull()
+    expect(await findEntryByMarker(exact, 'purchase', '2026-0042', 'xb-3F7K9Q2M')).toBeNull()
 
     const ledger = await control<{ EntryID: string; YourRef: string; Description: string; deleted: boolean }[]>('GET', `/_sandbox/divisions/${division}/entries`)
     expect(ledger).toEqual([expect.objectContaining({ EntryID: booked.entryId, YourRef: '2026-0042', Description: booked.description, deleted: false })])
 
-    expect(await exact.getOpenItem('sales', booked.entryId)).toMatchObject({ amount: '1210.24', outstanding: '1210.24', status: 'open', isFullyPaid: false, currency: 'EUR' })
-    const terms = []
-    for await (const page of exact.syncPaymentTerms(1n)) terms.push(...page.items)
-    expect(terms).toEqual(expect.arrayContaining([expect.objectContaining({ transactionEntryId: booked.entryId, lineType: 20, total: '1210.24' })]))
+    expect(await readOpenItem(exact, 'sales', { entryId: booked.entryId, entryNumber: booked.entryNumber, journal: '70' })).toMatchObject(
+      { amount: '1210.24', outstanding: '1210.24', matched: false, lastPaymentDate: null, currency: 'EUR', calls: 1 },
+    )
+    const terms: SyncedTerm[] = []
+    for await (const page of syncTermRows(exact.withPriority('background'), '1')) terms.push(...page.items)
+    expect(terms).toEqual([expect.objectContaining({ entryId: booked.entryId.toLowerCase(), termId: expect.stringMatching(/^[0-9a-f-]{36}$/), amount: '1210.24', total: '1210.24', matched: false })])
 
-    expect(await exact.deleteEntry('sales', booked.entryId)).toBe('deleted')
+    expect(await deleteEntry(exact, 'sales', booked.entryId)).toBe('deleted')
     const after = await control<{ EntryID: string; deleted: boolean }[]>('GET', `/_sandbox/divisions/${division}/entries`)
     expect(after.find((e) => e.EntryID === booked.entryId)?.deleted).toBe(true)
-    expect(await exact.deleteEntry('sales', booked.entryId)).toBe('not_found')
-    expect(await exact.findEntryByMarker('sales', '2026-0042', 'xb-3F7K9Q2M')).toBeNull()
+    expect(await deleteEntry(exact, 'sales', booked.entryId)).toBe('not_found')
+    expect(await findEntryByMarker(exact, 'sales', '2026-0042', 'xb-3F7K9Q2M')).toBeNull()
   })
 
   it('partial then full payment shows in the open item; a paid entry cannot be deleted (a refusal)', async () => {
-    const [customer] = await exact.findAccounts({ codes: ['255'] })
-    const booked = await exact.createEntry(makeEntry({ yourRef: '2026-0043', marker: 'xb-PAID0001' }), customer!.id)
+    const [customer] = await findAccounts(exact, { codes: ['255'] })
+    const booked = await createEntry(exact, makeEntry({ yourRef: '2026-0043', marker: 'xb-PAID0001' }), customer!.id, await fetchChart(exact))
+    const ref = { entryId: booked.entryId, entryNumber: booked.entryNumber, journal: '70' }
     await control('POST', `/_sandbox/divisions/${division}/payments`, { entryNumber: booked.entryNumber, amount: '500.00', date: '2026-03-04' })
-    expect(await exact.getOpenItem('sales', booked.entryId)).toMatchObject({ amount: '1210.24', outstanding: '710.24', status: 'open', isFullyPaid: false, lastPaymentDate: '2026-03-04' })
+    expect(await readOpenItem(exact, 'sales', ref)).toMatchObject({ amount: '1210.24', outstanding: '710.24', matched: false, lastPaymentDate: '2026-03-04', calls: 2 })
     await control('POST', `/_sandbox/divisions/${division}/payments`, { entryNumber: booked.entryNumber, amount: '710.24', date: '2026-03-05' })
-    expect(await exact.getOpenItem('sales', booked.entryId)).toMatchObject({ outstanding: '0.00', status: 'matched', isFullyPaid: true, lastPaymentDate: '2026-03-05' })
-    const err = await exact.deleteEntry('sales', booked.entryId).catch((e: unknown) => e)
+    expect(await readOpenItem(exact, 'sales', ref)).toMatchObject({ amount: '1210.24', outstanding: '0.00', matched: true, lastPaymentDate: '2026-03-05', calls: 1 })
+    const err = await deleteEntry(exact, 'sales', booked.entryId).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ExactRefusedError)
     expect((err as ExactRefusedError).exactMessage).not.toBe('')
   })
@@ -164,13 +171,13 @@ describe('Exact connector against the sandbox', () => {
     tokens.set = await refreshTokens({ baseUrl: sb.url, ...CLIENT, refreshToken: old.refreshToken, dispatcher: agent })
     await control('POST', '/_sandbox/clock', { advanceMs: 571_000 })
     await expect(refreshTokens({ baseUrl: sb.url, ...CLIENT, refreshToken: old.refreshToken, dispatcher: agent })).rejects.toMatchObject({ constructor: ExactAuthError, kind: 'refresh_token_dead' })
-    expect((await exact.getCurrentDivision()).division).toBe(division)
+    expect((await getCurrentDivision(exact)).division).toBe(division)
   })
 
   it('an expired access token is refreshed once through the TokenSource on 401', async () => {
     await control('POST', '/_sandbox/clock', { advanceMs: 601_000 })
     const before = tokens.set.accessToken
-    expect((await exact.findAccounts({ codes: ['255'] })).length).toBe(1)
+    expect((await findAccounts(exact, { codes: ['255'] })).length).toBe(1)
     expect(tokens.set.accessToken).not.toBe(before)
   })
 })
@@ -180,17 +187,17 @@ describe('rate limits against the sandbox', () => {
     await control('PUT', '/_sandbox/limits', { perMinute: 2 })
     await control('POST', '/_sandbox/stats/reset')
     const tokens = memoryTokens(await authorize())
-    const division = (await connectorFor(tokens, null).getCurrentDivision()).division
+    const division = (await getCurrentDivision(clientFor(tokens, null))).division
     const otherLimits = new RateLimiterRegistry()
     const other = new ExactClient({ baseUrl: sb.url, division, tokens, limiter: otherLimits, logger, dispatcher: agent })
     const waits: number[] = []
-    const mine = connectorFor(tokens, division, new RateLimiterRegistry({ onWait: (e) => waits.push(e.waitMs) }))
+    const mine = clientFor(tokens, division, new RateLimiterRegistry({ onWait: (e) => waits.push(e.waitMs) }))
     // Another process spends this minute's budget.
     do await other.list('financial/Journals', { $select: 'Code' })
     while (otherLimits.forDivision(sb.url, division).state().minutelyRemaining !== 0)
     const started = Date.now()
-    expect(await mine.findAccounts({ codes: ['1'] })).toEqual([])
-    expect(await mine.findAccounts({ codes: ['2'] })).toEqual([])
+    expect(await findAccounts(mine, { codes: ['1'] })).toEqual([])
+    expect(await findAccounts(mine, { codes: ['2'] })).toEqual([])
     const stats = await control<{ rateLimited: number }>('GET', '/_sandbox/stats')
     expect(stats.rateLimited).toBeGreaterThanOrEqual(1)
     expect(Date.now() - started).toBeLessThan(62_000)

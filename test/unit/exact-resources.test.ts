@@ -1,10 +1,10 @@
 import type { ChartOfAccounts } from '../../src/domain/chart'
 import type { Entry } from '../../src/domain/entry'
 import { findAccounts } from '../../src/exact/accounts'
-import { getOpenItem, syncPaymentTerms } from '../../src/exact/cashflow'
 import type { ExactClient, Query } from '../../src/exact/client'
 import { entryDescription, entryToWire } from '../../src/exact/entries'
 import { ExactMappingError } from '../../src/exact/errors'
+import { readOpenItem, syncTermRows } from '../../src/exact/payments'
 import { ChartCache } from '../../src/exact/reference-data'
 import type { WirePage } from '../../src/exact/wire'
 
@@ -105,10 +105,11 @@ describe('findAccounts', () => {
   })
 })
 
-describe('cashflow', () => {
+describe('open items and payment terms', () => {
+  const ENTRY = { entryId: CUSTOMER, entryNumber: 26000042, journal: '70' }
+
   it('sums split terms and takes the outstanding part from the outstanding-items list', async () => {
-    const ACCOUNT = '33333333-3333-4333-8333-333333333333'
-    const term = { Account: ACCOUNT, EntryNumber: 26000042, Journal: '70', AmountDiscountFC: 0, Currency: 'EUR' }
+    const term = { AmountDiscountFC: 0, Currency: 'EUR' }
     const { client, queries } = fakeClient([
       {
         results: [
@@ -116,35 +117,49 @@ describe('cashflow', () => {
           { ...term, AmountFC: 605.06, Status: 20, IsFullyPaid: false, LastPaymentDate: null },
         ],
       },
-      { results: [{ Amount: 605.06, EntryNumber: 26000042, JournalCode: '70 ' }, { Amount: 99, EntryNumber: 26000041, JournalCode: '70' }] },
+      { results: [{ Amount: 605.06, EntryNumber: 26000042, JournalCode: '70 ' }] },
     ])
-    const item = await getOpenItem(client, 'sales', CUSTOMER)
-    expect(item).toEqual({ amount: '1210.12', outstanding: '605.06', discount: '0.00', status: 'open', isFullyPaid: false, lastPaymentDate: '2026-03-02', currency: 'EUR' })
+    const item = await readOpenItem(client, 'sales', ENTRY)
+    expect(item).toEqual({ amount: '1210.12', outstanding: '605.06', discount: '0.00', matched: false, lastPaymentDate: '2026-03-02', currency: 'EUR', calls: 2 })
     expect(queries[0]).toEqual({ path: 'cashflow/Receivables', query: expect.objectContaining({ $filter: `TransactionEntryID eq guid'${CUSTOMER}'` }) })
-    expect(queries[1]).toEqual({ path: 'read/financial/ReceivablesList', query: expect.objectContaining({ $filter: `AccountId eq guid'${ACCOUNT}'` }) })
+    expect(queries[1]).toEqual({ path: 'read/financial/ReceivablesList', query: expect.objectContaining({ $filter: "EntryNumber eq 26000042 and JournalCode eq '70'" }) })
+  })
+
+  it('takes the invoice total once when every term repeats it', async () => {
+    const term = { TransactionAmountFC: 1210.12, AmountDiscountFC: 0, Status: 20, IsFullyPaid: false, LastPaymentDate: null, Currency: 'EUR' }
+    const { client } = fakeClient([{ results: [{ ...term, AmountFC: 605.06 }, { ...term, AmountFC: 605.06 }] }])
+    expect(await readOpenItem(client, 'sales', ENTRY)).toMatchObject({ amount: '1210.12', outstanding: '1210.12', calls: 1 })
   })
 
   it('a matched item needs one call and has nothing outstanding', async () => {
-    const { client, queries } = fakeClient([{ results: [{ Account: CUSTOMER, EntryNumber: 1, Journal: '60', AmountFC: -50, AmountDiscountFC: 0, Status: 50, LastPaymentDate: null, Currency: 'EUR' }] }])
-    expect(await getOpenItem(client, 'purchase', CUSTOMER)).toMatchObject({ amount: '-50.00', outstanding: '0.00', status: 'matched', isFullyPaid: true })
+    const { client, queries } = fakeClient([{ results: [{ AmountFC: -50, AmountDiscountFC: 0, Status: 50, LastPaymentDate: null, Currency: 'EUR' }] }])
+    expect(await readOpenItem(client, 'purchase', { ...ENTRY, journal: '60' })).toMatchObject({ amount: '-50.00', outstanding: '0.00', matched: true, calls: 1 })
     expect(queries.map((q) => q.path)).toEqual(['cashflow/Payments'])
   })
 
   it('an unpaid item needs one call: all of it is outstanding', async () => {
-    const { client, queries } = fakeClient([{ results: [{ Account: CUSTOMER, EntryNumber: 1, Journal: '70', AmountFC: 121, AmountDiscountFC: 2.42, Status: 20, IsFullyPaid: false, LastPaymentDate: null, Currency: 'EUR' }] }])
-    expect(await getOpenItem(client, 'sales', CUSTOMER)).toMatchObject({ amount: '121.00', outstanding: '121.00', discount: '2.42', status: 'open', isFullyPaid: false })
+    const { client, queries } = fakeClient([{ results: [{ AmountFC: 121, AmountDiscountFC: 2.42, Status: 20, IsFullyPaid: false, LastPaymentDate: null, Currency: 'EUR' }] }])
+    expect(await readOpenItem(client, 'sales', ENTRY)).toMatchObject({ amount: '121.00', outstanding: '121.00', discount: '2.42', matched: false, calls: 1 })
     expect(queries).toHaveLength(1)
   })
 
+  it('no open item in Exact: null', async () => {
+    const { client } = fakeClient([{ results: [] }])
+    expect(await readOpenItem(client, 'sales', ENTRY)).toBeNull()
+  })
+
   it('syncs payment terms page by page, asking again after a full page without __next', async () => {
-    const term = (ts: number | string) => ({ Timestamp: ts, TransactionEntryID: CUSTOMER, EntryNumber: 1, LineType: 20, AmountFC: 1, TransactionAmountFC: 1, AmountDiscountFC: 0, Status: 20, Currency: 'EUR' })
+    const term = (ts: number | string) => ({
+      ID: `ABCDEF00-0000-4000-8000-${String(ts).padStart(12, '0')}`, Timestamp: ts, TransactionEntryID: CUSTOMER,
+      AmountFC: 1, TransactionAmountFC: 1, AmountDiscountFC: 0, Status: 20, Currency: 'EUR',
+    })
     const full = Array.from({ length: 1000 }, (_, i) => term(i + 2))
     const { client, queries } = fakeClient([{ results: full }, { results: [term('1005')] }])
     const pages = []
-    for await (const page of syncPaymentTerms(client, 1n)) pages.push(page)
+    for await (const page of syncTermRows(client, '1')) pages.push(page)
     expect(pages.map((p) => [p.items.length, p.maxTimestamp])).toEqual([[1000, '1001'], [1, '1005']])
     expect(queries.map((q) => q.query!.$filter)).toEqual(['Timestamp gt 1L', 'Timestamp gt 1001L'])
-    expect(pages[1]!.items[0]).toMatchObject({ timestamp: '1005', lineType: 20, amountOutstanding: '1.00', status: 'open' })
+    expect(pages[1]!.items[0]).toMatchObject({ termId: 'abcdef00-0000-4000-8000-000000001005', entryId: CUSTOMER, timestamp: '1005', amount: '1.00', matched: false })
   })
 })
 
