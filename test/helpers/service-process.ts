@@ -14,7 +14,13 @@ export interface ServiceProcess {
   pid: number
   /** Everything the process wrote, for a failing test's message. */
   output(): string
-  kill(signal?: NodeJS.Signals): Promise<void>
+  /** Sends `signal` (default SIGKILL) and resolves with how the process ended. */
+  kill(signal?: NodeJS.Signals): Promise<ProcessExit>
+}
+
+export interface ProcessExit {
+  code: number | null
+  signal: NodeJS.Signals | null
 }
 
 export function freePort(): Promise<number> {
@@ -61,7 +67,7 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
   let out = ''
   child.stdout?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
   child.stderr?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
-  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const exited = new Promise<ProcessExit>((done) => child.once('exit', (code, signal) => done({ code, signal })))
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true })
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000)
@@ -87,8 +93,9 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
     output: () => out,
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      await exited
+      const exit = await exited
       cleanup()
+      return exit
     },
   }
 }
