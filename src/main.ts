@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url
       logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started')
     }
-    const db = createDb(databaseUrl)
+    const db = createDb(databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'a database connection dropped; the next query reconnects') })
     closers.push(() => db.destroy())
     const applied = await migrateToLatest(db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')

@@ -16,11 +16,11 @@ export async function pingDatabase(db: Db): Promise<boolean> {
   return sql`select 1`.execute(db).then(() => true, () => false)
 }
 
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+export function createDb(connectionString: string, options: { max?: number; onIdleError?: (err: Error) => void } = {}): Db {
   const pool = new Pool({ connectionString, max: options.max ?? 10 })
   // An idle client whose server connection ends (Postgres restart, failover, terminated backend)
   // is emitted here; unheard, it is an uncaught error that kills the process. The pool has already
   // dropped that client, and the next query connects anew.
-  pool.on('error', () => {})
+  pool.on('error', (err) => options.onIdleError?.(err))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
