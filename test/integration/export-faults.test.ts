@@ -1,5 +1,6 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { makeInvoice, sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant } from '../helpers/tenant-api'
+import { makeInvoice } from '../helpers/factories'
 
 /**
  * The sandbox loses 30 % of its answers after committing the write and fails 10 % of calls
@@ -14,9 +15,9 @@ describe('exactly once under lost answers', () => {
   beforeAll(async () => {
     h = await startHarness()
     await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    key = (await createTenant(h)).apiKey
-    division = (await connectTenant(h, key)).division
-    expect((await h.app.inject({ method: 'PUT', url: '/settings', headers: auth(), payload: sandboxSettings() })).statusCode).toBe(200)
+    const t = await connectedTenant(h, 'Acme')
+    key = t.apiKey
+    division = t.division
   })
   afterAll(async () => {
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })

@@ -1,5 +1,6 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { makeInvoice, sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant } from '../helpers/tenant-api'
+import { makeInvoice } from '../helpers/factories'
 import { recoverPendingExports } from '../../src/jobs/export-recovery'
 import { createLogger } from '../../src/logger'
 
@@ -12,9 +13,9 @@ describe('recovery pass for pending exports', () => {
   beforeAll(async () => {
     h = await startHarness()
     await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    key = (await createTenant(h)).apiKey
-    division = (await connectTenant(h, key)).division
-    expect((await h.app.inject({ method: 'PUT', url: '/settings', headers: auth(), payload: sandboxSettings() })).statusCode).toBe(200)
+    const t = await connectedTenant(h, 'Acme')
+    key = t.apiKey
+    division = t.division
   })
   afterAll(async () => h.close())
 

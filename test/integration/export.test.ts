@@ -1,27 +1,27 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { makeInvoice, sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { makeInvoice } from '../helpers/factories'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import type { Invoice } from '../../src/domain/invoice'
 
 /** Book invoices through the HTTP API; assert on the sandbox ledger, not on what the service says. */
 describe('export one invoice', () => {
   let h: Harness
+  let t: TenantApi
   let key: string
   let division: number
   const auth = () => ({ authorization: `Bearer ${key}` })
-  const entries = async () => sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)
+  const entries = () => t.entries()
   const live = async () => (await entries()).filter((e) => !e.deleted)
-  const accounts = async () => sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/accounts`)
-  const put = (id: string, invoice: Invoice) => h.app.inject({ method: 'PUT', url: `/invoices/${id}`, headers: auth(), payload: invoice })
-  const exportIt = (id: string, query = '') => h.app.inject({ method: 'POST', url: `/invoices/${id}/export${query}`, headers: auth() })
+  const accounts = () => t.accounts()
+  const put = (id: string, invoice: Invoice) => t.put(id, invoice)
+  const exportIt = (id: string, query = '') => t.exportIt(id, query)
 
   beforeAll(async () => {
     h = await startHarness()
     await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    const tenant = await createTenant(h)
-    key = tenant.apiKey
-    division = (await connectTenant(h, key)).division
-    const res = await h.app.inject({ method: 'PUT', url: '/settings', headers: auth(), payload: sandboxSettings() })
-    expect(res.statusCode).toBe(200)
+    t = await connectedTenant(h, 'Acme')
+    key = t.apiKey
+    division = t.division
   })
   afterAll(async () => h.close())
 
