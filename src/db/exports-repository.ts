@@ -89,6 +89,13 @@ export async function claimLease(db: Executor, exportId: string, leaseMs: number
   return row !== undefined
 }
 
+/** The holder's heartbeat: keeps an unreleased lease from lapsing while its call to Exact runs. */
+export async function renewLease(db: Executor, exportId: string, leaseMs: number): Promise<void> {
+  await db.updateTable('exports')
+    .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('id', '=', exportId).where('lease_until', 'is not', null).execute()
+}
+
 export async function releaseLease(db: Executor, exportId: string): Promise<void> {
   await db.updateTable('exports').set({ lease_until: null }).where('id', '=', exportId).execute()
 }

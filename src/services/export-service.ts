@@ -4,7 +4,7 @@ import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
   claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
-  recordAttempt, releaseLease, setRelation, type ExportRecord,
+  recordAttempt, releaseLease, renewLease, setRelation, type ExportRecord,
 } from '../db/exports-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
@@ -22,8 +22,11 @@ import type { ExactContext } from './exact-context'
 import { assertInvoiceValid } from './invoice-service'
 import type { RelationHints, RelationService } from './relation-service'
 
-/** Longer than the connector's request timeout: a live holder never loses its lease mid-call. */
-const LEASE_MS = 120_000
+/**
+ * How long a lease outlives its holder. A live holder renews it every third of that (a call waiting
+ * for Exact's rate-limit window can take minutes), so only a crashed one lets it lapse.
+ */
+const LEASE_MS = 30_000
 const WAIT_FOR_OTHER_MS = 45_000
 const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'internal'])
 
@@ -111,30 +114,32 @@ export class ExportService {
     if (!(await claimLease(this.db, exp.id, LEASE_MS))) {
       throw new AppError('conflict', `Export ${exp.id} is being booked right now; undo it once it is done.`, { retryAfterSeconds: 5 })
     }
-    try {
-      const client = await this.exact.clientFor(tenantId)
-      let entryId = exp.entryId
-      if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker))?.entryId ?? null
-      if (entryId) {
-        const outcome = await deleteEntry(client, exp.type, entryId)
-        await recordAttempt(this.db, exp.id, { action: 'delete', outcome, request: { entryId } })
-      }
-      return await this.db.transaction().execute(async (trx) => {
-        const undone = await markUndone(trx, exp.id)
-        await enqueueWebhookEvent(trx, { tenantId, type: 'export.undone', payload: exportEvent(undone) })
-        return undone
-      })
-    } catch (error) {
-      await releaseLease(this.db, exp.id)
-      const appError = toAppError(error)
-      if (appError.code === 'exact_rejected') {
-        await recordAttempt(this.db, exp.id, { action: 'delete', outcome: 'refused', response: { message: appError.message } })
-        throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: ${(appError.details?.exactMessage as string) ?? appError.message}`, {
-          details: { exactMessage: appError.details?.exactMessage ?? appError.message }, cause: error,
+    return this.keepLease(exp.id, async () => {
+      try {
+        const client = await this.exact.clientFor(tenantId)
+        let entryId = exp.entryId
+        if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker))?.entryId ?? null
+        if (entryId) {
+          const outcome = await deleteEntry(client, exp.type, entryId)
+          await recordAttempt(this.db, exp.id, { action: 'delete', outcome, request: { entryId } })
+        }
+        return await this.db.transaction().execute(async (trx) => {
+          const undone = await markUndone(trx, exp.id)
+          await enqueueWebhookEvent(trx, { tenantId, type: 'export.undone', payload: exportEvent(undone) })
+          return undone
         })
+      } catch (error) {
+        await releaseLease(this.db, exp.id)
+        const appError = toAppError(error)
+        if (appError.code === 'exact_rejected') {
+          await recordAttempt(this.db, exp.id, { action: 'delete', outcome: 'refused', response: { message: appError.message } })
+          throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: ${(appError.details?.exactMessage as string) ?? appError.message}`, {
+            details: { exactMessage: appError.details?.exactMessage ?? appError.message }, cause: error,
+          })
+        }
+        throw appError
       }
-      throw appError
-    }
+    })
   }
 
   /** Pending exports whose lease has lapsed: the recovery pass's work list. */
@@ -189,7 +194,21 @@ export class ExportService {
   }
 
   /** Caller holds the lease. Never sends twice: an earlier attempt is looked for by its marker first. */
-  private async drive(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+  private drive(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+    return this.keepLease(exp.id, () => this.driveHeld(exp, invoice, settings, options))
+  }
+
+  private async keepLease<T>(exportId: string, work: () => Promise<T>): Promise<T> {
+    const heartbeat = setInterval(() => void renewLease(this.db, exportId, LEASE_MS).catch(() => undefined), LEASE_MS / 3)
+    heartbeat.unref()
+    try {
+      return await work()
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  private async driveHeld(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
     let sent = false
     try {
       const client = options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))

@@ -105,10 +105,12 @@ export class RelationService {
     const unknown = unique.filter((p) => !remembered.has(p.id) && !p.exactAccountId && (p.code || p.vatNumber))
     const hints: RelationHints = new Map()
     if (unknown.length === 0) return hints
-    const accounts = await findAccounts(client, {
-      codes: unknown.flatMap((p) => (p.code ? [p.code] : [])),
-      vatNumbers: unknown.flatMap((p) => vatSpellings(p.vatNumber)),
-    })
+    // Codes first; VAT numbers only for the parties whose code found nothing (the match order).
+    const codes = unknown.flatMap((p) => (p.code ? [p.code] : []))
+    const byCode = codes.length > 0 ? await findAccounts(client, { codes }) : []
+    const foundCodes = new Set(byCode.map((a) => a.code.trim()))
+    const vatNumbers = unknown.filter((p) => !(p.code && foundCodes.has(p.code.trim()))).flatMap((p) => vatSpellings(p.vatNumber))
+    const accounts = vatNumbers.length > 0 ? [...byCode, ...(await findAccounts(client, { vatNumbers }))] : byCode
     for (const party of unknown) {
       const relevant = accounts.filter((a) => matchRelation(party, [toCandidate(a)], undefined).kind === 'matched')
       // A party with only a name still needs the name + postcode look-up: no hint for it.
