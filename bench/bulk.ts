@@ -13,15 +13,6 @@
  * DATABASE_URL: use that Postgres (a fresh database is made in it); else an embedded one.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Client } from 'pg'
-import { request } from 'undici'
-import { buildApp } from '../src/app'
-import { createDb } from '../src/db/database'
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
-import { migrateToLatest } from '../src/db/migrate'
 import type { Invoice } from '../src/domain/invoice'
 import { invoiceToEntry } from '../src/domain/invoice-to-entry'
 import { newMarker } from '../src/domain/marker'
@@ -29,16 +20,10 @@ import type { Settings } from '../src/domain/settings'
 import { createAccount, findAccounts } from '../src/exact/accounts'
 import { createEntry } from '../src/exact/entries'
 import { startBulkWorker } from '../src/jobs/bulk-worker'
-import { createLogger } from '../src/logger'
-import { createMetrics } from '../src/metrics'
-import { startSandbox } from '../src/sandbox/server'
-import { buildServices } from '../src/services/build-services'
 import type { ExactContext } from '../src/services/exact-context'
 import { api, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../test/helpers/bulk-fixtures'
 import { sandboxSettings } from '../test/helpers/factories'
-import { freePort } from '../test/helpers/service-process'
-
-const UNLIMITED = 1_000_000
+import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startBench } from './support'
 
 interface Options { scale: number; invoices: number; parties: number; newParties: number; naive: boolean; unlimited: boolean; limited: boolean }
 interface Row { run: string; limit: string; invoices: number; calls: number; rateLimited: number; wallS: number; boundS: number | null; booked: number }
@@ -56,19 +41,7 @@ function parseArgs(argv: string[]): Options {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2))
-  const { url: dbUrl, stop: stopPg } = await startDatabase()
-  const db = createDb(dbUrl, { max: 20 })
-  await migrateToLatest(db)
-  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
-  const logger = createLogger('error')
-  const metrics = createMetrics()
-  const adminApiKey = randomBytes(16).toString('hex')
-  const exactApp = { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  const { services, exact } = buildServices({ db, exactApp, tokenEncryptionKey: randomBytes(32), logger, metrics })
-  const app = await buildApp({ services, logger, metrics, adminApiKey, readiness: async () => ({ database: true, scheduler: true }) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  exactApp.redirectUri = `${baseUrl}/oauth/callback`
+  const { sandbox, logger, services, exact, baseUrl, adminApiKey, close } = await startBench('bulk')
   const worker = startBulkWorker({ bulk: services.bulk, logger, pollMs: 100 })
   const stats = () => json<{ calls: number; rateLimited: number }>(`${sandbox.url}/_sandbox/stats`, 'GET')
   const setLimits = (perMinute: number) => json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute, perDay: UNLIMITED })
@@ -103,28 +76,17 @@ async function main(): Promise<void> {
     printTable(rows, opts)
   } finally {
     await worker.stop()
-    await app.close()
-    await sandbox.close()
-    await db.destroy()
-    await stopPg()
+    await close()
   }
 }
 
 async function setUpTenant(baseUrl: string, adminKey: string, exact: ExactContext, opts: Options, prefix: string) {
-  const created = await json<{ id: string; apiKey: string }>(`${baseUrl}/admin/tenants`, 'POST', { name: `bench ${prefix}` }, adminKey)
-  const authorize = await json<{ authorizeUrl: string }>(`${baseUrl}/connection/authorize`, 'POST', undefined, created.apiKey)
-  const consent = await request(authorize.authorizeUrl)
-  await consent.body.dump()
-  const callback = await request(String(consent.headers.location))
-  if (callback.statusCode !== 200) throw new Error(`OAuth callback: ${callback.statusCode} ${await callback.body.text()}`)
-  await callback.body.dump()
-  const settings = await api(baseUrl, created.apiKey, 'PUT', '/settings', sandboxSettings())
-  if (settings.status !== 200) throw new Error(`PUT /settings: ${settings.status} ${JSON.stringify(settings.body)}`)
+  const { tenantId, apiKey } = await connectBenchTenant(baseUrl, adminKey, `bench ${prefix}`)
   const parties = makeParties(opts.parties, prefix)
-  await seedAccounts(exact, created.id, parties.slice(0, opts.parties - opts.newParties))
+  await seedAccounts(exact, tenantId, parties.slice(0, opts.parties - opts.newParties))
   const invoices = makeBulkInvoices(opts.invoices, parties, prefix)
-  await putInvoices(baseUrl, created.apiKey, invoices, 16)
-  return { tenantId: created.id, apiKey: created.apiKey, invoices }
+  await putInvoices(baseUrl, apiKey, invoices, 16)
+  return { tenantId, apiKey, invoices }
 }
 
 /** POST /exports/bulk, then follow it as the app would, printing progress. */
@@ -169,57 +131,13 @@ function printTable(rows: Row[], opts: Options): void {
     r.run, r.limit, String(r.invoices), String(r.booked), String(r.calls), (r.calls / r.invoices).toFixed(3), String(r.rateLimited),
     `${r.wallS.toFixed(1)} s`, r.boundS === null ? '-' : `${r.boundS.toFixed(1)} s`, r.boundS === null ? '-' : (r.wallS / r.boundS).toFixed(3),
   ])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
   const out = [
     `bulk export benchmark: ${opts.invoices} invoices over ${opts.parties} parties (${opts.newParties} new), node ${process.version}`,
-    line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line),
+    ...markdownTable(head, body),
   ]
   process.stdout.write(`${out.join('\n')}\n`)
 }
 
-async function startDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const name = `bench_bulk_${randomBytes(4).toString('hex')}`
-  let adminUrl = process.env.DATABASE_URL
-  let stopServer = async () => {}
-  if (!adminUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'eb-bench-pg-'))
-    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() })
-    adminUrl = pg.url
-    stopServer = async () => { await pg.stop(); rmSync(dataDir, { recursive: true, force: true }) }
-  }
-  const admin = new Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async stop() {
-      const c = new Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-      await stopServer()
-    },
-  }
-}
-
-async function json<T = any>(url: string, method: string, body?: unknown, bearer?: string): Promise<T> {
-  const res = await request(url, {
-    method: method as never,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.body.text()
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
-  process.exit(1)
-})
+runMain(main)

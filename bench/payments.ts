@@ -13,15 +13,7 @@
  * (a fresh database is made in it); else an embedded one.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Client } from 'pg'
-import { request } from 'undici'
-import { buildApp } from '../src/app'
-import { createDb, type Db } from '../src/db/database'
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
-import { migrateToLatest } from '../src/db/migrate'
+import type { Db } from '../src/db/database'
 import { invoiceContentHash } from '../src/domain/content-hash'
 import { invoiceToEntry } from '../src/domain/invoice-to-entry'
 import { newMarker } from '../src/domain/marker'
@@ -30,15 +22,10 @@ import { slotHistogram, spreadOffsets } from '../src/domain/sync-spread'
 import { createAccount } from '../src/exact/accounts'
 import { createEntry } from '../src/exact/entries'
 import { readOpenItem } from '../src/exact/payments'
-import { createLogger } from '../src/logger'
-import { createMetrics } from '../src/metrics'
-import { startSandbox } from '../src/sandbox/server'
-import { buildServices } from '../src/services/build-services'
+import type { ExactContext } from '../src/services/exact-context'
 import { PaymentSyncSchedule } from '../src/services/payment-schedule'
 import { makeInvoice, sandboxSettings } from '../test/helpers/factories'
-import { freePort } from '../test/helpers/service-process'
-
-const UNLIMITED = 1_000_000
+import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startBench } from './support'
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`)
@@ -47,19 +34,7 @@ function arg(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const opts = { invoices: arg('invoices', 10_000), paid: arg('paid', 100), tenants: arg('tenants', 1000), sample: arg('sample', 200) }
-  const { url: dbUrl, stop: stopPg } = await startDatabase()
-  const db = createDb(dbUrl, { max: 20 })
-  await migrateToLatest(db)
-  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
-  const logger = createLogger('error')
-  const metrics = createMetrics()
-  const adminApiKey = randomBytes(16).toString('hex')
-  const exactApp = { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  const { services, exact } = buildServices({ db, exactApp, tokenEncryptionKey: randomBytes(32), logger, metrics })
-  const app = await buildApp({ services, logger, metrics, adminApiKey, readiness: async () => ({ database: true, scheduler: true }) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  exactApp.redirectUri = `${baseUrl}/oauth/callback`
+  const { db, sandbox, services, exact, baseUrl, adminApiKey, close } = await startBench('payments')
   const stats = () => json<{ calls: number; byResource: Record<string, number> }>(`${sandbox.url}/_sandbox/stats`, 'GET')
   const out: string[] = []
   const say = (line: string) => { out.push(line) }
@@ -67,7 +42,7 @@ async function main(): Promise<void> {
 
   try {
     await json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute: UNLIMITED, perDay: UNLIMITED })
-    const { tenantId, division } = await connectTenant(baseUrl, adminApiKey)
+    const { tenantId, division } = await connectBenchTenant(baseUrl, adminApiKey, 'bench payments')
     let t = Date.now()
     const seeded = await seed(db, exact, tenantId, opts.invoices)
     progress(`seeded ${seeded.length} exported invoices (entries booked in the sandbox, exports in Postgres) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
@@ -107,10 +82,10 @@ async function main(): Promise<void> {
 
     say(`payment sync benchmark: ${opts.invoices} exported invoices, ${opts.paid} paid in Exact since the last sync, node ${process.version}`)
     say(first.line)
-    table(say, ['way', 'Exact calls', 'invoices updated', 'wall time', 'at Exact\'s 60/min, 5000/day'], [
+    markdownTable(['way', 'Exact calls', 'invoices updated', 'wall time', 'at Exact\'s 60/min, 5000/day'], [
       ['incremental sync cycle', `${cycle.exactCalls} (sandbox counted ${sandboxCalls})`, `${cycle.changed} (payment_states not unpaid: ${moved})`, `${(cycleMs / 1000).toFixed(2)} s`, `${cycle.exactCalls} min of budget at most; ${pct(cycle.exactCalls)} of a day`],
       ['naive: 1 call per open invoice', `${open} (>= 1 per open invoice)`, `${opts.paid}`, `~${((perCallMs * open) / 1000).toFixed(1)} s unthrottled (measured ${perCallMs.toFixed(2)} ms/call on ${sample.length})`, `${(open / 60 / 60).toFixed(1)} h; ${pct(open)} of a day's budget`],
-    ])
+    ]).forEach((line) => say(line))
     say(`cycle calls by resource: ${byResource.map(([k, v]) => `${k} x${v}`).join(', ')}`)
 
     // The scheduler's spread of many tenants over the PAYMENT_SYNC_CRON window.
@@ -130,10 +105,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${out.join('\n')}\n`)
   } finally {
     await services.paymentSync.drain()
-    await app.close()
-    await sandbox.close()
-    await db.destroy()
-    await stopPg()
+    await close()
   }
 }
 
@@ -153,7 +125,7 @@ async function syncOnce(sync: { startNow(t: string): Promise<{ run: { id: string
 }
 
 /** Books `count` sales entries through the connector and writes the invoices and exports an export would leave. */
-async function seed(db: Db, exact: ReturnType<typeof buildServices>['exact'], tenantId: string, count: number) {
+async function seed(db: Db, exact: ExactContext, tenantId: string, count: number) {
   const client = await exact.clientFor(tenantId, 'background')
   const chart = await exact.chart(client)
   const settings = sandboxSettings() as Settings
@@ -185,66 +157,4 @@ async function seed(db: Db, exact: ReturnType<typeof buildServices>['exact'], te
   return seeded.sort((a, b) => a.entryNumber - b.entryNumber)
 }
 
-async function connectTenant(baseUrl: string, adminKey: string): Promise<{ tenantId: string; division: number }> {
-  const created = await json<{ id: string; apiKey: string }>(`${baseUrl}/admin/tenants`, 'POST', { name: 'bench payments' }, adminKey)
-  const authorize = await json<{ authorizeUrl: string }>(`${baseUrl}/connection/authorize`, 'POST', undefined, created.apiKey)
-  const consent = await request(authorize.authorizeUrl)
-  await consent.body.dump()
-  const callback = await request(String(consent.headers.location))
-  const body = (await callback.body.json()) as { division: number }
-  if (callback.statusCode !== 200) throw new Error(`OAuth callback: ${callback.statusCode} ${JSON.stringify(body)}`)
-  await json(`${baseUrl}/settings`, 'PUT', sandboxSettings(), created.apiKey)
-  return { tenantId: created.id, division: body.division }
-}
-
-function table(say: (l: string) => void, head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
-  say(line(head))
-  say(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
-  for (const r of rows) say(line(r))
-}
-
-async function startDatabase(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const name = `bench_payments_${randomBytes(4).toString('hex')}`
-  let adminUrl = process.env.DATABASE_URL
-  let stopServer = async () => {}
-  if (!adminUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'eb-bench-pg-'))
-    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() })
-    adminUrl = pg.url
-    stopServer = async () => { await pg.stop(); rmSync(dataDir, { recursive: true, force: true }) }
-  }
-  const admin = new Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async stop() {
-      const c = new Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-      await stopServer()
-    },
-  }
-}
-
-async function json<T = any>(url: string, method: string, body?: unknown, bearer?: string): Promise<T> {
-  const res = await request(url, {
-    method: method as never,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.body.text()
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`)
-  return (text ? JSON.parse(text) : undefined) as T
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
-  process.exit(1)
-})
+runMain(main)
