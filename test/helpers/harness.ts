@@ -25,8 +25,15 @@ export interface Harness {
   close(): Promise<void>
 }
 
+export interface HarnessOptions {
+  /** Use this sandbox instead of starting one. */
+  sandboxUrl?: string
+  /** Lift the sandbox's rate limits (100,000/min, 1,000,000/day) so set-up and tests never wait on them. */
+  unlimited?: boolean
+}
+
 /** The real service on a real port, a fresh database and its own sandbox over HTTP. */
-export async function startHarness(options: { sandboxUrl?: string } = {}): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase()
   const sandbox = options.sandboxUrl ? undefined : await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
   const sandboxUrl = options.sandboxUrl ?? sandbox!.url
@@ -41,7 +48,7 @@ export async function startHarness(options: { sandboxUrl?: string } = {}): Promi
   await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   app0.redirectUri = `${url}/oauth/callback`
-  return {
+  const harness: Harness = {
     app, url, sandboxUrl, database, services, exact, logs,
     advanceClock: (ms) => { offset += ms },
     async close() {
@@ -51,6 +58,11 @@ export async function startHarness(options: { sandboxUrl?: string } = {}): Promi
       await database.drop()
     },
   }
+  if (options.unlimited) {
+    await sandboxJson(harness, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+      .catch(async (error) => { await harness.close(); throw error })
+  }
+  return harness
 }
 
 export async function createTenant(h: Harness, name = 'Acme'): Promise<{ id: string; apiKey: string }> {

@@ -1,5 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
 
@@ -9,17 +9,12 @@ import { startServiceProcess, type ServiceProcess } from '../helpers/service-pro
  */
 describe('bulk export survives SIGKILL', () => {
   let h: Harness
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   const procs: ServiceProcess[] = []
-  const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
-    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
     for (const p of procs) await p.kill()
@@ -55,7 +50,7 @@ describe('bulk export survives SIGKILL', () => {
     const done = await waitForJob(h.url, tenant.apiKey, jobId, { timeoutMs: 240_000 })
     expect(done).toMatchObject({ status: 'completed', total: 300, exported: 300, skipped: 0, failed: 0 })
 
-    const all = await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)
+    const all = await tenant.entries()
     const counts = countByRef(all)
     expect(invoices.filter(({ id }) => counts.get(id) !== 1).map(({ id }) => [id, counts.get(id) ?? 0])).toEqual([])
     expect(all.filter((e) => e.YourRef.startsWith('X-'))).toHaveLength(300) // none deleted, none twice

@@ -1,5 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startBulkWorker, type BulkWorker } from '../../src/jobs/bulk-worker'
 import { createLogger } from '../../src/logger'
@@ -8,19 +8,15 @@ import { createLogger } from '../../src/logger'
 describe('bulk export when Exact misbehaves', () => {
   let h: Harness
   let worker: BulkWorker
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
   const faults = (f: { errorRate?: number; timeoutAfterCommitRate?: number }) =>
     sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, seed: 7, retryAfterSeconds: 1, ...f } })
-  const ledger = async () => countByRef(await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`))
+  const ledger = async () => countByRef(await tenant.entries())
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
-    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
     worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100, blockedBackoffMs: 300 })
   })
   afterAll(async () => {

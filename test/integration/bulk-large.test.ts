@@ -1,5 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startBulkWorker, type BulkWorker } from '../../src/jobs/bulk-worker'
 import { createLogger } from '../../src/logger'
@@ -13,16 +13,12 @@ const PER_MINUTE = 600 // Exact's 60/min, time-scaled x10: one minute here stand
 describe('bulk export of 1,000 invoices', () => {
   let h: Harness
   let worker: BulkWorker
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
-    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
     worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100 })
   })
   afterAll(async () => {
@@ -50,9 +46,9 @@ describe('bulk export of 1,000 invoices', () => {
     expect(seen.some((n) => n > 0 && n < 1000)).toBe(true) // progress while it ran
     expect(seen).toEqual([...seen].sort((a, b) => a - b))
 
-    const counts = countByRef(await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`))
+    const counts = countByRef(await tenant.entries())
     expect(invoices.filter(({ id }) => counts.get(id) !== 1)).toEqual([])
-    const accounts = await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/accounts`)
+    const accounts = await tenant.accounts()
     expect(accounts.filter((a) => a.Code.trim().startsWith('L'))).toHaveLength(200)
 
     const after = await sandboxJson(h, '/_sandbox/stats')

@@ -1,5 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { api, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startBulkWorker, type BulkWorker } from '../../src/jobs/bulk-worker'
 import { createLogger } from '../../src/logger'
@@ -11,15 +11,12 @@ import { createLogger } from '../../src/logger'
 describe('single exports during a paced bulk job', () => {
   let h: Harness
   let worker: BulkWorker
-  let tenant: { id: string; apiKey: string }
+  let tenant: TenantApi
   const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    await connectTenant(h, tenant.apiKey)
-    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
     worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100 })
   })
   afterAll(async () => {

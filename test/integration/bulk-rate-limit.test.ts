@@ -1,5 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startBulkWorker, type BulkWorker } from '../../src/jobs/bulk-worker'
 import { createLogger } from '../../src/logger'
@@ -13,8 +13,7 @@ const DAY_MS = 86_400_000
 describe('bulk export and the daily limit', () => {
   let h: Harness
   let worker: BulkWorker
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
   const advanceBoth = async (ms: number) => {
     await sandboxJson(h, '/_sandbox/clock', { method: 'POST', body: { advanceMs: ms } })
@@ -23,11 +22,8 @@ describe('bulk export and the daily limit', () => {
   const sandboxNow = async () => (await sandboxJson<{ now: number }>(h, '/_sandbox/clock')).now
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
-    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
     worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100 })
   })
   afterAll(async () => {
@@ -64,7 +60,7 @@ describe('bulk export and the daily limit', () => {
     const done = await waitForJob(h.url, tenant.apiKey, started.body.id, { timeoutMs: 20_000 })
     expect(done).toMatchObject({ status: 'completed', total: 40, exported: 40, failed: 0, resumeAt: null })
 
-    const counts = countByRef(await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`))
+    const counts = countByRef(await tenant.entries())
     expect(invoices.map(({ id }) => counts.get(id) ?? 0)).toEqual(invoices.map(() => 1))
     const after = await sandboxJson(h, '/_sandbox/stats')
     expect(after.rateLimited - before.rateLimited).toBe(0)

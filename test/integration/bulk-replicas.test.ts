@@ -1,5 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
 import { bulkItemsByWorker } from '../../src/db/bulk-repository'
@@ -7,17 +7,12 @@ import { bulkItemsByWorker } from '../../src/db/bulk-repository'
 /** Two service processes on one database share one job item by item: both book, nothing twice. */
 describe('bulk export on two replicas', () => {
   let h: Harness
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   const procs: ServiceProcess[] = []
-  const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
-    expect((await call('PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
     for (const p of procs) await p.kill()
@@ -46,12 +41,12 @@ describe('bulk export on two replicas', () => {
     expect(workers).toHaveLength(2)
     for (const [, n] of workers) expect(n).toBeGreaterThan(20)
 
-    const all = await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)
+    const all = await tenant.entries()
     const counts = countByRef(all)
     expect(invoices.filter(({ id }) => counts.get(id) !== 1)).toEqual([])
     expect(all.filter((e) => e.YourRef.startsWith('R-'))).toHaveLength(300)
     // Each new party created once, although both processes met them.
-    const accounts = await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/accounts`)
+    const accounts = await tenant.accounts()
     for (const p of parties) expect([p.code, accounts.filter((x) => x.Code.trim() === p.code).length]).toEqual([p.code, 1])
   }, 180_000)
 })

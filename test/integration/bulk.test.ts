@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { sandboxSettings } from '../helpers/factories'
 import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 import { startBulkWorker, type BulkWorker } from '../../src/jobs/bulk-worker'
@@ -10,12 +11,11 @@ import { deliverDueWebhooks } from '../../src/jobs/webhook-delivery'
 describe('bulk export', () => {
   let h: Harness
   let worker: BulkWorker
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   let hookServer: Server
   const hooks: any[] = []
   const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
-  const liveEntries = async () => (await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => !e.deleted)
+  const liveEntries = async () => (await tenant.entries()).filter((e) => !e.deleted)
   const stats = () => sandboxJson<{ calls: number; rateLimited: number; byResource: Record<string, number> }>(h, '/_sandbox/stats')
 
   beforeAll(async () => {
@@ -27,12 +27,9 @@ describe('bulk export', () => {
     await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r))
     const hookUrl = `http://127.0.0.1:${(hookServer.address() as { port: number }).port}/hooks`
 
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
+    h = await startHarness({ unlimited: true })
     const settings = sandboxSettings({ webhook: { url: hookUrl, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } as never)
-    expect((await call('PUT', '/settings', settings)).status).toBe(200)
+    tenant = await connectedTenant(h, 'Acme', settings)
     worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100 })
   })
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { makeInvoice, sandboxSettings } from '../helpers/factories'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
+import { makeInvoice } from '../helpers/factories'
 import { api } from '../helpers/bulk-fixtures'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
 
@@ -10,16 +11,12 @@ import { startServiceProcess, type ServiceProcess } from '../helpers/service-pro
  */
 describe('exactly once across a SIGKILL', () => {
   let h: Harness
-  let tenant: { id: string; apiKey: string }
-  let division: number
+  let tenant: TenantApi
   const procs: ServiceProcess[] = []
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    tenant = await createTenant(h)
-    division = (await connectTenant(h, tenant.apiKey)).division
-    expect((await api(h.url, tenant.apiKey, 'PUT', '/settings', sandboxSettings())).status).toBe(200)
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
@@ -59,7 +56,7 @@ describe('exactly once across a SIGKILL', () => {
     }
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
 
-    const ledger = (await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => !e.deleted && e.YourRef.startsWith('K-'))
+    const ledger = (await tenant.entries()).filter((e) => !e.deleted && e.YourRef.startsWith('K-'))
     expect(ledger).toHaveLength(200)
     expect(new Set(ledger.map((e) => e.YourRef)).size).toBe(200)
     const byRef = new Map(ledger.map((e) => [e.YourRef, e.EntryNumber]))

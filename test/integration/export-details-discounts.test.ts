@@ -1,5 +1,5 @@
 import Big from 'big.js'
-import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { startHarness, type Harness } from '../helpers/harness'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { DISCOUNT_EXAMPLES, type DiscountExample } from '../unit/discount-examples'
@@ -63,8 +63,7 @@ describe('payment discounts booked line by line as the worked examples say', () 
   const tenants = {} as Record<Settings['paymentDiscountBooking'], TenantApi>
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+    h = await startHarness({ unlimited: true })
     tenants.payment_condition = await connectedTenant(h, 'Condition BV', settingsFor('payment_condition'))
     tenants.separate_line = await connectedTenant(h, 'Separate BV', settingsFor('separate_line'))
   })
@@ -101,8 +100,7 @@ describe('credit notes', () => {
   let tenant: TenantApi
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+    h = await startHarness({ unlimited: true })
     tenant = await connectedTenant(h, 'Credit BV')
   })
   afterAll(async () => h.close())

@@ -9,8 +9,7 @@ describe('relations', () => {
   let tenant: TenantApi
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+    h = await startHarness({ unlimited: true })
     tenant = await connectedTenant(h, 'Relations BV')
   })
   afterAll(async () => h.close())

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { once } from 'node:events'
-import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { startHarness, type Harness } from '../helpers/harness'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { createAccount } from '../../src/exact/accounts'
@@ -45,9 +45,8 @@ describe('outbound webhooks for exports, end to end', () => {
   let tenant: TenantApi
 
   beforeAll(async () => {
-    h = await startHarness()
+    h = await startHarness({ unlimited: true })
     receiver = await startReceiver()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
     tenant = await connectedTenant(h, 'Hooked BV', sandboxSettings({ webhook: { url: receiver.url, secret } }))
   })
   afterAll(async () => {

@@ -9,8 +9,7 @@ import { TokenCipher } from '../../src/services/token-cipher'
 let h: Harness
 
 beforeAll(async () => {
-  h = await startHarness()
-  await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+  h = await startHarness({ unlimited: true })
 })
 afterAll(async () => h.close())
 

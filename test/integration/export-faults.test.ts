@@ -1,5 +1,5 @@
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { connectedTenant } from '../helpers/tenant-api'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { makeInvoice } from '../helpers/factories'
 
 /**
@@ -8,16 +8,12 @@ import { makeInvoice } from '../helpers/factories'
  */
 describe('exactly once under lost answers', () => {
   let h: Harness
-  let key: string
-  let division: number
-  const auth = () => ({ authorization: `Bearer ${key}` })
+  let tenant: TenantApi
+  const auth = () => ({ authorization: `Bearer ${tenant.apiKey}` })
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    const t = await connectedTenant(h, 'Acme')
-    key = t.apiKey
-    division = t.division
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
@@ -49,7 +45,7 @@ describe('exactly once under lost answers', () => {
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
 
     expect(retries).toBeGreaterThan(20)
-    const ledger = (await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => !e.deleted && e.YourRef.startsWith('F-'))
+    const ledger = (await tenant.entries()).filter((e) => !e.deleted && e.YourRef.startsWith('F-'))
     expect(ledger).toHaveLength(200)
     expect(new Set(ledger.map((e) => e.YourRef)).size).toBe(200)
     const byNumber = new Map(ledger.map((e) => [e.YourRef, e.EntryNumber]))

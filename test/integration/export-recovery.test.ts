@@ -1,21 +1,17 @@
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { connectedTenant } from '../helpers/tenant-api'
+import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { makeInvoice } from '../helpers/factories'
 import { recoverPendingExports } from '../../src/jobs/export-recovery'
 import { createLogger } from '../../src/logger'
 
 describe('recovery pass for pending exports', () => {
   let h: Harness
-  let key: string
-  let division: number
-  const auth = () => ({ authorization: `Bearer ${key}` })
+  let tenant: TenantApi
+  const auth = () => ({ authorization: `Bearer ${tenant.apiKey}` })
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    const t = await connectedTenant(h, 'Acme')
-    key = t.apiKey
-    division = t.division
+    h = await startHarness({ unlimited: true })
+    tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => h.close())
 
@@ -36,7 +32,7 @@ describe('recovery pass for pending exports', () => {
     const summary = await recoverPendingExports({ exports: h.services.exports, logger: createLogger('silent') })
     expect(summary).toEqual({ examined: 1, recovered: 1, stillPending: 0 })
 
-    const booked = (await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => e.YourRef === invoice.number)
+    const booked = (await tenant.entries()).filter((e) => e.YourRef === invoice.number)
     expect(booked).toHaveLength(1)
     const after = (await h.app.inject({ method: 'GET', url: `/exports/${pending.json().id}`, headers: auth() })).json()
     expect(after.status).toBe('exported')

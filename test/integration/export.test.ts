@@ -7,9 +7,7 @@ import type { Invoice } from '../../src/domain/invoice'
 describe('export one invoice', () => {
   let h: Harness
   let t: TenantApi
-  let key: string
-  let division: number
-  const auth = () => ({ authorization: `Bearer ${key}` })
+  const auth = () => ({ authorization: `Bearer ${t.apiKey}` })
   const entries = () => t.entries()
   const live = async () => (await entries()).filter((e) => !e.deleted)
   const accounts = () => t.accounts()
@@ -17,11 +15,8 @@ describe('export one invoice', () => {
   const exportIt = (id: string, query = '') => t.exportIt(id, query)
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+    h = await startHarness({ unlimited: true })
     t = await connectedTenant(h, 'Acme')
-    key = t.apiKey
-    division = t.division
   })
   afterAll(async () => h.close())
 
@@ -138,7 +133,7 @@ describe('export one invoice', () => {
     const paid = makeInvoice()
     await put('u-2', paid)
     const booked = (await exportIt('u-2')).json()
-    await sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber: booked.entryNumber, amount: '1210.00', date: '2026-11-25' } })
+    await sandboxJson(h, `/_sandbox/divisions/${t.division}/payments`, { method: 'POST', body: { entryNumber: booked.entryNumber, amount: '1210.00', date: '2026-11-25' } })
     const refused = await h.app.inject({ method: 'DELETE', url: `/exports/${booked.id}`, headers: auth() })
     expect(refused.statusCode).toBe(409)
     expect(refused.json().code).toBe('undo_refused')

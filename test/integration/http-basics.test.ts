@@ -40,8 +40,7 @@ async function connectCapturing(apiKey: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  h = await startHarness()
-  await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+  h = await startHarness({ unlimited: true })
   const tenantA = await createTenant(h, 'Alpha BV')
   const division = await connectCapturing(tenantA.apiKey)
   await rememberTokens('first', tenantA.id)

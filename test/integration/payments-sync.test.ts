@@ -7,7 +7,8 @@ import { createLogger } from '../../src/logger'
 import { createMetrics } from '../../src/metrics'
 import { buildServices } from '../../src/services/build-services'
 import type { Services } from '../../src/services'
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant } from '../helpers/tenant-api'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 
 /** The invoicing app's webhook end: records every POST, answers `status`. */
@@ -55,14 +56,12 @@ describe('scheduled payment sync', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness()
+    h = await startHarness({ unlimited: true })
     receiver = await startReceiver()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    const tenant = await createTenant(h)
+    const tenant = await connectedTenant(h, 'Acme', sandboxSettings({ webhook: { url: receiver.url, secret } } as never))
     key = tenant.apiKey
     tenantId = tenant.id
-    division = (await connectTenant(h, key)).division
-    expect((await api('PUT', '/settings', sandboxSettings({ webhook: { url: receiver.url, secret } } as never))).statusCode).toBe(200)
+    division = tenant.division
   })
   afterAll(async () => {
     receiver.server.closeAllConnections()

@@ -1,4 +1,5 @@
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant } from '../helpers/tenant-api'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import type { Invoice } from '../../src/domain/invoice'
 import { keyPath } from '../../src/exact/wire'
@@ -42,14 +43,12 @@ describe('payment status', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness()
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-    const tenant = await createTenant(h)
+    h = await startHarness({ unlimited: true })
+    const webhook = { url: 'http://127.0.0.1:9/hooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }
+    const tenant = await connectedTenant(h, 'Acme', sandboxSettings({ webhook } as never))
     key = tenant.apiKey
     tenantId = tenant.id
-    division = (await connectTenant(h, key)).division
-    const webhook = { url: 'http://127.0.0.1:9/hooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }
-    expect((await api('PUT', '/settings', sandboxSettings({ webhook } as never))).statusCode).toBe(200)
+    division = tenant.division
   })
   afterAll(async () => h.close())
 

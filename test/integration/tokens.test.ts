@@ -81,8 +81,7 @@ async function preview(baseUrl: string, key: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  h = await startHarness()
-  await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
+  h = await startHarness({ unlimited: true })
 })
 afterAll(async () => h?.close())
 
