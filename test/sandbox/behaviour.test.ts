@@ -1,10 +1,7 @@
-import { connect, freezeClock, startTestSandbox, tokenRequest } from './sandbox-client'
+import { connect, tokenRequest, useSandbox } from './sandbox-client'
 
 describe('sandbox behaviour settings for unconfirmed Exact behaviour', () => {
-  let sb: Awaited<ReturnType<typeof startTestSandbox>>
-  beforeAll(async () => { sb = await startTestSandbox() })
-  afterAll(async () => { await sb.close() })
-  beforeEach(async () => { await sb.control('POST', '/reset'); await freezeClock(sb.control) })
+  const sb = useSandbox()
 
   it('can answer a superseded refresh token with 400 instead of 401', async () => {
     await sb.control('PUT', '/behaviour', { oldRefreshTokenStatus: 400 })

@@ -1,20 +1,14 @@
-import { connect, createCustomer, createSupplier, freezeClock, glAccountId, startTestSandbox, type Session } from './sandbox-client'
+import { connect, connectWithCustomer, createSupplier, glAccountId, useSandbox, type Session } from './sandbox-client'
 
 describe('sandbox sales and purchase entries', () => {
-  let sb: Awaited<ReturnType<typeof startTestSandbox>>
+  const sb = useSandbox({ limits: { perMinute: 10_000 } })
   let s: Session
   let revenue: string
   let costs: string
   let customer: string
-  beforeAll(async () => { sb = await startTestSandbox({ limits: { perMinute: 10_000 } }) })
-  afterAll(async () => { await sb.close() })
   beforeEach(async () => {
-    await sb.control('POST', '/reset')
-    await freezeClock(sb.control)
-    s = await connect(sb.url)
-    revenue = await glAccountId(s, '8000')
+    ({ s, revenue, customer } = await connectWithCustomer(sb.url, { Code: '1001' }))
     costs = await glAccountId(s, '7000')
-    customer = await createCustomer(s, { Code: '1001' })
   })
 
   const sale = (lines: object[], extra: object = {}): object =>

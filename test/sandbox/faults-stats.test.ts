@@ -1,18 +1,12 @@
-import { connect, createCustomer, freezeClock, glAccountId, startTestSandbox, type Session } from './sandbox-client'
+import { connect, connectWithCustomer, useSandbox, type Session } from './sandbox-client'
 
 describe('sandbox faults and stats', () => {
-  let sb: Awaited<ReturnType<typeof startTestSandbox>>
+  const sb = useSandbox({ limits: { perMinute: 10_000 } })
   let s: Session
   let revenue: string
   let customer: string
-  beforeAll(async () => { sb = await startTestSandbox({ limits: { perMinute: 10_000 } }) })
-  afterAll(async () => { await sb.close() })
   beforeEach(async () => {
-    await sb.control('POST', '/reset')
-    await freezeClock(sb.control)
-    s = await connect(sb.url)
-    revenue = await glAccountId(s, '8000')
-    customer = await createCustomer(s)
+    ({ s, revenue, customer } = await connectWithCustomer(sb.url))
     await sb.control('POST', '/stats/reset')
   })
 

@@ -1,10 +1,7 @@
-import { authorize, connect, freezeClock, REDIRECT_URI, startTestSandbox, tokenRequest } from './sandbox-client'
+import { authorize, connect, REDIRECT_URI, startTestSandbox, tokenRequest, useSandbox } from './sandbox-client'
 
 describe('sandbox OAuth', () => {
-  let sb: Awaited<ReturnType<typeof startTestSandbox>>
-  beforeAll(async () => { sb = await startTestSandbox() })
-  afterAll(async () => { await sb.close() })
-  beforeEach(async () => { await sb.control('POST', '/reset'); await freezeClock(sb.control) })
+  const sb = useSandbox()
 
   it('redirects with code and state, and a code works only once', async () => {
     const { code, location } = await authorize(sb.url)

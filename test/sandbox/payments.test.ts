@@ -1,18 +1,12 @@
-import { connect, createCustomer, createSupplier, freezeClock, glAccountId, startTestSandbox, type Session } from './sandbox-client'
+import { connectWithCustomer, createSupplier, glAccountId, useSandbox, type Session } from './sandbox-client'
 
 describe('sandbox payments, open items and sync', () => {
-  let sb: Awaited<ReturnType<typeof startTestSandbox>>
+  const sb = useSandbox({ limits: { perMinute: 10_000 } })
   let s: Session
   let revenue: string
   let customer: string
-  beforeAll(async () => { sb = await startTestSandbox({ limits: { perMinute: 10_000 } }) })
-  afterAll(async () => { await sb.close() })
   beforeEach(async () => {
-    await sb.control('POST', '/reset')
-    await freezeClock(sb.control)
-    s = await connect(sb.url)
-    revenue = await glAccountId(s, '8000')
-    customer = await createCustomer(s)
+    ({ s, revenue, customer } = await connectWithCustomer(sb.url))
   })
 
   async function sale(amount: number, condition = '30'): Promise<{ EntryID: string; EntryNumber: number }> {

@@ -1,13 +1,10 @@
-import { connect, freezeClock, startTestSandbox } from './sandbox-client'
+import { connect, useSandbox } from './sandbox-client'
 
 const MINUTE_HEADERS = ['x-ratelimit-minutely-limit', 'x-ratelimit-minutely-remaining', 'x-ratelimit-minutely-reset']
 const DAY_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']
 
 describe('sandbox rate limits', () => {
-  let sb: Awaited<ReturnType<typeof startTestSandbox>>
-  beforeAll(async () => { sb = await startTestSandbox() })
-  afterAll(async () => { await sb.close() })
-  beforeEach(async () => { await sb.control('POST', '/reset'); await freezeClock(sb.control) })
+  const sb = useSandbox()
 
   it('sends the six headers with epoch-ms resets on the whole minute and at 00:00 UTC', async () => {
     const s = await connect(sb.url) // the Me call inside connect is call 1

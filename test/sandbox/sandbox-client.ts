@@ -21,6 +21,28 @@ export async function startTestSandbox(options: SandboxOptions = {}) {
   return { url: sandbox.url, close: sandbox.close, control }
 }
 
+export type TestSandbox = Awaited<ReturnType<typeof startTestSandbox>>
+
+/**
+ * One sandbox for the describe block this is called in, reset and its clock frozen (freezeClock)
+ * before each test. It starts in beforeAll, so read it inside hooks and tests, not at collection.
+ */
+export function useSandbox(options: SandboxOptions = {}): TestSandbox {
+  let current: TestSandbox | undefined
+  const started = (): TestSandbox => {
+    if (!current) throw new Error('useSandbox: the sandbox is not started (read it inside a test)')
+    return current
+  }
+  beforeAll(async () => { current = await startTestSandbox(options) })
+  afterAll(async () => { await current?.close() })
+  beforeEach(async () => { await started().control('POST', '/reset'); await freezeClock(started().control) })
+  return {
+    get url() { return started().url },
+    close: () => started().close(),
+    control: (method, path, body) => started().control(method, path, body),
+  }
+}
+
 export async function authorize(url: string, params: Record<string, string> = {}): Promise<{ code: string; location: URL }> {
   const query = new URLSearchParams({
     client_id: 'test-client', redirect_uri: REDIRECT_URI, response_type: 'code', state: 'st-1', ...params,
@@ -87,6 +109,14 @@ export async function createCustomer(session: Session, fields: Record<string, un
   const answer = await session.api('POST', 'crm/Accounts', { Name: 'Klant BV', Status: 'C', ...fields })
   if (answer.status !== 201) throw new Error(`account create answered ${answer.status}: ${answer.text}`)
   return answer.body.d.ID
+}
+
+/** A new division's session, its revenue GL account (8000) and one customer: what a sales entry needs. */
+export async function connectWithCustomer(url: string, customerFields: Record<string, unknown> = {}): Promise<{ s: Session; revenue: string; customer: string }> {
+  const s = await connect(url)
+  const revenue = await glAccountId(s, '8000')
+  const customer = await createCustomer(s, customerFields)
+  return { s, revenue, customer }
 }
 
 export async function createSupplier(session: Session, fields: Record<string, unknown> = {}): Promise<string> {
