@@ -34,17 +34,18 @@ export function allocateCents(exact: readonly Big[], total: Big): Big[] {
   }
   const parts = exact.map(floorCents)
   const sum = parts.reduce((a, b) => a.plus(b), ZERO)
-  let missing = Number(total.minus(sum).div(CENT).toFixed(0))
-  if (missing < 0 || missing > parts.length) {
+  // Cents still to hand out, kept in decimal like every amount here.
+  let missing = total.minus(sum).div(CENT)
+  if (missing.lt(0) || missing.gt(parts.length) || !missing.eq(missing.round(0))) {
     throw new RangeError(`total ${total.toFixed(2)} is not the rounded sum of its shares`)
   }
   const order = exact
     .map((e, index) => ({ index, remainder: e.minus(parts[index]) }))
     .sort((a, b) => b.remainder.cmp(a.remainder) || a.index - b.index)
   for (const { index } of order) {
-    if (missing === 0) break
+    if (missing.eq(0)) break
     parts[index] = parts[index].plus(CENT)
-    missing -= 1
+    missing = missing.minus(1)
   }
   return parts
 }
