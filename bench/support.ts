@@ -17,7 +17,7 @@ import { createMetrics } from '../src/metrics'
 import { startSandbox } from '../src/sandbox/server'
 import { buildServices } from '../src/services/build-services'
 import { sandboxSettings } from '../test/helpers/factories'
-import { freePort } from '../test/helpers/service-process'
+import { freePort } from '../test/helpers/free-port'
 
 export const UNLIMITED = 1_000_000
 

@@ -2,7 +2,7 @@ import { Client } from 'pg'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
+import { freePort } from './free-port'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres'
 import { createDb } from '../../src/db/database'
 import { migrateToLatest } from '../../src/db/migrate'
@@ -43,15 +43,4 @@ async function startServer(): Promise<string> {
     rmSync(dataDir, { recursive: true, force: true })
   }
   return pg.url
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }

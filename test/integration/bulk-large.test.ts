@@ -1,8 +1,6 @@
-import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
-import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
-import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
-import { startBulkWorker, type BulkWorker } from '../../src/jobs/bulk-worker'
-import { createLogger } from '../../src/logger'
+import { sandboxJson } from '../helpers/harness'
+import { useBulkContext } from '../helpers/bulk-context'
+import { countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 
 const PER_MINUTE = 600 // Exact's 60/min, time-scaled x10: one minute here stands for ten
 
@@ -11,47 +9,35 @@ const PER_MINUTE = 600 // Exact's 60/min, time-scaled x10: one minute here stand
  * invoice booked once, progress visible meanwhile, about one Exact call per invoice, no 429.
  */
 describe('bulk export of 1,000 invoices', () => {
-  let h: Harness
-  let worker: BulkWorker
-  let tenant: TenantApi
-  const call = (method: string, path: string, body?: unknown) => api(h.url, tenant.apiKey, method, path, body)
+  const ctx = useBulkContext()
 
-  beforeAll(async () => {
-    h = await startHarness({ unlimited: true })
-    tenant = await connectedTenant(h, 'Acme')
-    worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100 })
-  })
-  afterAll(async () => {
-    await worker?.stop()
-    await h?.close()
-  })
 
   it('books each once at about one call per invoice, within the rate-limit bound, with no 429', async () => {
     const parties = makeParties(200, 'L')
-    await seedAccounts(h.exact, tenant.id, parties.slice(0, 150))
+    await seedAccounts(ctx.h.exact, ctx.tenant.id, parties.slice(0, 150))
     const invoices = makeBulkInvoices(1000, parties, 'L')
-    await putInvoices(h.url, tenant.apiKey, invoices, 16)
-    await sandboxJson(h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: PER_MINUTE, perDay: 1_000_000 } })
+    await putInvoices(ctx.h.url, ctx.tenant.apiKey, invoices, 16)
+    await sandboxJson(ctx.h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: PER_MINUTE, perDay: 1_000_000 } })
     // A fresh minute window, so the set-up's calls do not count against the job's first minute.
     await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 50))
-    const before = await sandboxJson(h, '/_sandbox/stats')
+    const before = await sandboxJson(ctx.h, '/_sandbox/stats')
 
     const t0 = Date.now()
-    const started = await call('POST', '/exports/bulk', { type: 'sales' })
+    const started = await ctx.call('POST', '/exports/bulk', { type: 'sales' })
     expect(started.status).toBe(202)
     const seen: number[] = []
-    const done = await waitForJob(h.url, tenant.apiKey, started.body.id, { timeoutMs: 240_000, onPoll: (j) => seen.push(j.exported) })
+    const done = await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, { timeoutMs: 240_000, onPoll: (j) => seen.push(j.exported) })
     const wallMs = Date.now() - t0
     expect(done).toMatchObject({ status: 'completed', total: 1000, exported: 1000, skipped: 0, failed: 0, pending: 0 })
     expect(seen.some((n) => n > 0 && n < 1000)).toBe(true) // progress while it ran
     expect(seen).toEqual([...seen].sort((a, b) => a - b))
 
-    const counts = countByRef(await tenant.entries())
+    const counts = countByRef(await ctx.tenant.entries())
     expect(invoices.filter(({ id }) => counts.get(id) !== 1)).toEqual([])
-    const accounts = await tenant.accounts()
+    const accounts = await ctx.tenant.accounts()
     expect(accounts.filter((a) => a.Code.trim().startsWith('L'))).toHaveLength(200)
 
-    const after = await sandboxJson(h, '/_sandbox/stats')
+    const after = await sandboxJson(ctx.h, '/_sandbox/stats')
     const calls = after.calls - before.calls
     // invoices + new parties + ceil(200 / 40) look-ups for codes and again for VAT numbers.
     expect(calls).toBeLessThanOrEqual(1000 + 50 + 10 + 5)
