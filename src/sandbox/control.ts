@@ -6,9 +6,11 @@ import type { Faults, FaultConfig } from './faults'
 import type { OAuthStore } from './oauth-store'
 import type { ErrorLimiter, RateLimiter } from './rate-limit'
 import { accountRow } from './resources/accounts'
-import { entryRow, lineRow } from './resources/entries'
+import { entryRow, lineRow } from './resources/entry-rows'
+import { registerLoadControl } from './control-load'
 import { registerPaymentControl } from './control-payments'
-import { termState } from './open-items'
+import { registerVatReturnControl } from './control-vat-return'
+import { rowAmount, termState } from './terms'
 import type { Division } from './model'
 import type { SandboxState } from './state'
 
@@ -32,13 +34,17 @@ function plain(row: Record<string, unknown>): Record<string, unknown> {
 
 function entriesOf(division: Division): unknown[] {
   return [...division.entries.values()].map((entry) => {
-    const term = termState(division, entry)
+    const term = termState(entry)
     const account = division.accounts.get(entry.Account)
     return {
       kind: entry.kind, ...plain(entryRow(entry, division)),
       Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
       AccountCode: account?.Code ?? null,
       Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
+      Terms: entry.terms.map((t) => ({
+        ID: t.ID, AmountFC: toPlain(rowAmount(entry, t)), Status: t.payment ? 50 : 20, paymentId: t.payment?.id ?? null,
+      })),
+      discountOffered: toPlain(entry.discountOffered),
       outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
     }
   })
@@ -64,11 +70,22 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
     return { ok: true, divisions: [...state.divisions.keys()] }
   })
 
-  app.get('/_sandbox/divisions', async () => [...state.divisions.keys()].map((id) => ({ division: id })))
+  const divisionView = (d: Division): object => ({ division: d.id, description: d.description, country: d.country })
+  app.get('/_sandbox/divisions', async () => [...state.divisions.values()].map(divisionView))
 
-  app.post('/_sandbox/divisions', async (request) => {
-    const body = (request.body ?? {}) as { division?: number }
-    return { division: state.createDivision(typeof body.division === 'number' ? body.division : undefined).id }
+  /** Creates the division (seeded) when missing; sets its description and country when given. */
+  app.post('/_sandbox/divisions', async (request, reply) => {
+    const body = (request.body ?? {}) as { division?: unknown; description?: unknown; country?: unknown }
+    if (body.division !== undefined && !(Number.isInteger(body.division) && (body.division as number) > 0)) {
+      return controlError(reply, 400, 'invalid_division', 'division must be a positive integer.')
+    }
+    if (body.country !== undefined && !(typeof body.country === 'string' && /^[A-Za-z]{2}$/.test(body.country))) {
+      return controlError(reply, 400, 'invalid_division', 'country must be an ISO code such as "NL" or "BE".')
+    }
+    const division = typeof body.division === 'number' ? state.divisionOrCreate(body.division) : state.createDivision()
+    if (typeof body.description === 'string') division.description = body.description
+    if (typeof body.country === 'string') division.country = body.country.toUpperCase()
+    return divisionView(division)
   })
 
   app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/entries', async (request, reply) => {
@@ -86,6 +103,8 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
   })
 
   registerPaymentControl(app, state)
+  registerLoadControl(app, state)
+  registerVatReturnControl(app, state)
 
   app.get('/_sandbox/stats', async () => state.stats.toJSON())
   app.post('/_sandbox/stats/reset', async () => { state.stats.reset(); return state.stats.toJSON() })
