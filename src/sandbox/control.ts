@@ -1,17 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { DEFAULT_BEHAVIOUR, updateBehaviour } from './behaviour'
-import { controlError, divisionOr404 } from './control-helpers'
-import { toPlain } from './envelope'
+import { controlError } from './control-helpers'
+import { registerDivisionControl } from './control-divisions'
 import type { Faults, FaultConfig } from './faults'
 import type { OAuthStore } from './oauth-store'
 import type { ErrorLimiter, RateLimiter } from './rate-limit'
-import { accountRow } from './resources/accounts'
-import { entryRow, lineRow } from './resources/entry-rows'
 import { registerLoadControl } from './control-load'
 import { registerPaymentControl } from './control-payments'
 import { registerVatReturnControl } from './control-vat-return'
-import { rowAmount, termState } from './terms'
-import type { Division } from './model'
 import type { SandboxState } from './state'
 
 export interface ControlDeps {
@@ -21,33 +17,6 @@ export interface ControlDeps {
   errorLimiter: ErrorLimiter
   faults: Faults
   initialLimits: { perMinute: number; perDay: number }
-}
-
-const PADDED_FIELDS = new Set(['Code', 'VATCode', 'Country', 'SalesVATCode', 'PurchaseVATCode'])
-
-/** Control output: plain JSON, decimal strings, padded codes trimmed for easy comparison. */
-function plain(row: Record<string, unknown>): Record<string, unknown> {
-  const out = toPlain(row) as Record<string, unknown>
-  for (const f of PADDED_FIELDS) if (typeof out[f] === 'string') out[f] = (out[f] as string).trim()
-  return out
-}
-
-function entriesOf(division: Division): unknown[] {
-  return [...division.entries.values()].map((entry) => {
-    const term = termState(entry)
-    const account = division.accounts.get(entry.Account)
-    return {
-      kind: entry.kind, ...plain(entryRow(entry, division)),
-      Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
-      AccountCode: account?.Code ?? null,
-      Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
-      Terms: entry.terms.map((t) => ({
-        ID: t.ID, AmountFC: toPlain(rowAmount(entry, t)), Status: t.payment ? 50 : 20, paymentId: t.payment?.id ?? null,
-      })),
-      discountOffered: toPlain(entry.discountOffered),
-      outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
-    }
-  })
 }
 
 function isNonNegativeNumber(v: unknown): v is number {
@@ -70,38 +39,7 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
     return { ok: true, divisions: [...state.divisions.keys()] }
   })
 
-  const divisionView = (d: Division): object => ({ division: d.id, description: d.description, country: d.country })
-  app.get('/_sandbox/divisions', async () => [...state.divisions.values()].map(divisionView))
-
-  /** Creates the division (seeded) when missing; sets its description and country when given. */
-  app.post('/_sandbox/divisions', async (request, reply) => {
-    const body = (request.body ?? {}) as { division?: unknown; description?: unknown; country?: unknown }
-    if (body.division !== undefined && !(Number.isInteger(body.division) && (body.division as number) > 0)) {
-      return controlError(reply, 400, 'invalid_division', 'division must be a positive integer.')
-    }
-    if (body.country !== undefined && !(typeof body.country === 'string' && /^[A-Za-z]{2}$/.test(body.country))) {
-      return controlError(reply, 400, 'invalid_division', 'country must be an ISO code such as "NL" or "BE".')
-    }
-    const division = typeof body.division === 'number' ? state.divisionOrCreate(body.division) : state.createDivision()
-    if (typeof body.description === 'string') division.description = body.description
-    if (typeof body.country === 'string') division.country = body.country.toUpperCase()
-    return divisionView(division)
-  })
-
-  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/entries', async (request, reply) => {
-    const division = divisionOr404(state, reply, request.params.d)
-    return division ? entriesOf(division) : reply
-  })
-
-  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/accounts', async (request, reply) => {
-    const division = divisionOr404(state, reply, request.params.d)
-    if (!division) return reply
-    return [...division.accounts.values()].map((a) => ({
-      ...plain(accountRow(a, division)),
-      Created: new Date(a.Created).toISOString(), Modified: new Date(a.Modified).toISOString(), deleted: a.deleted,
-    }))
-  })
-
+  registerDivisionControl(app, state)
   registerPaymentControl(app, state)
   registerLoadControl(app, state)
   registerVatReturnControl(app, state)

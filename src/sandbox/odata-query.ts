@@ -115,7 +115,7 @@ export function runQuery(def: ResourceDef, all: Row[], opts: QueryOptions, param
   }
   const count = rows.length
   if (opts.skiptoken && !opts.orderby.length) {
-    const after = skiptokenPosition(def, opts.skiptoken, ids)
+    const after = skiptokenPosition(def, opts.skiptoken, ids, all)
     rows = rows.filter((r) => Number(r[orderField]) > after)
   }
   rows = rows.slice(opts.skip)
@@ -136,11 +136,12 @@ export function runQuery(def: ResourceDef, all: Row[], opts: QueryOptions, param
   return { rows: page, count, next }
 }
 
-function skiptokenPosition(def: ResourceDef, token: string, ids: IdFactory): number {
+/** Created records know their creation number; seeded ones (the chart) their place in the list. */
+function skiptokenPosition(def: ResourceDef, token: string, ids: IdFactory, all: Row[]): number {
   const ts = /^(\d+)L?$/.exec(token.trim())
   if (def.order === 'Timestamp' && ts) return Number(ts[1])
-  const guid = /^guid'([0-9a-fA-F-]{36})'$/.exec(token.trim())
-  const seq = guid ? ids.seqOf(guid[1]) : undefined
+  const guid = /^guid'([0-9a-fA-F-]{36})'$/.exec(token.trim())?.[1].toLowerCase()
+  const seq = guid ? ids.seqOf(guid) ?? all.find((r) => String(r[def.key]).toLowerCase() === guid)?.__seq : undefined
   if (seq === undefined) throw badRequest(`Invalid $skiptoken '${token}'.`)
   return seq
 }
