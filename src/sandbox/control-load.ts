@@ -49,7 +49,7 @@ function addGlAccounts(division: Division, count: number, prefix: string | undef
  */
 function bookHistory(state: SandboxState, division: Division, entries: number, daysAgo: number): object {
   const at = addDays(state.clock.now(), -daysAgo)
-  const ledger: Ledger = { division, ids: state.ids, lang: 'nl', now: at, behaviour: state.behaviour }
+  const ledger: Ledger = { division, ids: state.ids, lang: 'nl', now: at, behaviour: { ...state.behaviour, yourRefMaxLength: 0 } }
   const customer = createAccount(division, state.ids, 'nl', at, { Name: `Historische klant ${daysAgo}d`, Status: 'C' })
   const revenue = seededGuid(division.id, 'glaccount', '8000')
   const entryDate = startOfDay(amsterdamWallClock(at))

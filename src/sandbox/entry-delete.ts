@@ -1,14 +1,5 @@
-import type { IdFactory } from './ids'
 import { touchEntry, type Ledger } from './ledger'
-import { nextTimestamp, type Division, type Entry, type EntryLine } from './model'
-
-/** A sync/Deleted row (picqer SyncDeleted.php: EntityType 1 TransactionLines, 2 Accounts, 10 PaymentTerms). */
-export function addTombstone(division: Division, ids: IdFactory, key: string, entityType: number, now: number): void {
-  division.tombstones.push({
-    ID: ids.next(), EntityKey: key, EntityType: entityType, Timestamp: nextTimestamp(division, 'Deleted', now),
-    DeletedDate: now, DeletedBy: division.userId,
-  })
-}
+import { addTombstone, type Entry, type EntryLine } from './model'
 
 /**
  * A deleted entry leaves a tombstone per transaction line (EntityType 1: the AR/AP line and each entry
@@ -19,15 +10,13 @@ export function deleteEntry(l: Ledger, entry: Entry): void {
   entry.Modified = l.now
   for (const id of [entry.headerLineId, ...entry.lines.map((line) => line.ID)]) addTombstone(l.division, l.ids, id, 1, l.now)
   for (const row of entry.terms) addTombstone(l.division, l.ids, row.ID, 10, l.now)
-  l.division.deletedKeys.add(entry.EntryID)
-  for (const line of entry.lines) l.division.deletedKeys.add(line.ID)
 }
 
 /** Deleting the last line deletes the entry (ossobv); otherwise only that transaction line is tombstoned. */
 export function deleteLine(l: Ledger, entry: Entry, line: EntryLine): void {
   if (entry.lines.length === 1) { deleteEntry(l, entry); return }
   entry.lines = entry.lines.filter((x) => x !== line)
-  l.division.deletedKeys.add(line.ID)
+  l.division.deletedLines.set(line.ID, entry.kind)
   addTombstone(l.division, l.ids, line.ID, 1, l.now)
   touchEntry(l, entry)
 }

@@ -1,4 +1,5 @@
 import type { Decimal } from './decimal'
+import type { IdFactory } from './ids'
 import type { SyncEndpoint, SyncStamps } from './sync-stamps'
 
 export interface Journal {
@@ -112,8 +113,8 @@ export interface Division {
   entries: Map<string, Entry>
   payments: Map<string, Payment>
   tombstones: Tombstone[]
-  /** Keys of deleted entries and entry lines: a second DELETE or a GET by key answers deletedEntryStatus. */
-  deletedKeys: Set<string>
+  /** Lines deleted one by one, by ID (deleted entries keep theirs): their key answers deletedEntryStatus. */
+  deletedLines: Map<string, EntryKind>
   journalSeq: Map<string, number>
   stamps: SyncStamps
   hidSeq: number
@@ -121,4 +122,12 @@ export interface Division {
 
 export function nextTimestamp(division: Division, endpoint: SyncEndpoint, atMs: number): number {
   return division.stamps.issue(endpoint, atMs)
+}
+
+/** A sync/Deleted row (picqer SyncDeleted.php: EntityType 1 TransactionLines, 2 Accounts, 10 PaymentTerms). */
+export function addTombstone(division: Division, ids: IdFactory, key: string, entityType: number, now: number): void {
+  division.tombstones.push({
+    ID: ids.next(), EntityKey: key, EntityType: entityType, Timestamp: nextTimestamp(division, 'Deleted', now),
+    DeletedDate: now, DeletedBy: division.userId,
+  })
 }

@@ -88,7 +88,7 @@ export function seedDivision(id: number, stamps: SyncStamps, profile: DivisionPr
     currency: 'EUR',
     journals, glAccounts, vatCodes, paymentConditions,
     accounts: new Map(), entries: new Map(), payments: new Map(), tombstones: [],
-    deletedKeys: new Set(),
+    deletedLines: new Map(),
     journalSeq: new Map(),
     stamps,
     hidSeq: 0,

@@ -1,7 +1,7 @@
 import { round2, sum, ZERO, type Decimal } from './decimal'
 import type { IdFactory } from './ids'
 import { entryAmount } from './entry-amounts'
-import { nextTimestamp, type Division, type Entry, type Payment, type TermRow } from './model'
+import { addTombstone, nextTimestamp, type Division, type Entry, type Payment, type TermRow } from './model'
 import { sameCode } from './resources/padding'
 
 /**
@@ -92,10 +92,7 @@ export function unmatchPayment(division: Division, ids: IdFactory, payment: Paym
     entry.terms = entry.terms.filter((t) => t !== row)
     if (row.original) open.original = true
     Object.assign(open, { Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
-    division.tombstones.push({
-      ID: ids.next(), EntityKey: row.ID, EntityType: 10, Timestamp: nextTimestamp(division, 'Deleted', now),
-      DeletedDate: now, DeletedBy: division.userId,
-    })
+    addTombstone(division, ids, row.ID, 10, now)
   } else {
     Object.assign(row, { payment: null, amount: null, Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
   }

@@ -33,6 +33,7 @@ describe('sandbox entry behaviour switches', () => {
       expect([filtered.status, filtered.body.d.results]).toEqual([200, []])
       expect((await s.api('GET', "salesentry/SalesEntries?$filter=YourRef eq 'F-1'&$select=EntryID")).body.d.results).toEqual([])
       expect((await sb.control('GET', '/stats')).body.errorAnswers).toBe(4)
+      expect((await s.api('GET', `purchaseentry/PurchaseEntries(guid'${created.EntryID}')`)).status).toBe(404)
     })
   })
 

@@ -1,7 +1,6 @@
 import { amsterdamWallClock } from '../dates'
-import { addTombstone } from '../entry-delete'
 import { ExactError, label, message, notFound, refusal, type Lang } from '../errors'
-import { ACCOUNT_TEXT_FIELDS, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
+import { ACCOUNT_TEXT_FIELDS, addTombstone, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
 import type { IdFactory } from '../ids'
 import { RowCache } from './memo'
 import { pad3, padCode, sameCode } from './padding'

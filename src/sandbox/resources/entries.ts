@@ -35,8 +35,20 @@ function version(entry: Entry, division: Division): string {
   return `${entry.Timestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}`
 }
 
-function wasDeleted({ division }: ResourceContext, key: string): boolean {
-  return division.deletedKeys.has(key.toLowerCase())
+function entryWasDeleted(kind: EntryKind): ResourceDef['wasDeleted'] {
+  return ({ division }, key) => {
+    const entry = division.entries.get(key.toLowerCase())
+    return !!entry?.deleted && entry.kind === kind
+  }
+}
+
+/** A line deleted on its own, or one of a deleted entry. */
+function lineWasDeleted(kind: EntryKind): ResourceDef['wasDeleted'] {
+  return ({ division }, key) => {
+    const id = key.toLowerCase()
+    if (division.deletedLines.get(id) === kind) return true
+    return [...division.entries.values()].some((e) => e.deleted && e.kind === kind && e.lines.some((l) => l.ID === id))
+  }
 }
 
 function entriesDef(kind: EntryKind): ResourceDef {
@@ -61,7 +73,7 @@ function entriesDef(kind: EntryKind): ResourceDef {
       refuseChange(ctx, entry, true)
       deleteEntry(ledgerOf(ctx), entry)
     },
-    wasDeleted,
+    wasDeleted: entryWasDeleted(kind),
   }
 }
 
@@ -116,7 +128,7 @@ function linesDef(kind: EntryKind): ResourceDef {
       refuseChange(ctx, entry, true)
       deleteLine(ledgerOf(ctx), entry, line)
     },
-    wasDeleted,
+    wasDeleted: lineWasDeleted(kind),
   }
 }
 
