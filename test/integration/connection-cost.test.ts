@@ -41,7 +41,7 @@ describe('the first payment sync of an administration with history', () => {
     await resetStats()
 
     const started = await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })
-    const run = await waitForRun(t.apiKey, started.json().run.id)
+    const run = await waitForRun(t.apiKey, started.json().id)
     expect(run.status).toBe('completed')
     const s = await stats()
     expect(s.calls).toBeLessThanOrEqual(3)
@@ -50,7 +50,7 @@ describe('the first payment sync of an administration with history', () => {
     // The baseline: the same division read from the first row costs a call per 1000 terms.
     await sql`update payment_sync_cursors set terms_timestamp = 0, deleted_timestamp = 0 where tenant_id = ${t.id}`.execute(h.database.db)
     await resetStats()
-    const full = await waitForRun(t.apiKey, (await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })).json().run.id)
+    const full = await waitForRun(t.apiKey, (await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })).json().id)
     expect(full.status).toBe('completed')
     expect((await stats()).byResource['GET sync/Cashflow/PaymentTerms']).toBeGreaterThanOrEqual(5)
     // Terms of entries this service did not book are not stored.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { ADMIN_KEY, sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
+import { makeInvoice } from '../helpers/factories'
 
 /**
  * The conformance probe against the sandbox: every assumption holds under its default behaviour,
@@ -31,6 +32,11 @@ const failing = (r: Report) => r.checks.filter((c) => !c.ok).map((c) => c.id)
 beforeAll(async () => {
   h = await startHarness({ unlimited: true })
   t = await connectedTenant(h, 'Probe BV')
+  // The write probe books on an existing customer: one invoice booked and undone leaves one.
+  await t.put('inv-1', makeInvoice())
+  const exported = await t.exportIt('inv-1')
+  expect(exported.statusCode).toBe(201)
+  expect((await t.call('DELETE', `/exports/${exported.json().id}`)).statusCode).toBe(200)
 })
 afterAll(async () => h.close())
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { REGIONS } from '../../exact/regions'
+import { emptyBodyIsObject } from '../empty-body'
 import { problemResponses } from '../problem'
 import type { ConnectionService } from '../../services/connection-service'
 import type { ProbeService } from '../../services/exact-probe'
@@ -33,16 +34,17 @@ const DivisionSchema = Type.Object({
 export function connectionRoutes(connections: ConnectionService, probes: ProbeService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/connection/authorize', {
+      preValidation: emptyBodyIsObject,
       schema: {
         tags: ['connection'], summary: 'Start connecting this tenant to Exact Online', operationId: 'authorizeConnection',
         description: 'Returns the Exact Online consent URL (on the region\'s host) to open in a browser. Its state is single-use and expires in 10 minutes.',
-        body: Type.Optional(Type.Object({ region: Type.Optional(RegionSchema) }, { additionalProperties: false })),
+        body: Type.Object({ region: Type.Optional(RegionSchema) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ authorizeUrl: Type.String(), region: RegionSchema, expiresAt: Type.String({ format: 'date-time' }) }),
           400: problemResponses[400], 401: problemResponses[401],
         },
       },
-    }, async (request) => connections.startAuthorization(request.tenantId, request.body?.region))
+    }, async (request) => connections.startAuthorization(request.tenantId, request.body.region))
 
     app.get('/connection', {
       schema: {
