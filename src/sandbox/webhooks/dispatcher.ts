@@ -45,6 +45,7 @@ export class WebhookDispatcher {
   }
 
   emit(division: Division, events: ChangeEvent[]): void {
+    const mode = this.behaviour.webhookDelivery
     for (const event of events) {
       for (const sub of division.webhookSubscriptions.values()) {
         if (sub.Topic !== event.topic) continue
@@ -57,8 +58,8 @@ export class WebhookDispatcher {
           url: sub.CallbackURL, copy: 1, body: signedBody(content, this.options.secret),
         })
         if (sub.state !== 'valid') this.settle(delivery, 'not_validated')
-        else if (this.behaviour.webhookDelivery === 'drop') this.settle(delivery, 'dropped')
-        else this.later(0, (generation) => this.run(delivery, generation, this.behaviour.webhookDelivery === 'repeat'))
+        else if (mode === 'drop') this.settle(delivery, 'dropped')
+        else this.later(0, (generation) => this.run(delivery, generation, mode === 'repeat'))
       }
     }
   }
