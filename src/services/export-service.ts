@@ -3,19 +3,23 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
-  claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
-  recordAttempt, releaseLease, renewLease, setRelation, type ExportRecord,
+  applyReadBack, claimLease, countAttempts, findExport, listAbandonedPending, listExportsToReadBack, findLiveExport, insertPendingExport,
+  markExported, markFailed, markUndone, recordAttempt, releaseLease, renewLease, setRelation, type EntryFigures, type ExportRecord,
 } from '../db/exports-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
-import type { Entry } from '../domain/entry'
+import { checkEntryAgainstChart, type BookingProblem } from '../domain/booking-check'
+import type { ChartOfAccounts } from '../domain/chart'
+import { capYourRef, type Entry } from '../domain/entry'
+import { entryTypeMismatch, knownTotal, totalDiffers } from '../domain/entry-figures'
 import type { Invoice } from '../domain/invoice'
 import { invoiceToEntry } from '../domain/invoice-to-entry'
 import { newMarker } from '../domain/marker'
-import { money } from '../domain/money'
 import type { Settings } from '../domain/settings'
 import type { ExactClient } from '../exact/client'
-import { createEntry, deleteEntry, findEntryByMarker, type BookedEntry } from '../exact/entries'
+import { createEntry, deleteEntry, findEntryByMarker, READ_BACK_BATCH, readBackEntries, type BookedEntry } from '../exact/entries'
+import { ExactRefusedError } from '../exact/errors'
+import { entryExists } from '../exact/payments'
 import type { Priority } from '../exact/rate-limiter'
 import { toAppError } from './exact-errors'
 import type { ExactContext } from './exact-context'
@@ -35,6 +39,11 @@ export interface ExportOptions {
   priority?: Priority
   client?: ExactClient
   hints?: RelationHints
+  /**
+   * now (default): read Exact's figures back right after booking, one more call per export. later:
+   * leave them for readBackPending, which reads 20 entries per call (a bulk job).
+   */
+  readBack?: 'now' | 'later'
 }
 
 export interface ExportResult {
@@ -48,6 +57,13 @@ export interface ExportResult {
  * search Exact for the marker if an earlier attempt may have landed, and only then send.
  */
 export class ExportService {
+  /**
+   * Tenants whose read-back Exact refused (a 400 to the $expand or $select): not asked again by this
+   * process, as every 400 counts toward the endpoint's error block, and the entries endpoint is the
+   * one exports need. Their figures come from the POST answer.
+   */
+  private readonly readBackRefused = new Set<string>()
+
   constructor(
     private readonly db: Db,
     private readonly exact: ExactContext,
@@ -102,7 +118,8 @@ export class ExportService {
     const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0' })
     const client = await this.exact.clientFor(tenantId)
     const relation = await this.relations.preview(client, tenantId, invoice.content.party, invoice.content.type).catch(toAppErrorOrThrow)
-    return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? [] : mapped.problems, relation }
+    const booking = mapped.ok ? checkEntryAgainstChart(mapped.entry, await this.exact.chart(client).catch(toAppErrorOrThrow), settings) : []
+    return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? booking : mapped.problems, relation }
   }
 
   /** Deletes the entry in Exact and marks the export undone; repeat-safe. */
@@ -118,10 +135,18 @@ export class ExportService {
       try {
         const client = await this.exact.clientFor(tenantId)
         let entryId = exp.entryId
-        if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker))?.entryId ?? null
+        if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, capYourRef(exp.invoiceNumber), exp.marker))?.entryId ?? null
         if (entryId) {
-          const outcome = await deleteEntry(client, exp.type, entryId)
+          const deleted = await deleteEntry(client, exp.type, entryId)
+          // 403 or 404 to the key: gone already (a DELETE whose answer was lost), or refused. A filter tells.
+          const outcome = deleted === 'deleted' ? 'deleted' : (await entryExists(client, exp.type, entryId)) ? 'still_there' : 'gone'
           await recordAttempt(this.db, exp.id, { action: 'delete', outcome, request: { entryId } })
+          if (outcome === 'still_there') {
+            await releaseLease(this.db, exp.id)
+            throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: it answered ${deleted} and the entry is still there; it may lack the right to delete it.`, {
+              details: { exactMessage: 'Forbidden' },
+            })
+          }
         }
         return await this.db.transaction().execute(async (trx) => {
           const undone = await markUndone(trx, exp.id)
@@ -129,6 +154,7 @@ export class ExportService {
           return undone
         })
       } catch (error) {
+        if (error instanceof AppError && error.code === 'undo_refused') throw error
         await releaseLease(this.db, exp.id)
         const appError = toAppError(error)
         if (appError.code === 'exact_rejected') {
@@ -212,20 +238,22 @@ export class ExportService {
     let sent = false
     try {
       const client = options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))
+      const entry = this.mapOrThrow(invoice, settings, exp.marker)
       if ((await countAttempts(this.db, exp.id, 'create')) > 0) {
-        const found = await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker)
+        const found = await findEntryByMarker(client, exp.type, capYourRef(exp.invoiceNumber), exp.marker)
         await recordAttempt(this.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
-        if (found) return this.finish(exp, found)
+        if (found) return this.finish(exp, found, entry, client, options)
       }
+      const chart = await this.exact.chart(client)
+      this.assertBookable(entry, chart, settings)
       const relation = await this.relations.resolve(client, exp.tenantId, invoice.party, invoice.type, options.hints)
       await setRelation(this.db, exp.id, relation)
-      const entry = this.mapOrThrow(invoice, settings, exp.marker)
       // Recorded before sending: if the process dies mid-call, recovery knows to search first.
       await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'sending', request: { relationId: relation.id, entry } })
       sent = true
-      const created = await createEntry(client, entry, relation.id, await this.exact.chart(client))
+      const created = await createEntry(client, entry, relation.id, chart)
       await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'created', response: created })
-      return this.finish(exp, created)
+      return await this.finish(exp, created, entry, client, options)
     } catch (error) {
       const appError = toAppError(error)
       if (appError.code === 'exact_rejected' || (!sent && !TRANSIENT.has(appError.code))) {
@@ -239,13 +267,74 @@ export class ExportService {
     }
   }
 
-  private async finish(exp: ExportRecord, created: BookedEntry): Promise<ExportRecord> {
-    const mismatch = exp.total !== null && created.total !== null && !money(exp.total).eq(money(created.total))
+  /** What only the chart can refuse (booking-check.ts): raised before the relation is touched or anything is sent. */
+  private assertBookable(entry: Entry, chart: ChartOfAccounts, settings: Settings): void {
+    const problems = checkEntryAgainstChart(entry, chart, settings)
+    if (problems.length === 0) return
+    const first: BookingProblem = problems.find((p) => p.code === 'settings_invalid') ?? problems[0]!
+    throw new AppError(first.code, first.message, {
+      field: first.field, details: { errors: problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) },
+    })
+  }
+
+  /**
+   * Marks the export booked. Unless told to leave it for later, Exact's own figures are read back
+   * first (one call): a POST answer may carry a zero total (exact-reality #10), Exact derives the
+   * Type, and only a read-back lists the entry's line IDs. A read-back that fails leaves the export
+   * booked with the answer's figures and `readBackAt` null, for readBackPending to fill in.
+   */
+  private async finish(exp: ExportRecord, booked: BookedEntry, entry: Entry, client: ExactClient, options: ExportOptions): Promise<ExportRecord> {
+    const read = (options.readBack ?? 'now') === 'now' ? await this.readBackOne(exp, booked.entryId, client) : undefined
+    const figures = entryFigures(exp, read ?? booked, read !== undefined)
     return this.db.transaction().execute(async (trx) => {
-      const done = await markExported(trx, exp.id, { entryId: created.entryId, entryNumber: created.entryNumber, exactTotal: created.total, totalMismatch: mismatch })
+      const done = await markExported(trx, exp.id, {
+        entryId: booked.entryId, entryNumber: read?.entryNumber ?? booked.entryNumber, paymentReference: entry.paymentReference ?? null, ...figures,
+      })
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.succeeded', payload: exportEvent(done) })
       return done
     })
+  }
+
+  private async readBackOne(exp: ExportRecord, entryId: string, client: ExactClient): Promise<BookedEntry | undefined> {
+    if (this.readBackRefused.has(exp.tenantId)) return undefined
+    try {
+      return (await readBackEntries(client, exp.type, [entryId])).get(entryId.toLowerCase())
+    } catch (error) {
+      if (error instanceof ExactRefusedError && error.status === 400) this.readBackRefused.add(exp.tenantId)
+      this.exact.logger.warn({ err: error, exportId: exp.id }, 'could not read the booked entry back; its figures are read later')
+      return undefined
+    }
+  }
+
+  /**
+   * Reads back the figures of booked exports that have none yet (a bulk job's, or a read-back that
+   * failed), READ_BACK_BATCH entries per call, at most `limit` exports. An entry Exact no longer has
+   * is marked read as it is (the payment sync finds out it was deleted). Answers the exports read
+   * and the calls it took.
+   */
+  async readBackPending(tenantId: string, client: ExactClient, limit = READ_BACK_BATCH): Promise<{ read: number; calls: number }> {
+    const done = { read: 0, calls: 0 }
+    if (this.readBackRefused.has(tenantId)) return done
+    for (const type of ['sales', 'purchase'] as const) {
+      const pending = await listExportsToReadBack(this.db, tenantId, type, limit)
+      if (pending.length === 0) continue
+      let read: Map<string, BookedEntry>
+      try {
+        done.calls += Math.ceil(pending.length / READ_BACK_BATCH)
+        read = await readBackEntries(client, type, pending.map((p) => p.entryId))
+      } catch (error) {
+        if (error instanceof ExactRefusedError && error.status === 400) this.readBackRefused.add(tenantId)
+        throw error
+      }
+      await this.db.transaction().execute(async (trx) => {
+        for (const p of pending) {
+          const booked = read.get(p.entryId.toLowerCase())
+          await applyReadBack(trx, p.id, booked ? entryFigures({ type, total: p.total }, booked, true) : null)
+        }
+      })
+      done.read += pending.length
+    }
+    return done
   }
 
   private async fail(exp: ExportRecord, error: AppError): Promise<void> {
@@ -253,6 +342,18 @@ export class ExportService {
       const failed = await markFailed(trx, exp.id, error.code, error.message)
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(failed) })
     })
+  }
+}
+
+function entryFigures(exp: Pick<ExportRecord, 'type' | 'total'>, booked: BookedEntry, readBack: boolean): EntryFigures {
+  const exactTotal = knownTotal(booked.total)
+  return {
+    exactTotal,
+    totalMismatch: totalDiffers(exp.total, exactTotal),
+    exactType: booked.type,
+    typeMismatch: entryTypeMismatch(exp.type, exp.total, booked.type),
+    readBack,
+    lineIds: readBack ? booked.lineIds ?? [] : [],
   }
 }
 

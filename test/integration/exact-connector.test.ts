@@ -68,8 +68,8 @@ function makeEntry(overrides: Partial<Entry> = {}): Entry {
     marker: 'xb-3F7K9Q2M',
     paymentConditionCode: '30',
     lines: [
-      { glAccount: '8000', description: 'Consultancy', amount: '1000.10', vatCode: '2', vatAmount: '210.02' },
-      { glAccount: '8000', description: 'Travel', amount: '0.10', vatCode: '2', vatAmount: '0.02' },
+      { glAccount: '8000', description: 'Consultancy', amount: '1000.10', vatCode: '2', vatAmount: '210.02', vatBaseAmount: '1000.10' },
+      { glAccount: '8000', description: 'Travel', amount: '0.10', vatCode: '2', vatAmount: '0.02', vatBaseAmount: '0.10' },
     ],
     total: '1210.24',
     vatTotal: '210.04',
