@@ -96,3 +96,16 @@ export function discountPercentScale(values: ReadonlyArray<number | string | nul
   if (known !== undefined) return known
   return values.some((v) => v !== null && v !== undefined && v !== '' && new Big(v).gte(1)) ? 'percent' : 'fraction'
 }
+
+/**
+ * A chart stored before a field was added lacks it, and a missing field is not "Exact said null":
+ * a payment condition without `discountCalculation` would be refused as not computing on the amount
+ * excluding VAT. Such a copy is stale whatever its age: read the chart again.
+ */
+export function chartHasCurrentShape(chart: ChartOfAccounts): boolean {
+  return (
+    chart.journals.every((j) => 'allowVariableCurrency' in j) &&
+    chart.vatCodes.every((v) => 'type' in v) &&
+    chart.paymentConditions.every((c) => 'discountCalculation' in c && 'vatCalculation' in c)
+  )
+}

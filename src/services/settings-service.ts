@@ -8,6 +8,7 @@ import { checkSettings, checkSettingsAgainstChart, proposeSettings, SettingsSche
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
 import { mergeProposal, stillProposed } from './settings-merge'
+import { toAppError } from './exact-errors'
 import { webhookUrlProblem, type Lookup } from './webhook-url'
 
 export const SettingsViewSchema = Type.Object(
@@ -91,8 +92,7 @@ export class SettingsService {
     let chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
     if (chartProblems.some((p) => UNKNOWN_CODE.test(p.code))) {
       // The bookkeeper may have just created the account in Exact: look once more, past the cache.
-      this.deps.exact.invalidateChart(client)
-      chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
+      chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.refreshChart(client))
     }
     problems.push(...chartProblems)
     if (problems.length > 0) throw settingsInvalid(problems)
@@ -107,20 +107,30 @@ export class SettingsService {
 
   /**
    * Reads the chart and lays proposeSettings(chart) over what is stored (see mergeProposal): a new
-   * tenant gets a complete proposal, an existing one keeps every value it set. What is stored is
-   * validated first: the schema, and every proposed value against the chart as a PUT would check it.
-   * The proposal already leaves out payment conditions nothing may be booked on (its `problems`,
-   * stored for GET /settings); a proposed value that still fails is withdrawn, never stored.
+   * tenant gets a complete proposal, an existing one keeps every value it set. `fresh` (a new
+   * administration): the old codes mean nothing there, so only the tenant's choices that name no
+   * Exact code (webhook, payment sync, discount booking mode) survive. What is stored is validated
+   * first: the schema, and every proposed value against the chart as a PUT would check it. The
+   * proposal already leaves out payment conditions nothing may be booked on (its `problems`, stored
+   * for GET /settings); a proposed value that still fails is withdrawn, never stored.
    */
-  async proposeFromExact(tenantId: string): Promise<SettingsView> {
+  async proposeFromExact(tenantId: string, opts: { fresh?: boolean } = {}): Promise<SettingsView> {
     const client = await this.deps.exact.clientFor(tenantId)
     const chart: ChartOfAccounts = await this.deps.exact.chart(client)
     const proposal = proposeSettings(chart)
     const row = await this.deps.db.transaction().execute(async (trx) => {
       const stored = await lockSettings(trx, tenantId)
-      const merged = stored && Value.Check(SettingsSchema, stored.settings)
-        ? mergeProposal({ settings: stored.settings, proposedFields: stored.proposedFields }, proposal)
-        : proposal
+      const valid = stored && Value.Check(SettingsSchema, stored.settings) ? stored.settings : undefined
+      let merged: { settings: Settings; proposed: string[] }
+      if (valid && opts.fresh) {
+        const { webhook, paymentSync, paymentDiscountBooking } = valid
+        merged = {
+          settings: { ...proposal.settings, paymentSync, paymentDiscountBooking, webhook },
+          proposed: proposal.proposed.filter((p) => !KEPT_ON_NEW_DIVISION.some((k) => p.startsWith(k))),
+        }
+      } else {
+        merged = valid ? mergeProposal({ settings: valid, proposedFields: stored!.proposedFields }, proposal) : proposal
+      }
       const checked = withdrawInvalidProposals(merged, chart)
       if (!Value.Check(SettingsSchema, checked.settings)) {
         throw new AppError('internal', 'The settings proposed from Exact do not match the settings schema; nothing was stored.')
@@ -131,12 +141,21 @@ export class SettingsService {
     return toView(row)
   }
 
+  async refreshChart(tenantId: string): Promise<{ fetchedAt: string; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {
+    const client = await this.deps.exact.clientFor(tenantId)
+    const fetchedAt = this.deps.exact.clock().toISOString()
+    const chart = await this.deps.exact.refreshChart(client).catch((e: unknown) => { throw toAppError(e) })
+    return { fetchedAt, journals: chart.journals.length, glAccounts: chart.glAccounts.length, vatCodes: chart.vatCodes.length, paymentConditions: chart.paymentConditions.length }
+  }
+
   private async webhookProblems(settings: Settings): Promise<Problem[]> {
     if (!settings.webhook) return []
     const problem = await webhookUrlProblem(settings.webhook.url, { allowPrivate: this.deps.allowPrivateWebhooks, lookup: this.deps.lookup })
     return problem ? [{ field: '/webhook/url', code: 'webhook_url_refused', message: `webhook URL ${problem}` }] : []
   }
 }
+
+const KEPT_ON_NEW_DIVISION = ['/webhook', '/paymentSync', '/paymentDiscountBooking']
 
 /**
  * A proposed value the chart check refuses is set back to null (a payment condition is dropped),

@@ -108,7 +108,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
     const result = invoiceToEntry({ invoice, settings, marker: MARKER })
     expect(result.ok && result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode])).toEqual([
       ['7000', '980.00', '5'],
-      ['7010', '20.00', '3'],
+      ['7010', '20.00', '19'],
     ])
   })
 

@@ -34,7 +34,7 @@ export function sandboxChart(): ChartOfAccounts {
       { code: '4', percentage: '9', transactionType: 'P', description: 'VAT 9% purchase', type: 'E' },
       { code: '7', percentage: '6', transactionType: 'P', description: 'VAT 6% purchase', type: 'E' },
       { code: '8', percentage: '0', transactionType: 'P', description: 'VAT 0% purchase', type: 'B' },
-      { code: '3', percentage: '0', transactionType: 'P', description: 'Outside the scope of VAT, purchase', type: 'N' },
+      { code: '19', percentage: '0', transactionType: 'P', description: 'Outside the scope of VAT, purchase', type: 'N' },
     ],
     paymentConditions: [
       { code: '30', description: '30 days', paymentDays: 30, discountType: null, discountPercentage: '0', discountDays: 0, discountCalculation: null, vatCalculation: null },

@@ -113,7 +113,7 @@ describe('proposeSettings from the sandbox chart', () => {
     })
     expect(settings.purchase).toEqual({
       enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' },
-      creditNoteJournal: '61', adjustmentVatCode: '3',
+      creditNoteJournal: '61', adjustmentVatCode: '19',
     })
   })
 
@@ -225,7 +225,7 @@ describe('credit-note journal and the VAT code outside the VAT base', () => {
   test('a 0 % code that reports a base (type B) is refused for the adjustment lines; type N passes', () => {
     const s = designSettings()
     s.sales.adjustmentVatCode = '9'
-    s.purchase.adjustmentVatCode = '3'
+    s.purchase.adjustmentVatCode = '19'
     expect(checkSettingsAgainstChart(s, chart)).toEqual([])
     s.sales.adjustmentVatCode = '0'
     s.purchase.adjustmentVatCode = '9'
@@ -237,7 +237,7 @@ describe('credit-note journal and the VAT code outside the VAT base', () => {
   test('the proposal picks the "no VAT" code for the adjustment lines, and the 0 % rate keeps its base-reporting code', () => {
     const { settings } = proposeSettings(chart)
     expect([settings.sales.adjustmentVatCode, settings.sales.vatCodes['0'], settings.purchase.adjustmentVatCode, settings.purchase.vatCodes['0']])
-      .toEqual(['9', '0', '3', '8'])
+      .toEqual(['9', '0', '19', '8'])
   })
 
   test('no code of type N: nothing proposed, and no 0 % code stands in for one', () => {
