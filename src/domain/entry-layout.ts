@@ -6,8 +6,9 @@ import { assertNever } from './types'
 /**
  * The amounts of the entry's lines for one invoice, before codes are attached (see the layout
  * decisions on PaymentDiscountBooking in payment-discount.ts). Invariants, for every mode and
- * condition: sum(amount) + sum(vatAmount) = amounts.gross, and sum(vatBase) = amounts.vatBase (what
- * the VAT return reports; the adjustment lines are outside the VAT base, their vatBase is 0).
+ * condition: sum(amount) + sum(vatAmount) = amounts.gross, and the invoice lines' vatBase adds up to
+ * amounts.vatBase (what the VAT return reports). An adjustment line's base is its own amount: its
+ * VAT code (type N) keeps it out of every reported base, as the VAT return needs.
  */
 export type LayoutLine =
   | { kind: 'invoice_line'; lineIndex: number; amount: Big; vatAmount: Big; vatBase: Big }
@@ -50,5 +51,5 @@ function discountForCash(amounts: InvoiceAmounts, booking: PaymentDiscountBookin
 }
 
 function adjustment(kind: 'discount_for_cash' | 'credit_limitation', amount: Big): LayoutLine {
-  return { kind, amount, vatAmount: new Big(0), vatBase: new Big(0) }
+  return { kind, amount, vatAmount: new Big(0), vatBase: amount }
 }

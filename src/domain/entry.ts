@@ -16,9 +16,9 @@ export const EntryLineSchema = Type.Object(
     /** Sent explicitly so Exact's total equals the invoice's to the cent. */
     vatAmount: MoneySchema,
     /**
-     * What the VAT return reports as this line's base (VATBaseAmountFC), sent explicitly: on a
-     * discount-for-cash invoice it is net - the line's share of the discount even where the line is
-     * booked at net, and 0 on the discount and credit-limitation lines (outside the VAT base).
+     * This line's VAT base (VATBaseAmountFC), sent explicitly: on a discount-for-cash invoice it is
+     * net - the line's share of the discount even where the line is booked at net. The discount and
+     * credit-limitation lines carry their own amount, on a VAT code that reports no base.
      */
     vatBaseAmount: MoneySchema,
     quantity: Type.Optional(Type.String({ description: 'Decimal string, from the invoice line' })),

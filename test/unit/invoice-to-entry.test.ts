@@ -95,7 +95,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
     if (!result.ok) throw new Error('expected ok')
     expect(result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount, l.description, l.adjustment])).toEqual([
       ['8000', '980.00', '2', '205.80', '980.00', 'Consulting', undefined],
-      ['8010', '20.00', '9', '0.00', '0.00', 'Discount for cash 2 %', 'discount_for_cash'],
+      ['8010', '20.00', '9', '0.00', '20.00', 'Discount for cash 2 %', 'discount_for_cash'],
     ])
     expect(result.entry.total).toBe('1205.80')
     expect(result.entry.paymentConditionCode).toBe('32')
@@ -116,7 +116,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
     const entry = entryOf({ paymentConditionId: '33' })
     expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount])).toEqual([
       ['8000', '1000.00', '2', '210.00', '1000.00'],
-      ['8020', '20.00', '9', '0.00', '0.00'],
+      ['8020', '20.00', '9', '0.00', '20.00'],
     ])
     expect(entry.total).toBe('1230.00')
     expect(entry.vatTotal).toBe('210.00')
