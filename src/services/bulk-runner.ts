@@ -105,8 +105,14 @@ export class BulkRunner {
 
     let outages = 0
     let unread = 0
+    // Never with the last of the day's calls: a read-back waiting for the daily reset would hold the
+    // job; what is left unread the payment sync reads.
+    const affordable = () => {
+      const s = limiter.state()
+      return s.dailyRemaining === null || s.dailyRemaining > CALLS_PER_EXPORT
+    }
     const readBack = async (all: boolean) => {
-      while (unread > 0 && (all || unread >= READ_BACK_EVERY)) {
+      while (unread > 0 && (all || unread >= READ_BACK_EVERY) && affordable()) {
         const { read } = await this.deps.exports.readBackPending(job.tenantId, client, READ_BACK_EVERY).catch((error: unknown) => {
           // Only figures are missing: the entries are booked, and the next payment sync reads them.
           log.warn({ err: error }, 'read-back of booked entries failed; the payment sync reads them later')
@@ -119,7 +125,11 @@ export class BulkRunner {
     // would wait for the limit or fail; the next run or payment sync reads it.
     while (!signal.aborted) {
       const resumeAt = this.dailyPause(limiter)
-      if (resumeAt) return this.pause(job, resumeAt, summary)
+      if (resumeAt) {
+        // The last item may have spent the day's calls: a job with nothing left is done, not waiting.
+        if (await this.completeIfDone(job)) return { ...summary, outcome: 'completed' }
+        return this.pause(job, resumeAt, summary)
+      }
       await this.leaveMinutelyReserve(limiter, signal)
       if (signal.aborted) break
       const before = summary.exported
