@@ -42,6 +42,13 @@ describe('exports under either answer of Exact', () => {
       expect(status.json()).toMatchObject({ status: 'unpaid', amount: '1210.00', outstanding: '1210.00' })
       const lines = await h.database.db.selectFrom('export_entry_lines').select('line_id').where('export_id', '=', res.json().id).execute()
       expect(lines.map((l) => l.line_id).sort()).toEqual(entry.Lines.map((l: { ID: string }) => l.ID.toLowerCase()).sort())
+
+      // What a single export costs once the relation is known: the POST and its read-back.
+      await sandboxJson(h, '/_sandbox/stats/reset', { method: 'POST' })
+      const next = makeInvoice({ party: invoice.party })
+      expect((await t.call('POST', `/invoices/${id('pat')}/export`, next)).statusCode).toBe(201)
+      const stats = await sandboxStats(h)
+      expect([stats.calls, stats.byResource['POST salesentry/SalesEntries'], stats.byResource['GET salesentry/SalesEntries']]).toEqual([2, 1, 1])
     })
   })
 
