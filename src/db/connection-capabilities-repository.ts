@@ -24,3 +24,16 @@ export async function recordReceivablesListFilter(db: Executor, tenantId: string
   await db.updateTable('exact_connections').set({ receivables_list_filter: finding, updated_at: sql`now()` })
     .where('tenant_id', '=', tenantId).where('receivables_list_filter', '<>', finding).execute()
 }
+
+/** The longest YourRef this tenant's Exact keeps, when it was seen to cut one; else undefined (30 is assumed). */
+export async function findYourRefMaxLength(db: Executor, tenantId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('exact_connections').select('your_ref_max_length').where('tenant_id', '=', tenantId).executeTakeFirst()
+  return row?.your_ref_max_length ?? undefined
+}
+
+/** A read-back showed Exact kept only `length` characters of a YourRef: never raised again, only lowered. */
+export async function recordYourRefMaxLength(db: Executor, tenantId: string, length: number): Promise<void> {
+  await db.updateTable('exact_connections')
+    .set({ your_ref_max_length: sql<number>`least(coalesce(your_ref_max_length, ${length}), ${length})`, updated_at: sql`now()` })
+    .where('tenant_id', '=', tenantId).execute()
+}

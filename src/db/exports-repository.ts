@@ -151,11 +151,11 @@ export async function applyReadBack(db: Executor, exportId: string, v: EntryFigu
 /** Exported exports of one type whose figures were never read back, oldest first (the batched read-back's work). */
 export async function listExportsToReadBack(
   db: Executor, tenantId: string, type: 'sales' | 'purchase', limit: number,
-): Promise<Array<{ id: string; entryId: string; total: string | null }>> {
-  const rows = await db.selectFrom('exports').select(['id', 'entry_id', 'total']).where('tenant_id', '=', tenantId).where('type', '=', type)
+): Promise<Array<{ id: string; entryId: string; total: string | null; invoiceNumber: string }>> {
+  const rows = await db.selectFrom('exports').select(['id', 'entry_id', 'total', 'invoice_number']).where('tenant_id', '=', tenantId).where('type', '=', type)
     .where('status', '=', 'exported').where('read_back_at', 'is', null).where('entry_id', 'is not', null)
     .orderBy('exported_at').limit(limit).execute()
-  return rows.map((r) => ({ id: r.id, entryId: r.entry_id!, total: r.total }))
+  return rows.map((r) => ({ id: r.id, entryId: r.entry_id!, total: r.total, invoiceNumber: r.invoice_number }))
 }
 
 async function saveEntryLines(db: Executor, tenantId: string, exportId: string, lineIds: string[]): Promise<void> {

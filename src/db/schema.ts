@@ -62,6 +62,8 @@ export interface ExactConnectionsTable {
   updated_at: UpdatedAt
   /** Migration 0008: does ReceivablesList / PayablesList accept a filter on EntryNumber / JournalCode? */
   receivables_list_filter: ColumnType<'unknown' | 'supported' | 'refused', 'unknown' | 'supported' | 'refused' | undefined, 'unknown' | 'supported' | 'refused'>
+  /** Migration 0009: the longest YourRef this Exact was seen to keep; null until one was cut. */
+  your_ref_max_length: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface OauthStatesTable {

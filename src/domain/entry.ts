@@ -59,12 +59,24 @@ export type Entry = Static<typeof EntrySchema>
  * silently, the marker search (YourRef eq ...) would never find the entry after a lost answer and a
  * retry would book it twice. 30 characters is what every Exact reference field we know of holds,
  * so YourRef is never longer, the search uses the same value, and an invoice number that would not
- * survive the cap is refused before anything is sent (invoice-rules.ts).
+ * survive the cap is refused before anything is sent (invoice-rules.ts). A read-back that shows
+ * Exact kept less (yourRefKeptLength) lowers the cap for that connection from then on.
  */
 export const YOUR_REF_MAX_LENGTH = 30
 
-/** The YourRef an invoice number becomes: the first YOUR_REF_MAX_LENGTH characters (not UTF-16 units). */
-export function capYourRef(invoiceNumber: string): string {
+/** The YourRef an invoice number becomes: its first `max` characters (not UTF-16 units). */
+export function capYourRef(invoiceNumber: string, max: number = YOUR_REF_MAX_LENGTH): string {
   const chars = Array.from(invoiceNumber)
-  return chars.length <= YOUR_REF_MAX_LENGTH ? invoiceNumber : chars.slice(0, YOUR_REF_MAX_LENGTH).join('')
+  return chars.length <= max ? invoiceNumber : chars.slice(0, max).join('')
+}
+
+/**
+ * Exact kept only the start of the YourRef we sent: how many characters it kept, else null (kept
+ * whole, or changed otherwise, or not read).
+ */
+export function yourRefKeptLength(sent: string, kept: string | null): number | null {
+  if (kept === null) return null
+  const k = Array.from(kept.trimEnd())
+  const s = Array.from(sent)
+  return k.length > 0 && k.length < s.length && s.slice(0, k.length).join('') === k.join('') ? k.length : null
 }

@@ -37,6 +37,8 @@ export interface InvoiceProblem {
 export interface CheckInvoiceOptions {
   /** The invoice's payment condition, resolved from the settings, when it has one. */
   discount?: ResolvedPaymentCondition
+  /** The longest YourRef the tenant's Exact keeps, when found shorter than YOUR_REF_MAX_LENGTH. */
+  yourRefMaxLength?: number
 }
 
 const MONEY = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$/
@@ -44,7 +46,7 @@ const RATE = /^(0|[1-9][0-9]?)(\.[0-9]{1,2})?$/
 const ONE_CENT = new Big('0.01')
 
 export function checkInvoice(invoice: Invoice, options: CheckInvoiceOptions = {}): InvoiceProblem[] {
-  const problems = [...checkReferences(invoice), ...checkDates(invoice), ...checkShapeOfAmounts(invoice)]
+  const problems = [...checkReferences(invoice, options.yourRefMaxLength ?? YOUR_REF_MAX_LENGTH), ...checkDates(invoice), ...checkShapeOfAmounts(invoice)]
   if (problems.some((p) => p.code === 'invalid_amount' || p.code === 'invalid_vat_rate' || p.code === 'no_lines')) {
     return problems
   }
@@ -72,14 +74,14 @@ export function isCalendarDate(value: string): boolean {
  * number Exact might cut would make that search miss (entry.ts YOUR_REF_MAX_LENGTH). A structured
  * communication with wrong check digits would be refused by the payer's bank.
  */
-function checkReferences(invoice: Invoice): InvoiceProblem[] {
+function checkReferences(invoice: Invoice, yourRefMaxLength: number): InvoiceProblem[] {
   const problems: InvoiceProblem[] = []
   const length = Array.from(invoice.number).length
-  if (length > YOUR_REF_MAX_LENGTH) {
+  if (length > yourRefMaxLength) {
     problems.push({
       field: '/number',
       code: 'number_too_long',
-      message: `number is ${length} characters; Exact keeps it as the entry's YourRef, which holds at most ${YOUR_REF_MAX_LENGTH}`,
+      message: `number is ${length} characters; Exact keeps it as the entry's YourRef, which holds at most ${yourRefMaxLength}`,
     })
   }
   const reference = invoice.paymentReference

@@ -27,7 +27,7 @@ const MAX_DESCRIPTION = 60
  * to the side's credit-note journal when the settings name one. The discount-for-cash and
  * credit-limitation lines carry the side's adjustment VAT code (outside the VAT base).
  */
-export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; marker: string }): InvoiceToEntryResult {
+export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; marker: string; yourRefMaxLength?: number }): InvoiceToEntryResult {
   const { invoice, settings, marker } = input
   const side = settings[invoice.type]
   if (!side.enabled) {
@@ -103,7 +103,7 @@ export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; ma
     ...(invoice.dueDate !== undefined ? { dueDate: invoice.dueDate } : {}),
     currency: invoice.currency,
     description: truncate(`${marker} ${invoice.description ?? invoice.number}`),
-    yourRef: capYourRef(invoice.number),
+    yourRef: capYourRef(invoice.number, input.yourRefMaxLength),
     marker,
     ...(condition ? { paymentConditionCode: condition.exactCode } : {}),
     ...(paymentReference !== undefined ? { paymentReference } : {}),

@@ -6,11 +6,12 @@ import {
   applyReadBack, claimLease, countAttempts, findExport, listAbandonedPending, listExportsToReadBack, findLiveExport, insertPendingExport,
   markExported, markFailed, markUndone, recordAttempt, releaseLease, renewLease, setRelation, type EntryFigures, type ExportRecord,
 } from '../db/exports-repository'
+import { findYourRefMaxLength, recordYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
 import { checkEntryAgainstChart, type BookingProblem } from '../domain/booking-check'
 import type { ChartOfAccounts } from '../domain/chart'
-import { capYourRef, type Entry } from '../domain/entry'
+import { capYourRef, yourRefKeptLength, type Entry } from '../domain/entry'
 import { entryTypeMismatch, knownTotal, totalDiffers } from '../domain/entry-figures'
 import type { Invoice } from '../domain/invoice'
 import { invoiceToEntry } from '../domain/invoice-to-entry'
@@ -72,9 +73,9 @@ export class ExportService {
   ) {}
 
   async exportInvoice(tenantId: string, invoiceId: string, options: ExportOptions = {}): Promise<ExportResult> {
-    const { invoice, settings } = await this.prepare(tenantId, invoiceId)
+    const { invoice, settings, yourRefMax } = await this.prepare(tenantId, invoiceId)
     const marker = newMarker(randomBytes(5))
-    const entry = this.mapOrThrow(invoice.content, settings, marker)
+    const entry = this.mapOrThrow(invoice.content, settings, marker, yourRefMax)
 
     const decision = await this.db.transaction().execute(async (trx) => {
       const locked = await lockInvoice<Invoice>(trx, tenantId, invoiceId)
@@ -114,8 +115,8 @@ export class ExportService {
 
   /** What an export would send, with mapping problems and the relation action; no write anywhere. */
   async preview(tenantId: string, invoiceId: string) {
-    const { invoice, settings } = await this.prepare(tenantId, invoiceId)
-    const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0' })
+    const { invoice, settings, yourRefMax } = await this.prepare(tenantId, invoiceId)
+    const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0', yourRefMaxLength: yourRefMax })
     const client = await this.exact.clientFor(tenantId)
     const relation = await this.relations.preview(client, tenantId, invoice.content.party, invoice.content.type).catch(toAppErrorOrThrow)
     const booking = mapped.ok ? checkEntryAgainstChart(mapped.entry, await this.exact.chart(client).catch(toAppErrorOrThrow), settings) : []
@@ -135,7 +136,10 @@ export class ExportService {
       try {
         const client = await this.exact.clientFor(tenantId)
         let entryId = exp.entryId
-        if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, capYourRef(exp.invoiceNumber), exp.marker))?.entryId ?? null
+        if (exp.status === 'pending') {
+          const yourRef = capYourRef(exp.invoiceNumber, await findYourRefMaxLength(this.db, tenantId))
+          entryId = (await findEntryByMarker(client, exp.type, yourRef, exp.marker))?.entryId ?? null
+        }
         if (entryId) {
           const deleted = await deleteEntry(client, exp.type, entryId)
           // 403 or 404 to the key: gone already (a DELETE whose answer was lost), or refused. A filter tells.
@@ -186,7 +190,7 @@ export class ExportService {
     }
   }
 
-  private async prepare(tenantId: string, invoiceId: string): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings }> {
+  private async prepare(tenantId: string, invoiceId: string): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings; yourRefMax?: number }> {
     const invoice = await findInvoice<Invoice>(this.db, tenantId, invoiceId)
     if (!invoice) throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
     const settings = await this.settingsOf(tenantId)
@@ -195,12 +199,13 @@ export class ExportService {
       await this.exact.clientFor(tenantId)
       throw new AppError('mapping_missing', 'This tenant has no export settings yet: connect Exact Online or PUT /settings.', { field: '/settings' })
     }
-    assertInvoiceValid(invoice.content, settings)
-    return { invoice, settings }
+    const yourRefMax = await findYourRefMaxLength(this.db, tenantId)
+    assertInvoiceValid(invoice.content, settings, yourRefMax)
+    return { invoice, settings, yourRefMax }
   }
 
-  private mapOrThrow(invoice: Invoice, settings: Settings, marker: string): Entry {
-    const mapped = invoiceToEntry({ invoice, settings, marker })
+  private mapOrThrow(invoice: Invoice, settings: Settings, marker: string, yourRefMaxLength?: number): Entry {
+    const mapped = invoiceToEntry({ invoice, settings, marker, yourRefMaxLength })
     if (mapped.ok) return mapped.entry
     const first = mapped.problems[0]!
     const code = first.code === 'export_disabled' ? 'export_disabled' : 'mapping_missing'
@@ -242,9 +247,10 @@ export class ExportService {
     let sent = false
     try {
       const client = options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))
-      const entry = this.mapOrThrow(invoice, settings, exp.marker)
+      const entry = this.mapOrThrow(invoice, settings, exp.marker, await findYourRefMaxLength(this.db, exp.tenantId))
       if ((await countAttempts(this.db, exp.id, 'create')) > 0) {
-        const found = await findEntryByMarker(client, exp.type, capYourRef(exp.invoiceNumber), exp.marker)
+        // The YourRef this entry was sent with: what a lowered cap would have made of the number is searched too.
+        const found = await findEntryByMarker(client, exp.type, entry.yourRef, exp.marker)
         await recordAttempt(this.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
         if (found) return this.finish(exp, found, entry, client, options)
       }
@@ -290,6 +296,7 @@ export class ExportService {
   private async finish(exp: ExportRecord, booked: BookedEntry, entry: Entry, client: ExactClient, options: ExportOptions): Promise<ExportRecord> {
     const read = (options.readBack ?? 'now') === 'now' ? await this.readBackOne(exp, booked.entryId, client) : undefined
     const figures = entryFigures(exp, read ?? booked, read !== undefined)
+    await this.learnYourRefLength(exp, entry.yourRef, (read ?? booked).yourRef)
     return this.db.transaction().execute(async (trx) => {
       const done = await markExported(trx, exp.id, {
         entryId: booked.entryId, entryNumber: read?.entryNumber ?? booked.entryNumber, paymentReference: entry.paymentReference ?? null, ...figures,
@@ -297,6 +304,18 @@ export class ExportService {
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.succeeded', payload: exportEvent(done) })
       return done
     })
+  }
+
+  /**
+   * Exact kept only the start of the YourRef we sent (its length is not documented): from now on no
+   * longer number is booked for this tenant, and the search after a lost answer looks for what
+   * Exact keeps. This entry is booked and found; it is only logged.
+   */
+  private async learnYourRefLength(exp: Pick<ExportRecord, 'id' | 'tenantId'>, sent: string, kept: string | null): Promise<void> {
+    const length = yourRefKeptLength(sent, kept)
+    if (length === null) return
+    await recordYourRefMaxLength(this.db, exp.tenantId, length)
+    this.exact.logger.warn({ exportId: exp.id, sent, kept, length }, 'Exact cut the YourRef it was sent: longer invoice numbers are refused from now on')
   }
 
   private async readBackOne(exp: ExportRecord, entryId: string, client: ExactClient): Promise<BookedEntry | undefined> {
@@ -330,12 +349,17 @@ export class ExportService {
         if (error instanceof ExactRefusedError && error.status === 400) this.readBackRefused.add(tenantId)
         throw error
       }
+      const cap = await findYourRefMaxLength(this.db, tenantId)
       await this.db.transaction().execute(async (trx) => {
         for (const p of pending) {
           const booked = read.get(p.entryId.toLowerCase())
           await applyReadBack(trx, p.id, booked ? entryFigures({ type, total: p.total }, booked, true) : null)
         }
       })
+      for (const p of pending) {
+        const booked = read.get(p.entryId.toLowerCase())
+        if (booked) await this.learnYourRefLength({ id: p.id, tenantId }, capYourRef(p.invoiceNumber, cap), booked.yourRef)
+      }
       done.read += pending.length
     }
     return done

@@ -122,6 +122,37 @@ describe('exports under either answer of Exact', () => {
     expect((await t.entryFor(thirty.number)).YourRef).toBe(thirty.number)
   })
 
+  it('an Exact that keeps fewer than 30 characters of YourRef is found out from the read-back; longer numbers are refused from then on', async () => {
+    await setBehaviour(h, { yourRefMaxLength: 20, yourRefOverflow: 'truncate' })
+    const tenant = await connectedTenant(h, 'Short YourRef')
+    const first = makeInvoice({ number: 'SHORT-2026-000000000001' })
+    const booked = await tenant.call('POST', '/invoices/short-1/export', first)
+    expect(booked.statusCode).toBe(201)
+    expect((await tenant.entries())[0].YourRef).toBe('SHORT-2026-000000000'.slice(0, 20))
+    const refused = await tenant.call('POST', '/invoices/short-2/export', makeInvoice({ number: 'SHORT-2026-000000000002' }))
+    expect(refused.statusCode).toBe(422)
+    expect(refused.json()).toMatchObject({ code: 'invoice_invalid', field: '/number' })
+    expect(refused.json().detail).toContain('at most 20')
+    expect((await tenant.call('GET', '/invoices/short-2')).statusCode).toBe(404)
+    // A number that fits is booked, and found again by its YourRef after a lost answer.
+    await setFaults(h, { timeoutAfterCommitRate: 1 })
+    const fits = makeInvoice({ party: first.party, number: 'S-2026-3' })
+    expect((await tenant.call('POST', '/invoices/short-3/export', fits)).statusCode).toBe(503)
+    await setFaults(h, {})
+    expect((await tenant.exportIt('short-3')).json()).toMatchObject({ status: 'exported' })
+    expect((await tenant.entries()).filter((e) => e.YourRef === 'S-2026-3' && !e.deleted)).toHaveLength(1)
+  })
+
+  it('an Exact that refuses a long YourRef books nothing: the export fails with its reason', async () => {
+    await setBehaviour(h, { yourRefMaxLength: 20, yourRefOverflow: 'refuse' })
+    const tenant = await connectedTenant(h, 'Refused YourRef')
+    const res = await tenant.call('POST', '/invoices/refused-1/export', makeInvoice({ number: 'REFUSED-2026-00000001' }))
+    expect(res.statusCode).toBe(502)
+    expect(res.json()).toMatchObject({ code: 'exact_rejected' })
+    expect(res.json().detail).toMatch(/Uw ref|Your ref/)
+    expect((await tenant.entries()).filter((e) => !e.deleted)).toHaveLength(0)
+  })
+
   describe.each(['supported', 'refused'] as const)('a Description filter on entries %s', (entryDescriptionFilter) => {
     it('40 exports whose answers are all lost end as exactly 40 entries, found again by YourRef', async () => {
       const tenant = await connectedTenant(h, `Lost ${entryDescriptionFilter}`)

@@ -1,5 +1,5 @@
 import { checkEntryAgainstChart } from '../../src/domain/booking-check'
-import type { Entry } from '../../src/domain/entry'
+import { capYourRef, yourRefKeptLength, type Entry } from '../../src/domain/entry'
 import { entryTypeMismatch, knownTotal, totalDiffers } from '../../src/domain/entry-figures'
 import { proposeSettings } from '../../src/domain/settings'
 import { sandboxChart } from './sandbox-chart'
@@ -59,5 +59,24 @@ describe('entry figures', () => {
     ['purchase', '121.00', null, false],
   ])('%s total %s as Type %s: mismatch %s', (side, total, type, mismatch) => {
     expect(entryTypeMismatch(side, total, type)).toBe(mismatch)
+  })
+})
+
+describe('YourRef as Exact keeps it', () => {
+  test('the cap is 30 characters unless a shorter one was found', () => {
+    expect(capYourRef('A'.repeat(31))).toBe('A'.repeat(30))
+    expect(capYourRef('2026-000000000042', 10)).toBe('2026-00000')
+    expect(capYourRef('😀'.repeat(31))).toBe('😀'.repeat(30))
+  })
+
+  test.each<[string, string | null, number | null]>([
+    ['2026-0042', '2026-0042', null],
+    ['2026-0042', null, null],
+    ['ABCDEFGHIJKLMNOPQRSTUVWXY', 'ABCDEFGHIJKLMNOPQRST', 20],
+    ['ABCDEFGHIJ', 'ABCDE   ', 5],
+    ['ABCDEFGHIJ', 'XYZ', null],
+    ['ABCDEFGHIJ', '', null],
+  ])('sent %s, kept %s: %s', (sent, kept, length) => {
+    expect(yourRefKeptLength(sent, kept)).toBe(length)
   })
 })

@@ -123,6 +123,8 @@ describe('references Exact keeps', () => {
     expect(problems[0]!.message).toBe("number is 35 characters; Exact keeps it as the entry's YourRef, which holds at most 30")
     // Characters, not UTF-16 units: 30 emoji fit.
     expect(codes(checkInvoice(makeInvoice({ number: '😀'.repeat(30) })))).toEqual([])
+    // A tenant whose Exact was seen to keep fewer.
+    expect(codes(checkInvoice(makeInvoice({ number: 'N'.repeat(21) }), { yourRefMaxLength: 20 }))).toEqual(['/number number_too_long'])
   })
 
   test('a structured communication must have the right check digits; a free reference is not checked', () => {
