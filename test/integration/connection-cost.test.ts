@@ -52,7 +52,9 @@ describe('the first payment sync of an administration with history', () => {
     await resetStats()
     const full = await waitForRun(t.apiKey, (await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })).json().id)
     expect(full.status).toBe('completed')
-    expect((await stats()).byResource['GET sync/Cashflow/PaymentTerms']).toBeGreaterThanOrEqual(5)
+    const baseline = await stats()
+    expect(baseline.byResource['GET sync/Cashflow/PaymentTerms']).toBeGreaterThanOrEqual(5)
+    process.stdout.write(`first sync after connect: ${s.calls} calls; from Timestamp 1 (the old start): ${baseline.calls} calls\n`)
     // Terms of entries this service did not book are not stored.
     const stored = await sql<{ n: string }>`select count(*) as n from payment_terms where tenant_id = ${t.id}`.execute(h.database.db)
     expect(Number(stored.rows[0]!.n)).toBe(0)
@@ -69,7 +71,9 @@ describe('the chart of a large administration', () => {
     await connectTenant(h, t.apiKey, { consent: { division: String(division) } })
     const proposed = (await h.app.inject({ method: 'GET', url: '/settings', headers: auth(t.apiKey) })).json()
     expect(proposed.settings.sales.journal).toBeTruthy()
-    expect(chartCalls(await stats())).toBeLessThanOrEqual(4)
+    const connectCalls = chartCalls(await stats())
+    expect(connectCalls).toBeLessThanOrEqual(4)
+    process.stdout.write(`chart of 800 GL accounts: ${connectCalls} calls\n`)
 
     const refreshed = await h.app.inject({ method: 'POST', url: '/settings/refresh-chart', headers: auth(t.apiKey) })
     expect(refreshed.statusCode).toBe(200)
