@@ -31,13 +31,14 @@ const OPEN_ITEMS = {
   purchase: { path: 'cashflow/Payments', list: 'read/financial/PayablesList', select: TERM_SELECT },
 } as const
 
-const amountOr = (v: unknown, fallback: Money | null): Money | null => (v === null || v === undefined ? fallback : amountFromWire(v))
+const amountOrZero = (v: unknown): Money => (v === null || v === undefined ? '0.00' : amountFromWire(v))
+const amountOrNull = (v: unknown): Money | null => (v === null || v === undefined ? null : amountFromWire(v))
 
 function termFromWire(r: WireRecord): TermFacts {
   return {
-    amount: amountOr(r.AmountFC, '0.00')!,
-    total: amountOr(r.TransactionAmountFC, null),
-    discount: amountOr(r.AmountDiscountFC, '0.00')!,
+    amount: amountOrZero(r.AmountFC),
+    total: amountOrNull(r.TransactionAmountFC),
+    discount: amountOrZero(r.AmountDiscountFC),
     matched: numberOr(r.Status, 0) === MATCHED || r.IsFullyPaid === true,
     lastPaymentDate: parseDate(r.LastPaymentDate),
     discountDueDate: parseDate(r.DiscountDueDate),

@@ -3,28 +3,27 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
-  applyReadBack, claimLease, countAttempts, findExport, listAbandonedPending, listExportsToReadBack, findLiveExport, insertPendingExport,
-  markExported, markFailed, markUndone, recordAttempt, releaseLease, renewLease, setRelation, type EntryFigures, type ExportRecord,
+  claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport,
+  markExported, markFailed, markUndone, recordAttempt, releaseLease, renewLease, setRelation, type ExportRecord,
 } from '../db/exports-repository'
-import { findYourRefMaxLength, recordYourRefMaxLength } from '../db/connection-capabilities-repository'
+import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
 import { checkEntryAgainstChart, type BookingProblem } from '../domain/booking-check'
 import type { ChartOfAccounts } from '../domain/chart'
-import { capYourRef, yourRefKeptLength, type Entry } from '../domain/entry'
-import { entryTypeMismatch, knownTotal, totalDiffers } from '../domain/entry-figures'
+import { capYourRef, type Entry } from '../domain/entry'
 import type { Invoice } from '../domain/invoice'
 import { invoiceToEntry } from '../domain/invoice-to-entry'
 import { newMarker } from '../domain/marker'
 import type { Settings } from '../domain/settings'
 import type { ExactClient } from '../exact/client'
-import { createEntry, deleteEntry, findEntryByMarker, READ_BACK_BATCH, readBackEntries, type BookedEntry } from '../exact/entries'
-import { ExactRefusedError } from '../exact/errors'
+import { createEntry, deleteEntry, findEntryByMarker, type BookedEntry } from '../exact/entries'
 import { entryExists } from '../exact/payments'
 import type { Priority } from '../exact/rate-limiter'
 import { toAppError } from './exact-errors'
 import type { ExactContext } from './exact-context'
 import { assertInvoiceValid } from './invoice-service'
+import { EntryReadBack, entryFigures } from './entry-read-back'
 import type { RelationHints, RelationService } from './relation-service'
 
 /**
@@ -58,19 +57,16 @@ export interface ExportResult {
  * search Exact for the marker if an earlier attempt may have landed, and only then send.
  */
 export class ExportService {
-  /**
-   * Tenants whose read-back Exact refused (a 400 to the $expand or $select): not asked again by this
-   * process, as every 400 counts toward the endpoint's error block, and the entries endpoint is the
-   * one exports need. Their figures come from the POST answer.
-   */
-  private readonly readBackRefused = new Set<string>()
+  private readonly readBack: EntryReadBack
 
   constructor(
     private readonly db: Db,
     private readonly exact: ExactContext,
     private readonly relations: RelationService,
     private readonly settingsOf: (tenantId: string) => Promise<Settings | undefined>,
-  ) {}
+  ) {
+    this.readBack = new EntryReadBack(db, exact.logger)
+  }
 
   async exportInvoice(tenantId: string, invoiceId: string, options: ExportOptions = {}): Promise<ExportResult> {
     const { invoice, settings, yourRefMax } = await this.prepare(tenantId, invoiceId)
@@ -294,9 +290,9 @@ export class ExportService {
    * booked with the answer's figures and `readBackAt` null, for readBackPending to fill in.
    */
   private async finish(exp: ExportRecord, booked: BookedEntry, entry: Entry, client: ExactClient, options: ExportOptions): Promise<ExportRecord> {
-    const read = (options.readBack ?? 'now') === 'now' ? await this.readBackOne(exp, booked.entryId, client) : undefined
-    const figures = entryFigures(exp, read ?? booked, read !== undefined)
-    await this.learnYourRefLength(exp, entry.yourRef, (read ?? booked).yourRef)
+    const read = (options.readBack ?? 'now') === 'now' ? await this.readBack.readOne(exp, booked.entryId, client) : undefined
+    const figures = entryFigures(exp.type, exp.total, read ?? booked, read !== undefined)
+    await this.readBack.learnYourRefLength(exp, entry.yourRef, (read ?? booked).yourRef)
     return this.db.transaction().execute(async (trx) => {
       const done = await markExported(trx, exp.id, {
         entryId: booked.entryId, entryNumber: read?.entryNumber ?? booked.entryNumber, paymentReference: entry.paymentReference ?? null, ...figures,
@@ -306,63 +302,9 @@ export class ExportService {
     })
   }
 
-  /**
-   * Exact kept only the start of the YourRef we sent (its length is not documented): from now on no
-   * longer number is booked for this tenant, and the search after a lost answer looks for what
-   * Exact keeps. This entry is booked and found; it is only logged.
-   */
-  private async learnYourRefLength(exp: Pick<ExportRecord, 'id' | 'tenantId'>, sent: string, kept: string | null): Promise<void> {
-    const length = yourRefKeptLength(sent, kept)
-    if (length === null) return
-    await recordYourRefMaxLength(this.db, exp.tenantId, length)
-    this.exact.logger.warn({ exportId: exp.id, sent, kept, length }, 'Exact cut the YourRef it was sent: longer invoice numbers are refused from now on')
-  }
-
-  private async readBackOne(exp: ExportRecord, entryId: string, client: ExactClient): Promise<BookedEntry | undefined> {
-    if (this.readBackRefused.has(exp.tenantId)) return undefined
-    try {
-      return (await readBackEntries(client, exp.type, [entryId])).get(entryId.toLowerCase())
-    } catch (error) {
-      if (error instanceof ExactRefusedError && error.status === 400) this.readBackRefused.add(exp.tenantId)
-      this.exact.logger.warn({ err: error, exportId: exp.id }, 'could not read the booked entry back; its figures are read later')
-      return undefined
-    }
-  }
-
-  /**
-   * Reads back the figures of booked exports that have none yet (a bulk job's, or a read-back that
-   * failed), READ_BACK_BATCH entries per call, at most `limit` exports. An entry Exact no longer has
-   * is marked read as it is (the payment sync finds out it was deleted). Answers the exports read
-   * and the calls it took.
-   */
-  async readBackPending(tenantId: string, client: ExactClient, limit = READ_BACK_BATCH): Promise<{ read: number; calls: number }> {
-    const done = { read: 0, calls: 0 }
-    if (this.readBackRefused.has(tenantId)) return done
-    for (const type of ['sales', 'purchase'] as const) {
-      const pending = await listExportsToReadBack(this.db, tenantId, type, limit)
-      if (pending.length === 0) continue
-      let read: Map<string, BookedEntry>
-      try {
-        done.calls += Math.ceil(pending.length / READ_BACK_BATCH)
-        read = await readBackEntries(client, type, pending.map((p) => p.entryId))
-      } catch (error) {
-        if (error instanceof ExactRefusedError && error.status === 400) this.readBackRefused.add(tenantId)
-        throw error
-      }
-      const cap = await findYourRefMaxLength(this.db, tenantId)
-      await this.db.transaction().execute(async (trx) => {
-        for (const p of pending) {
-          const booked = read.get(p.entryId.toLowerCase())
-          await applyReadBack(trx, p.id, booked ? entryFigures({ type, total: p.total }, booked, true) : null)
-        }
-      })
-      for (const p of pending) {
-        const booked = read.get(p.entryId.toLowerCase())
-        if (booked) await this.learnYourRefLength({ id: p.id, tenantId }, capYourRef(p.invoiceNumber, cap), booked.yourRef)
-      }
-      done.read += pending.length
-    }
-    return done
+  /** Booked exports whose figures were never read back (a bulk job's), READ_BACK_BATCH per call. */
+  readBackPending(tenantId: string, client: ExactClient, limit?: number): Promise<{ read: number; calls: number }> {
+    return this.readBack.readPending(tenantId, client, limit)
   }
 
   private async fail(exp: ExportRecord, error: AppError): Promise<void> {
@@ -370,18 +312,6 @@ export class ExportService {
       const failed = await markFailed(trx, exp.id, error.code, error.message)
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(failed) })
     })
-  }
-}
-
-function entryFigures(exp: Pick<ExportRecord, 'type' | 'total'>, booked: BookedEntry, readBack: boolean): EntryFigures {
-  const exactTotal = knownTotal(booked.total)
-  return {
-    exactTotal,
-    totalMismatch: totalDiffers(exp.total, exactTotal),
-    exactType: booked.type,
-    typeMismatch: entryTypeMismatch(exp.type, exp.total, booked.type),
-    readBack,
-    lineIds: readBack ? booked.lineIds ?? [] : [],
   }
 }
 
