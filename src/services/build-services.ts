@@ -67,7 +67,10 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     webhooks: new WebhookService(deps.db, deps.clock),
     payments: new PaymentService(deps.db, exact, deps.logger, deps.clock),
     probes: new ProbeService(deps.db, exact, settingsOf),
-    paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock),
+    paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
+      // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
+      readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
+    }),
   }
   return { services, exact }
 }

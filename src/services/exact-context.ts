@@ -5,7 +5,7 @@ import { AppError } from '../domain/app-error'
 import { ExactClient, type CallEvent, type Dispatcher } from '../exact/client'
 import { fetchChart } from '../exact/reference-data'
 import { baseUrlFor, type Region } from '../exact/regions'
-import type { ChartOfAccounts } from '../domain/chart'
+import { chartHasCurrentShape, type ChartOfAccounts } from '../domain/chart'
 import { staticTokenSource } from '../exact/tokens'
 import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
@@ -116,7 +116,8 @@ export class ExactContext {
     const key = chartKey(client)
     const now = this.clock().getTime()
     const fits = (c: { chart: ChartOfAccounts; fetchedAt: number }) =>
-      now - c.fetchedAt < CHART_TTL_MS && (!opts.mustHave || opts.mustHave(c.chart) || now - c.fetchedAt < CHART_REFETCH_AFTER_MS)
+      now - c.fetchedAt < CHART_TTL_MS && chartHasCurrentShape(c.chart) &&
+      (!opts.mustHave || opts.mustHave(c.chart) || now - c.fetchedAt < CHART_REFETCH_AFTER_MS)
     const memo = this.charts.get(key)
     if (memo && now - memo.checkedAt < CHART_MEMO_MS && fits(memo)) return memo.chart
     const stored = await findChart<ChartOfAccounts>(this.db, client.baseUrl, client.division!)

@@ -5,7 +5,8 @@ import {
 } from '../db/payments-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
-import { paymentChanged, paymentFigures, unpaidFigures, type PaymentFigures, type PaymentStatus } from '../domain/payment-status'
+import { findReceivablesListFilter, recordReceivablesListFilter } from '../db/connection-capabilities-repository'
+import { factsFromTerms, paymentChanged, paymentFigures, unpaidFigures, type PaymentFigures, type PaymentStatus } from '../domain/payment-status'
 import { entryExists, readOpenItem } from '../exact/payments'
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
@@ -115,9 +116,12 @@ export class PaymentService {
     let reading: PaymentReading | 'deleted'
     try {
       const client = await this.exact.clientFor(target.tenantId, 'interactive')
-      const item = await readOpenItem(client, target.type, { entryId, entryNumber: target.entryNumber, journal: target.journal })
+      const listFilter = await findReceivablesListFilter(this.db, target.tenantId)
+      const item = await readOpenItem(client, target.type, { entryId, entryNumber: target.entryNumber, journal: target.journal }, { listFilter })
+      if (item?.listFilter && item.listFilter !== listFilter) await recordReceivablesListFilter(this.db, target.tenantId, item.listFilter)
       if (item) {
-        reading = { figures: paymentFigures(item), lastPaymentDate: item.lastPaymentDate, currency: item.currency || target.currency || 'EUR', observedAt, source: 'live' }
+        const facts = factsFromTerms(item.terms, { bookedTotal: target.total, ...(item.listOutstanding !== undefined ? { listOutstanding: item.listOutstanding } : {}) })
+        reading = { figures: paymentFigures(facts), lastPaymentDate: facts.lastPaymentDate, currency: item.currency || target.currency || 'EUR', observedAt, source: 'live' }
       } else if (await entryExists(client, target.type, entryId)) {
         // Booked, but Exact shows no open item yet: nothing can have been paid.
         reading = { figures: unpaidFigures(target.total ?? '0.00'), lastPaymentDate: null, currency: target.currency ?? 'EUR', observedAt, source: 'live' }
