@@ -46,3 +46,12 @@ export function checkEntryAgainstChart(entry: Entry, chart: ChartOfAccounts, set
   }
   return problems
 }
+
+/**
+ * Whether the chart knows every code the entry names (journal, GL accounts, VAT codes). A cached
+ * chart that does not may be older than the bookkeeper's new account: read it again first.
+ */
+export function chartKnowsEntryCodes(entry: Entry, chart: ChartOfAccounts): boolean {
+  const has = (codes: ReadonlyArray<{ code: string }>, code: string) => codes.some((c) => sameCode(c.code, code))
+  return has(chart.journals, entry.journal) && entry.lines.every((l) => has(chart.glAccounts, l.glAccount) && has(chart.vatCodes, l.vatCode))
+}

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database'
-import { findChart, saveChart } from '../db/charts-repository'
+import { findChart, forgetChart, saveChart } from '../db/charts-repository'
+import { findProbedDiscountScale } from '../db/probes-repository'
 import { findConnection, type ConnectionRow } from '../db/connections-repository'
 import { AppError } from '../domain/app-error'
 import { ExactClient, type CallEvent, type Dispatcher } from '../exact/client'
@@ -135,13 +136,19 @@ export class ExactContext {
     if (running) return running
     const load = (async () => {
       const fetchedAt = this.clock()
-      const chart = await fetchChart(client)
+      const chart = await fetchChart(client, { discountPercentScale: await findProbedDiscountScale(this.db, client.division!) })
       await saveChart(this.db, client.baseUrl, client.division!, chart, fetchedAt)
       this.charts.set(key, { chart, fetchedAt: fetchedAt.getTime(), checkedAt: fetchedAt.getTime() })
       return chart
     })().finally(() => this.chartLoads.delete(key))
     this.chartLoads.set(key, load)
     return load
+  }
+
+  /** Every replica reads this division's chart from Exact next time (a probe changed how it is read). */
+  async forgetChart(client: ExactClient): Promise<void> {
+    this.charts.delete(chartKey(client))
+    await forgetChart(this.db, client.baseUrl, client.division!)
   }
 }
 

@@ -9,7 +9,7 @@ import {
 import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
-import { checkEntryAgainstChart, type BookingProblem } from '../domain/booking-check'
+import { checkEntryAgainstChart, type BookingProblem, chartKnowsEntryCodes } from '../domain/booking-check'
 import type { ChartOfAccounts } from '../domain/chart'
 import { capYourRef, type Entry } from '../domain/entry'
 import type { Invoice } from '../domain/invoice'
@@ -115,7 +115,7 @@ export class ExportService {
     const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0', yourRefMaxLength: yourRefMax })
     const client = await this.exact.clientFor(tenantId)
     const relation = await this.relations.preview(client, tenantId, invoice.content.party, invoice.content.type).catch(toAppErrorOrThrow)
-    const booking = mapped.ok ? checkEntryAgainstChart(mapped.entry, await this.exact.chart(client).catch(toAppErrorOrThrow), settings) : []
+    const booking = mapped.ok ? checkEntryAgainstChart(mapped.entry, await this.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(mapped.entry, c) }).catch(toAppErrorOrThrow), settings) : []
     return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? booking : mapped.problems, relation }
   }
 
@@ -250,7 +250,7 @@ export class ExportService {
         await recordAttempt(this.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
         if (found) return this.finish(exp, found, entry, client, options)
       }
-      const chart = await this.exact.chart(client)
+      const chart = await this.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(entry, c) })
       this.assertBookable(entry, chart, settings)
       const relation = await this.relations.resolve(client, exp.tenantId, invoice.party, invoice.type, options.hints)
       await setRelation(this.db, exp.id, relation)

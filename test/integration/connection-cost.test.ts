@@ -4,6 +4,8 @@ import { createMetrics } from '../../src/metrics'
 import { buildServices } from '../../src/services/build-services'
 import { sql } from 'kysely'
 import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant } from '../helpers/tenant-api'
+import { makeInvoice } from '../helpers/factories'
 
 /**
  * What connecting costs in Exact calls: the first payment sync of an administration with years
@@ -90,5 +92,25 @@ describe('the chart of a large administration', () => {
     } finally {
       await db.destroy()
     }
+  })
+})
+
+describe('a code the cached chart lacks', () => {
+  it('is looked up in Exact again once: an account the bookkeeper just added books at once', async () => {
+    const t = await connectedTenant(h, 'New Account BV')
+    await t.put('inv-0', makeInvoice({ number: 'NEWGL-0000' }))
+    expect((await t.exportIt('inv-0')).statusCode).toBe(201) // the chart is now cached
+    const added = await sandboxJson<{ first: string }>(h, `/_sandbox/divisions/${t.division}/gl-accounts`, { method: 'POST', body: { count: 1, prefix: '8' } })
+    // A code missing within a minute of a read is taken as missing in Exact (no read per request).
+    h.advanceClock(61_000)
+    await resetStats()
+    const invoice = makeInvoice({ number: 'NEWGL-0001' })
+    invoice.lines = invoice.lines.map((l) => ({ ...l, glAccount: added.first }))
+    await t.put('inv-1', invoice)
+    const booked = await t.exportIt('inv-1')
+    expect(booked.statusCode).toBe(201)
+    expect((await t.entryFor('NEWGL-0001')).deleted).toBe(false)
+    expect(chartCalls(await stats())).toBeGreaterThanOrEqual(1)
+    expect(chartCalls(await stats())).toBeLessThanOrEqual(4)
   })
 })
