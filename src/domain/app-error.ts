@@ -20,6 +20,8 @@ export type AppErrorCode =
   | 'reauthorize_needed'
   | 'oauth_state_invalid'
   | 'undo_refused'
+  /** Postgres is unreachable (restart, failover, lost connection): nothing was done; ask again. */
+  | 'database_unavailable'
   | 'internal'
 
 export interface AppErrorOptions {

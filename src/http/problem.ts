@@ -37,6 +37,7 @@ const STATUS: Record<AppErrorCode, number> = {
   reauthorize_needed: 409,
   oauth_state_invalid: 400,
   undo_refused: 409,
+  database_unavailable: 503,
   internal: 500,
 }
 

@@ -1,5 +1,6 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron'
 import type { Logger } from '../logger'
+import { CRON_TIMEZONE } from '../services/payment-schedule'
 
 export type Tick = (now: Date) => Promise<unknown>
 
@@ -28,7 +29,7 @@ export class Scheduler {
     if (!validate(cronExpr)) throw new Error(`scheduler: "${cronExpr}" (${name}) is not a cron expression`)
     if (this.entries.some((e) => e.name === name)) throw new Error(`scheduler: a tick named ${name} is already registered`)
     const entry = { name, fn, running: null } as Entry
-    entry.task = createTask(cronExpr, () => { void this.fire(entry) }, { name })
+    entry.task = createTask(cronExpr, () => { void this.fire(entry) }, { name, timezone: CRON_TIMEZONE })
     this.entries.push(entry)
     if (this.started && !this.stopping) void entry.task.start()
   }

@@ -36,6 +36,8 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
+      // jest.config.js pins a non-UTC zone; the service must behave the same in it.
+      TZ: process.env.TZ ?? 'UTC',
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
