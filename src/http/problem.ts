@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, type AppErrorCode } from '../domain/app-error'
+import { asDatabaseUnavailable } from '../services/database-unavailable'
 
 /** RFC 9457 problem details, with our stable `code` and the offending `field` (a JSON pointer). */
 export const ProblemSchema = Type.Object(
@@ -77,9 +78,12 @@ function validationProblem(error: FastifyError): Problem {
 }
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  error = asDatabaseUnavailable(error) ?? error
   if (error instanceof AppError) {
     const status = STATUS[error.code]
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    // A database outage is logged once by the loops and /readyz, not once per request it refuses.
+    if (error.code === 'database_unavailable') request.log.debug({ err: error }, 'request refused: the database is unavailable')
+    else if (status >= 500) request.log.error({ err: error }, 'request failed')
     const body = problem(status, error.code, error.message, {
       ...(error.field ? { field: error.field } : {}),
       ...(error.details ? { details: error.details } : {}),

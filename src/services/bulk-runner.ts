@@ -145,6 +145,9 @@ export class BulkRunner {
         summary[status]++
       } catch (error) {
         const appError = toAppError(error)
+        // Nothing is known about this invoice, and nothing can be written: the worker backs off
+        // and the item comes back (the export is adopted by its marker if it reached Exact).
+        if (appError.code === 'database_unavailable') throw appError
         const decision = decideAfterError(appError.code, item.attempts + 1, appError.retryAfterSeconds === undefined ? undefined : appError.retryAfterSeconds * 1000)
         if (decision.kind === 'retry') {
           await this.defer(trx, item, appError, decision.delayMs, decision.countsAsAttempt)

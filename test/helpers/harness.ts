@@ -30,11 +30,13 @@ export interface HarnessOptions {
   sandboxUrl?: string
   /** Lift the sandbox's rate limits (100,000/min, 1,000,000/day) so set-up and tests never wait on them. */
   unlimited?: boolean
+  /** Use this database (a Postgres the test stops and starts) instead of a fresh clone; close() drops it. */
+  database?: TestDatabase
 }
 
 /** The real service on a real port, a fresh database and its own sandbox over HTTP. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const database = await createTestDatabase()
+  const database = options.database ?? (await createTestDatabase())
   const sandbox = options.sandboxUrl ? undefined : await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
   const sandboxUrl = options.sandboxUrl ?? sandbox!.url
   const logs: string[] = []
