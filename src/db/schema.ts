@@ -114,6 +114,8 @@ export interface ExportsTable {
   total_mismatch: Generated<boolean>
   changed_since_export: Generated<boolean>
   lease_until: Date | null
+  /** Who holds the lease (a random id per claim); only the holder may renew, release or settle it. */
+  lease_holder: string | null
   error_code: string | null
   error_detail: string | null
   exported_at: Date | null
