@@ -249,4 +249,7 @@ export interface BulkJobItemsTable {
   /** Which process booked it (host:pid), so a test can see that two replicas shared a job. */
   worked_by: string | null
   finished_at: Date | null
+  /** Who works on it right now (a random id per claim), and until when unless renewed. */
+  claimed_by: string | null
+  claimed_until: Date | null
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/database'
 import { claimLease, releaseLease, renewLease } from '../db/exports-repository'
 import type { ExportStatusColumn } from '../db/schema'
 import type { Logger } from '../logger'
+import { retryInBackground } from './retry-later'
 
 /**
  * How long a lease outlives its holder. A live holder renews it every third of that (a call waiting
@@ -123,11 +124,16 @@ export class ExportLease {
     }
   }
 
-  /** Gives the lease back (fenced: a no-op once it is someone else's); best effort. */
+  /**
+   * Gives the lease back (fenced: a no-op once it is someone else's). With the database away it is
+   * tried again in the background, so the export is free the moment the database answers rather
+   * than when the lease lapses.
+   */
   async release(): Promise<void> {
-    await releaseLease(this.db, this.exportId, this.holder).catch((err: unknown) => {
-      // Unreleased, it lapses by itself in LEASE_MS.
-      this.logger.debug({ err, exportId: this.exportId }, 'export lease not released; it lapses by itself')
+    const release = () => releaseLease(this.db, this.exportId, this.holder)
+    await release().catch((err: unknown) => {
+      this.logger.debug({ err, exportId: this.exportId }, 'export lease not released yet; trying again in the background')
+      retryInBackground(release, { everyMs: RETRY_RENEW_MS, forMs: LEASE_MS })
     })
   }
 

@@ -254,8 +254,11 @@ export class ExportService {
         await this.fail(exp, lease, appError)
       } else {
         // Nothing certain: stay pending; the next request or the recovery pass searches first.
-        if (sent) await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'uncertain', response: { code: appError.code, message: appError.message } })
-        await lease.release()
+        try {
+          if (sent) await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'uncertain', response: { code: appError.code, message: appError.message } })
+        } finally {
+          await lease.release()
+        }
       }
       throw appError
     }

@@ -163,6 +163,13 @@ describe('PostgreSQL restarts during a bulk export', () => {
       log: digest(service.output()),
     }
     process.stdout.write(`database-restart: ${JSON.stringify(summary, null, 2)}\n`)
+    // Each loop said so once per outage (not once per retry), and nothing was logged as an error.
+    const lines = service.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; loop?: string })
+    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([])
+    const warnsPerLoop = new Map<string, number>()
+    for (const l of lines) if (l.loop && l.level === 40) warnsPerLoop.set(l.loop, (warnsPerLoop.get(l.loop) ?? 0) + 1)
+    expect(warnsPerLoop.get('bulk worker')).toBeGreaterThanOrEqual(1)
+    for (const [loop, n] of warnsPerLoop) expect([loop, n <= outages.length]).toEqual([loop, true])
     expect(await service.kill('SIGTERM')).toEqual({ code: 0, signal: null })
     proc = undefined
   }, 420_000)
