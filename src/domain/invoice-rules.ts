@@ -1,6 +1,7 @@
 import Big from 'big.js'
 import type { Invoice } from './invoice'
 import { computeInvoiceAmounts, type InvoiceAmounts } from './invoice-amounts'
+import { MONEY_LIMIT, MoneySchema } from './money'
 import type { ResolvedPaymentCondition } from './payment-discount'
 import type { JsonPointer } from './types'
 
@@ -27,6 +28,7 @@ export interface InvoiceProblem {
     | 'invalid_vat_rate'
     | 'vat_amount_implausible'
     | 'totals_mismatch'
+    | 'amount_out_of_range'
   message: string
 }
 
@@ -35,7 +37,7 @@ export interface CheckInvoiceOptions {
   discount?: ResolvedPaymentCondition
 }
 
-const MONEY = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$/
+const MONEY = new RegExp(MoneySchema.pattern!)
 const RATE = /^(0|[1-9][0-9]?)(\.[0-9]{1,2})?$/
 const ONE_CENT = new Big('0.01')
 
@@ -45,7 +47,17 @@ export function checkInvoice(invoice: Invoice, options: CheckInvoiceOptions = {}
     return problems
   }
   const amounts = computeInvoiceAmounts(invoice.lines, options.discount)
-  return [...problems, ...checkLineVat(invoice, amounts), ...checkTotals(invoice, amounts)]
+  return [...problems, ...checkMagnitude(amounts), ...checkLineVat(invoice, amounts), ...checkTotals(invoice, amounts)]
+}
+
+/** Each line fits the money bound; their sums must too (the entry's total is stored and sent). */
+function checkMagnitude(amounts: InvoiceAmounts): InvoiceProblem[] {
+  const sums = { net: amounts.net, vat: amounts.vat, gross: amounts.gross, payableInTime: amounts.payableInTime }
+  return Object.entries(sums).filter(([, value]) => value.abs().gte(MONEY_LIMIT)).slice(0, 1).map(([name, value]) => ({
+    field: '/lines',
+    code: 'amount_out_of_range' as const,
+    message: `the lines add up to a ${name} of ${value.toFixed(2)}; amounts must stay below ${MONEY_LIMIT.toFixed(0)}`,
+  }))
 }
 
 /** A negative total is booked as a credit note. */
