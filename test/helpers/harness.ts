@@ -67,6 +67,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness
 }
 
+/**
+ * Moves the sandbox's clock and the service's together (the rate limiter reads Exact's reset times
+ * on the sandbox clock): a test reaches a fresh minute window or the next day at once, not by waiting.
+ */
+export async function advanceClocks(h: Harness, ms: number): Promise<void> {
+  await sandboxJson(h, '/_sandbox/clock', { method: 'POST', body: { advanceMs: ms } })
+  h.advanceClock(ms)
+}
+
+/** The sandbox clock's now, in epoch ms. */
+export async function sandboxNow(h: Harness): Promise<number> {
+  return (await sandboxJson<{ now: number }>(h, '/_sandbox/clock')).now
+}
+
 export async function createTenant(h: Harness, name = 'Acme'): Promise<{ id: string; apiKey: string }> {
   const res = await h.app.inject({ method: 'POST', url: '/admin/tenants', headers: { authorization: `Bearer ${ADMIN_KEY}` }, payload: { name } })
   if (res.statusCode !== 201) throw new Error(`create tenant: ${res.statusCode} ${res.body}`)
