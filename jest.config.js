@@ -1,3 +1,8 @@
+// Every test runs in a zone that is not UTC and has DST, whatever the host's: code that reads the
+// host's local time (cron matching, date maths) fails here on every machine, not only on some.
+// Workers and the service processes the tests start inherit it.
+process.env.TZ = 'Europe/Amsterdam'
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics'
 import type { Services } from './services'
 import { errorHandler, notFoundHandler } from './http/problem'
 import { buildValidator } from './http/validation'
+import { refuseUnstorableText } from './http/storable-text'
 import { requireTenant } from './http/auth'
 import { healthRoutes, type Readiness } from './http/routes/health'
 import { adminRoutes } from './http/routes/admin'
@@ -25,12 +26,21 @@ export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 10 * 1024 * 1024,
+    // An invoice id may be 200 characters, each up to 12 characters percent-encoded (4 UTF-8 bytes);
+    // past that a segment is refused as 414 uri_too_long.
+    maxParamLength: 200 * 12,
+    // A bad URL encoding or an over-long segment is refused before routing: answer it as problem+json too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
+  // Bodies are JSON: Fastify's default text/plain parser would hand a string to handlers that
+  // expect an object; without it, any other media type is a 415 problem.
+  app.removeContentTypeParser('text/plain')
+  app.addHook('preValidation', refuseUnstorableText)
   // close() reaps only connections idle at that moment: a keep-alive connection whose request is
   // still in flight would hold shutdown open until its client hangs up. Close those after the answer.
   let closing = false
@@ -65,7 +75,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }))
   await app.register(adminRoutes({ tenants: deps.services.tenants, probes: deps.services.probes, adminApiKey: deps.adminApiKey }))
   await app.register(async (scoped) => {
-    scoped.addHook('preHandler', requireTenant((key) => deps.services.tenants.authenticate(key)))
+    // onRequest, before the body is parsed or validated: without a key the answer is 401, not a 400 about the body.
+    scoped.addHook('onRequest', requireTenant((key) => deps.services.tenants.authenticate(key)))
     await scoped.register(tenantRoutes(deps.services))
   })
   await app.register(publicRoutes(deps.services))

@@ -11,7 +11,9 @@ export function redactUrl(url: string): string {
 
 /**
  * Never log an API key, token, secret or authorization code: headers and known fields are redacted
- * by path, URLs by the query parameters that carry them.
+ * by path, URLs by the query parameters that carry them. The OAuth code is redacted by its exact
+ * paths only: a wildcard `*.code` would also hide every `err.code` (ECONNREFUSED, Postgres' 57P01,
+ * an AppError's code), which is what an operator reads first.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -30,7 +32,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
           '*.clientSecret',
           '*.client_secret',
           '*.secret',
-          '*.code',
+          'query.code',
+          'query.state',
+          'req.query.code',
+          'req.query.state',
           'apiKey',
           'accessToken',
           'refreshToken',

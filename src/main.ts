@@ -12,6 +12,7 @@ import { createMetrics } from './metrics'
 import { startBulkWorker } from './jobs/bulk-worker'
 import { recoverPendingExports } from './jobs/export-recovery'
 import { startWebhookDelivery } from './jobs/webhook-delivery'
+import { throttled } from './jobs/outage'
 import { Scheduler, schedulePaymentSync } from './jobs/scheduler'
 import { scheduleTokenKeepAlive } from './jobs/token-keep-alive'
 import { webhookUrlProblem } from './services/webhook-url'
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url
       logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started')
     }
-    const db = createDb(databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'a database connection dropped; the next query reconnects') })
+    const connectionLost = throttled(30_000, (err, unsaid) => logger.warn({ err, unsaid }, 'database connections dropped; queries connect anew once the database answers'))
+    const db = createDb(databaseUrl, { onConnectionError: connectionLost })
     closers.push(() => db.destroy())
     const applied = await migrateToLatest(db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')

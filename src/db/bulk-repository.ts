@@ -26,6 +26,8 @@ export interface ClaimedItem {
   invoiceId: string
   /** Tries before this one. */
   attempts: number
+  /** This claim's id: the item's outcome is written only under it. */
+  claim: string
 }
 
 function rowToJob(r: Selectable<BulkJobsTable>): BulkJobRecord {
@@ -99,7 +101,8 @@ export async function listRunnableBulkJobs(db: Executor, now: Date, busyTenants:
     .where((eb) => eb.or([eb('j.resume_at', 'is', null), eb('j.resume_at', '<=', now)]))
     .where(({ or, not, exists, selectFrom, eb }) => or([
       exists(selectFrom('bulk_job_items as i').select('i.seq').whereRef('i.job_id', '=', 'j.id').where('i.status', '=', 'pending')
-        .where((w) => w.or([w('i.not_before', 'is', null), w('i.not_before', '<=', now)]))),
+        .where((w) => w.or([w('i.not_before', 'is', null), w('i.not_before', '<=', now)]))
+        .where((w) => w.or([w('i.claimed_until', 'is', null), w('i.claimed_until', '<', sql<Date>`now()`)]))),
       not(exists(selectFrom('bulk_job_items as i').select('i.seq').whereRef('i.job_id', '=', 'j.id').where('i.status', '=', 'pending'))),
       eb('j.status', '=', 'queued'),
     ]))
@@ -136,48 +139,77 @@ export async function pendingPartiesOfBulkJob(db: Executor, jobId: string): Prom
 }
 
 /**
- * Locks the next due pending item of an active job. The lock lives as long as `trx`: the caller
- * exports the invoice and records the outcome before committing, so no other replica can take the
- * same item meanwhile, and a crash hands it back.
+ * Claims the next due pending item of an active job that nobody else has claimed (or whose claim
+ * lapsed), for `claimMs`, in one committed statement (SKIP LOCKED: replicas never wait on each
+ * other). No transaction stays open while the invoice is exported; the claimant renews the claim
+ * and writes the outcome under it.
  */
-export async function claimNextBulkItem(trx: Executor, jobId: string, now: Date): Promise<ClaimedItem | undefined> {
-  const row = await trx.selectFrom('bulk_job_items as i')
-    .innerJoin('bulk_jobs as j', 'j.id', 'i.job_id')
-    .select(['i.job_id', 'i.tenant_id', 'i.invoice_id', 'i.attempts'])
-    .where('i.job_id', '=', jobId).where('i.status', '=', 'pending')
-    .where((w) => w.or([w('i.not_before', 'is', null), w('i.not_before', '<=', now)]))
-    .where('j.status', 'in', ['queued', 'running', 'waiting_for_rate_limit'])
-    .orderBy('i.seq').limit(1)
-    .forUpdate('i').skipLocked()
-    .executeTakeFirst()
-  return row && { jobId: row.job_id, tenantId: row.tenant_id, invoiceId: row.invoice_id, attempts: row.attempts }
+export async function claimNextBulkItem(db: Executor, jobId: string, now: Date, claim: string, claimMs: number): Promise<ClaimedItem | undefined> {
+  const rows = await sql<{ job_id: string; tenant_id: string; invoice_id: string; attempts: number }>`
+    update bulk_job_items i set claimed_by = ${claim}, claimed_until = now() + ${`${claimMs} milliseconds`}::interval
+    from (
+      select c.job_id, c.invoice_id from bulk_job_items c join bulk_jobs j on j.id = c.job_id
+      where c.job_id = ${jobId} and c.status = 'pending'
+        and (c.not_before is null or c.not_before <= ${now})
+        and (c.claimed_until is null or c.claimed_until < now())
+        and j.status in ('queued', 'running', 'waiting_for_rate_limit')
+      order by c.seq limit 1
+      for update of c skip locked
+    ) next
+    where i.job_id = next.job_id and i.invoice_id = next.invoice_id
+    returning i.job_id, i.tenant_id, i.invoice_id, i.attempts`.execute(db)
+  const row = rows.rows[0]
+  return row && { jobId: row.job_id, tenantId: row.tenant_id, invoiceId: row.invoice_id, attempts: row.attempts, claim }
 }
 
-/** Final outcome of an item, and the job's count for it, in the claim's transaction. */
+/** The claimant's heartbeat; false when the claim lapsed and someone else has the item now. */
+export async function renewBulkItemClaim(db: Executor, item: ClaimedItem, claimMs: number): Promise<boolean> {
+  const row = await db.updateTable('bulk_job_items').set({ claimed_until: sql<Date>`now() + ${`${claimMs} milliseconds`}::interval` })
+    .where('job_id', '=', item.jobId).where('invoice_id', '=', item.invoiceId).where('claimed_by', '=', item.claim).where('status', '=', 'pending')
+    .returning('seq').executeTakeFirst()
+  return row !== undefined
+}
+
+/** Gives the claim up without an outcome (the item is due again at once); a no-op if not ours. */
+export async function releaseBulkItemClaim(db: Executor, item: ClaimedItem): Promise<void> {
+  await db.updateTable('bulk_job_items').set({ claimed_by: null, claimed_until: null })
+    .where('job_id', '=', item.jobId).where('invoice_id', '=', item.invoiceId).where('claimed_by', '=', item.claim).execute()
+}
+
+/**
+ * Final outcome of an item, and the job's count for it (call in a transaction). Written only under
+ * the item's claim while it is pending, so an item worked twice (a lapsed claim) counts once.
+ * False when the claim was no longer this one.
+ */
 export async function finishBulkItem(
   trx: Executor,
   item: ClaimedItem,
   outcome: { status: Exclude<BulkItemStatusColumn, 'pending'>; code?: string; detail?: string; exportId?: string; workedBy: string },
-): Promise<void> {
-  await trx.updateTable('bulk_job_items')
+): Promise<boolean> {
+  const updated = await trx.updateTable('bulk_job_items')
     .set({
       status: outcome.status, code: outcome.code ?? null, detail: outcome.detail ?? null, export_id: outcome.exportId ?? null,
-      worked_by: outcome.workedBy, attempts: item.attempts + 1, not_before: null, finished_at: sql`now()`,
+      worked_by: outcome.workedBy, attempts: item.attempts + 1, not_before: null, finished_at: sql`now()`, claimed_by: null, claimed_until: null,
     })
-    .where('job_id', '=', item.jobId).where('invoice_id', '=', item.invoiceId)
-    .execute()
+    .where('job_id', '=', item.jobId).where('invoice_id', '=', item.invoiceId).where('claimed_by', '=', item.claim).where('status', '=', 'pending')
+    .returning('seq').executeTakeFirst()
+  if (!updated) return false
   const column = outcome.status
   await trx.updateTable('bulk_jobs')
     .set({ [column]: sql`${sql.ref(column)} + 1`, last_error: null, updated_at: sql`now()` })
     .where('id', '=', item.jobId)
     .execute()
+  return true
 }
 
-/** Leaves the item pending until `notBefore`, keeping why for the log and the job's lastError. */
-export async function deferBulkItem(trx: Executor, item: ClaimedItem, v: { notBefore: Date; countsAsAttempt: boolean; code: string; detail: string }): Promise<void> {
-  await trx.updateTable('bulk_job_items')
-    .set({ not_before: v.notBefore, attempts: v.countsAsAttempt ? item.attempts + 1 : item.attempts, code: v.code, detail: v.detail })
-    .where('job_id', '=', item.jobId).where('invoice_id', '=', item.invoiceId)
+/** Leaves the item pending until `notBefore` (and gives up the claim), keeping why for the log and the job's lastError. */
+export async function deferBulkItem(db: Executor, item: ClaimedItem, v: { notBefore: Date; countsAsAttempt: boolean; code: string; detail: string }): Promise<void> {
+  await db.updateTable('bulk_job_items')
+    .set({
+      not_before: v.notBefore, attempts: v.countsAsAttempt ? item.attempts + 1 : item.attempts, code: v.code, detail: v.detail,
+      claimed_by: null, claimed_until: null,
+    })
+    .where('job_id', '=', item.jobId).where('invoice_id', '=', item.invoiceId).where('claimed_by', '=', item.claim).where('status', '=', 'pending')
     .execute()
 }
 

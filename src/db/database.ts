@@ -16,11 +16,31 @@ export async function pingDatabase(db: Db): Promise<boolean> {
   return sql`select 1`.execute(db).then(() => true, () => false)
 }
 
-export function createDb(connectionString: string, options: { max?: number; onIdleError?: (err: Error) => void } = {}): Db {
-  const pool = new Pool({ connectionString, max: options.max ?? 10 })
-  // An idle client whose server connection ends (Postgres restart, failover, terminated backend)
-  // is emitted here; unheard, it is an uncaught error that kills the process. The pool has already
-  // dropped that client, and the next query connects anew.
-  pool.on('error', (err) => options.onIdleError?.(err))
+export interface DbOptions {
+  max?: number
+  /** A connection's server side ended (Postgres restart, failover, terminated backend). */
+  onConnectionError?: (err: Error) => void
+}
+
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
+  const pool = new Pool({
+    connectionString,
+    max: options.max ?? 10,
+    // A server that does not answer (failover in progress, network gone) fails a query in 5 s
+    // instead of holding it for the kernel's TCP timeout; keep-alive finds a silently dead peer.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // Every timestamp Postgres formats or truncates is UTC, whatever the server's own zone.
+    options: '-c TimeZone=UTC',
+  })
+  // A client whose server connection ends emits 'error'. The pool listens only while the client is
+  // idle; a client checked out between two queries (inside a transaction, while a call to Exact
+  // runs) has no listener, and an unheard 'error' is an uncaught exception that ends the process.
+  // Every client gets a listener for its whole life: the query in flight fails on its own, and the
+  // pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', (err) => options.onConnectionError?.(err)))
+  // The pool re-emits an idle client's error here; the listener above has already reported it.
+  pool.on('error', () => undefined)
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }

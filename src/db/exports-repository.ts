@@ -75,37 +75,51 @@ export async function findLatestExport(db: Executor, tenantId: string, invoiceId
 
 export async function insertPendingExport(
   trx: Executor,
-  v: { tenantId: string; invoiceId: string; type: 'sales' | 'purchase'; marker: string; contentHash: string; invoiceNumber: string; journal: string; total: string; leaseMs: number },
+  v: {
+    tenantId: string; invoiceId: string; type: 'sales' | 'purchase'; marker: string; contentHash: string; invoiceNumber: string; journal: string; total: string
+    leaseMs: number; leaseHolder: string
+  },
 ): Promise<ExportRecord> {
   const row = await trx.insertInto('exports').values({
     tenant_id: v.tenantId, invoice_id: v.invoiceId, type: v.type, status: 'pending', marker: v.marker,
     content_hash: v.contentHash, invoice_number: v.invoiceNumber, journal: v.journal, total: v.total,
     entry_id: null, entry_number: null, relation_id: null, relation_code: null, error_code: null, error_detail: null,
     exported_at: null, undone_at: null, exact_total: null,
-    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`,
+    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`, lease_holder: v.leaseHolder,
   }).returningAll().executeTakeFirstOrThrow()
   return rowToExport(row)
 }
 
-/** Takes the right to talk to Exact about this export, unless someone holds an unexpired lease. */
-export async function claimLease(db: Executor, exportId: string, leaseMs: number): Promise<boolean> {
+/**
+ * Takes the right to talk to Exact about this export as `holder`, unless someone holds an unexpired
+ * lease or the export is no longer in one of `statuses` (pending: to book it; undo also takes an
+ * exported one). Every write that follows is fenced by the holder.
+ */
+export async function claimLease(
+  db: Executor, exportId: string, holder: string, leaseMs: number, statuses: readonly ExportStatusColumn[] = ['pending'],
+): Promise<boolean> {
   const row = await db.updateTable('exports')
-    .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`, lease_holder: holder })
     .where('id', '=', exportId)
+    .where('status', 'in', [...statuses])
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
     .returning('id').executeTakeFirst()
   return row !== undefined
 }
 
-/** The holder's heartbeat: keeps an unreleased lease from lapsing while its call to Exact runs. */
-export async function renewLease(db: Executor, exportId: string, leaseMs: number): Promise<void> {
-  await db.updateTable('exports')
+/** The holder's heartbeat; false when the lease is someone else's now (or settled): stop driving. */
+export async function renewLease(db: Executor, exportId: string, holder: string, leaseMs: number): Promise<boolean> {
+  const row = await db.updateTable('exports')
     .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
-    .where('id', '=', exportId).where('lease_until', 'is not', null).execute()
+    .where('id', '=', exportId).where('lease_holder', '=', holder)
+    .returning('id').executeTakeFirst()
+  return row !== undefined
 }
 
-export async function releaseLease(db: Executor, exportId: string): Promise<void> {
-  await db.updateTable('exports').set({ lease_until: null }).where('id', '=', exportId).execute()
+/** Gives the lease up; a no-op when it is no longer this holder's. */
+export async function releaseLease(db: Executor, exportId: string, holder: string): Promise<void> {
+  await db.updateTable('exports').set({ lease_until: null, lease_holder: null })
+    .where('id', '=', exportId).where('lease_holder', '=', holder).execute()
 }
 
 export async function setRelation(db: Executor, exportId: string, r: { id: string; code: string | null; created: boolean }): Promise<void> {
@@ -124,17 +138,20 @@ export interface EntryFigures {
   lineIds: string[]
 }
 
+/** Settles a pending export as booked; undefined when `holder` no longer holds its lease. */
 export async function markExported(
   db: Executor,
   exportId: string,
+  holder: string,
   v: { entryId: string; entryNumber: number | null; paymentReference: string | null } & EntryFigures,
-): Promise<ExportRecord> {
+): Promise<ExportRecord | undefined> {
   const row = await db.updateTable('exports').set({
     status: 'exported', entry_id: v.entryId, entry_number: v.entryNumber, exact_total: v.exactTotal,
     total_mismatch: v.totalMismatch, exact_type: v.exactType, type_mismatch: v.typeMismatch, payment_reference: v.paymentReference,
     read_back_at: v.readBack ? sql<Date>`now()` : null,
-    exported_at: sql`now()`, lease_until: null, error_code: null, error_detail: null, updated_at: sql`now()`,
-  }).where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
+    exported_at: sql`now()`, lease_until: null, lease_holder: null, error_code: null, error_detail: null, updated_at: sql`now()`,
+  }).where('id', '=', exportId).where('lease_holder', '=', holder).where('status', '=', 'pending').returningAll().executeTakeFirst()
+  if (!row) return undefined
   const exported = rowToExport(row)
   await saveEntryLines(db, exported.tenantId, exportId, v.lineIds)
   return exported
@@ -184,16 +201,25 @@ export async function removeTombstonedLines(
   return rows.map((r) => ({ exportId: r.id, type: r.type, entryId: r.entry_id! }))
 }
 
-export async function markFailed(db: Executor, exportId: string, code: string, detail: string): Promise<ExportRecord> {
-  const row = await db.updateTable('exports').set({ status: 'failed', error_code: code, error_detail: detail, lease_until: null, updated_at: sql`now()` })
-    .where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
-  return rowToExport(row)
+/** Settles a pending export as refused; undefined when `holder` no longer holds its lease. */
+export async function markFailed(db: Executor, exportId: string, holder: string, code: string, detail: string): Promise<ExportRecord | undefined> {
+  const row = await db.updateTable('exports')
+    .set({ status: 'failed', error_code: code, error_detail: detail, lease_until: null, lease_holder: null, updated_at: sql`now()` })
+    .where('id', '=', exportId).where('lease_holder', '=', holder).where('status', '=', 'pending').returningAll().executeTakeFirst()
+  return row && rowToExport(row)
 }
 
-export async function markUndone(db: Executor, exportId: string): Promise<ExportRecord> {
-  const row = await db.updateTable('exports').set({ status: 'undone', undone_at: sql`now()`, lease_until: null, updated_at: sql`now()` })
-    .where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
-  return rowToExport(row)
+/**
+ * Marks the export undone. With `holder`, only while that holder has the lease (the entry was
+ * deleted under it); without, only a failed export (nothing in Exact, no lease needed).
+ * Undefined when that does not hold.
+ */
+export async function markUndone(db: Executor, exportId: string, holder?: string): Promise<ExportRecord | undefined> {
+  let q = db.updateTable('exports').set({ status: 'undone', undone_at: sql`now()`, lease_until: null, lease_holder: null, updated_at: sql`now()` })
+    .where('id', '=', exportId)
+  q = holder === undefined ? q.where('status', '=', 'failed') : q.where('lease_holder', '=', holder)
+  const row = await q.returningAll().executeTakeFirst()
+  return row && rowToExport(row)
 }
 
 /** PUT of a changed invoice: its booked export is flagged (the entry in Exact is not touched). */

@@ -147,6 +147,8 @@ export interface ExportsTable {
   total_mismatch: Generated<boolean>
   changed_since_export: Generated<boolean>
   lease_until: Date | null
+  /** Who holds the lease (a random id per claim); only the holder may renew, release or settle it. */
+  lease_holder: string | null
   error_code: string | null
   error_detail: string | null
   exported_at: Date | null
@@ -294,4 +296,7 @@ export interface BulkJobItemsTable {
   /** Which process booked it (host:pid), so a test can see that two replicas shared a job. */
   worked_by: string | null
   finished_at: Date | null
+  /** Who works on it right now (a random id per claim), and until when unless renewed. */
+  claimed_by: string | null
+  claimed_until: Date | null
 }

@@ -23,6 +23,8 @@ export type AppErrorCode =
   | 'division_has_exports'
   | 'oauth_state_invalid'
   | 'undo_refused'
+  /** Postgres is unreachable (restart, failover, lost connection): nothing was done; ask again. */
+  | 'database_unavailable'
   | 'internal'
 
 export interface AppErrorOptions {

@@ -94,6 +94,9 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'reauthorize_needed':
     case 'division_required':
       return { kind: 'retry', delayMs: 60_000, countsAsAttempt: false }
+    // Not the invoice's fault, and over as soon as Postgres answers again.
+    case 'database_unavailable':
+      return { kind: 'retry', delayMs: 1000, countsAsAttempt: false }
     case 'conflict':
     case 'exact_unavailable':
     case 'internal':

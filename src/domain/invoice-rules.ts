@@ -2,6 +2,7 @@ import Big from 'big.js'
 import { YOUR_REF_MAX_LENGTH } from './entry'
 import type { Invoice } from './invoice'
 import { computeInvoiceAmounts, type InvoiceAmounts } from './invoice-amounts'
+import { MONEY_LIMIT, MoneySchema } from './money'
 import type { ResolvedPaymentCondition } from './payment-discount'
 import { isValidStructuredReference, looksStructured } from './structured-reference'
 import type { JsonPointer } from './types'
@@ -31,6 +32,7 @@ export interface InvoiceProblem {
     | 'totals_mismatch'
     | 'number_too_long'
     | 'payment_reference_invalid'
+    | 'amount_out_of_range'
   message: string
 }
 
@@ -41,7 +43,7 @@ export interface CheckInvoiceOptions {
   yourRefMaxLength?: number
 }
 
-const MONEY = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$/
+const MONEY = new RegExp(MoneySchema.pattern!)
 const RATE = /^(0|[1-9][0-9]?)(\.[0-9]{1,2})?$/
 const ONE_CENT = new Big('0.01')
 
@@ -51,7 +53,17 @@ export function checkInvoice(invoice: Invoice, options: CheckInvoiceOptions = {}
     return problems
   }
   const amounts = computeInvoiceAmounts(invoice.lines, options.discount)
-  return [...problems, ...checkLineVat(invoice, amounts), ...checkTotals(invoice, amounts)]
+  return [...problems, ...checkMagnitude(amounts), ...checkLineVat(invoice, amounts), ...checkTotals(invoice, amounts)]
+}
+
+/** Each line fits the money bound; their sums must too (the entry's total is stored and sent). */
+function checkMagnitude(amounts: InvoiceAmounts): InvoiceProblem[] {
+  const sums = { net: amounts.net, vat: amounts.vat, gross: amounts.gross, payableInTime: amounts.payableInTime }
+  return Object.entries(sums).filter(([, value]) => value.abs().gte(MONEY_LIMIT)).slice(0, 1).map(([name, value]) => ({
+    field: '/lines',
+    code: 'amount_out_of_range' as const,
+    message: `the lines add up to a ${name} of ${value.toFixed(2)}; amounts must stay below ${MONEY_LIMIT.toFixed(0)}`,
+  }))
 }
 
 /** A negative total is booked as a credit note. */

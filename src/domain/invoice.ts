@@ -15,8 +15,9 @@ export const VatRateSchema = Type.String({
 /** An Exact code as a bookkeeper types it (GL account, VAT code, journal): no padding. */
 export const ExactCodeSchema = Type.String({ minLength: 1, maxLength: 20, pattern: '^\\S(.*\\S)?$' })
 
+/** At most 15 significant digits (9 + 6 decimals): sent to Exact as a JSON number, it stays exact. */
 export const QuantitySchema = Type.String({
-  pattern: '^-?(0|[1-9][0-9]{0,11})(\\.[0-9]{1,6})?$',
+  pattern: '^-?(0|[1-9][0-9]{0,8})(\\.[0-9]{1,6})?$',
   description: 'Decimal string, e.g. "3" or "1.5"',
 })
 

@@ -36,6 +36,11 @@ export interface ExactClientOptions {
   timeoutMs?: number
   priority?: Priority
   onCall?: (e: CallEvent) => void
+  /**
+   * Runs right before each request leaves, after any wait in the limiter; a throw stops the call
+   * unsent (the export service: the caller must still hold its export's lease).
+   */
+  guard?: () => void
 }
 
 export type Query = Record<string, string | number | undefined>
@@ -67,6 +72,11 @@ export class ExactClient {
   /** The same client whose calls queue as `priority` (bulk jobs and syncs: 'background'). */
   withPriority(priority: Priority): ExactClient {
     return new ExactClient({ ...this.opts, priority })
+  }
+
+  /** The same client whose every call first runs `guard` (which throws to refuse the call). */
+  guarded(guard: () => void): ExactClient {
+    return new ExactClient({ ...this.opts, guard })
   }
 
   /** One entity (`Entity(guid'…')`) or the first row of a filtered query; 404 throws ExactNotFoundError. */
@@ -153,6 +163,7 @@ export class ExactClient {
   }
 
   private async send(method: Method, url: string, resource: string, token: string, body?: WireRecord): Promise<Answer> {
+    this.opts.guard?.()
     const started = performance.now()
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` }
     if (body !== undefined) headers['content-type'] = 'application/json'

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, type AppErrorCode } from '../domain/app-error'
+import { asDatabaseUnavailable } from '../services/database-unavailable'
 
 /** RFC 9457 problem details, with our stable `code` and the offending `field` (a JSON pointer). */
 export const ProblemSchema = Type.Object(
@@ -40,17 +41,33 @@ const STATUS: Record<AppErrorCode, number> = {
   division_has_exports: 409,
   oauth_state_invalid: 400,
   undo_refused: 409,
+  database_unavailable: 503,
   internal: 500,
 }
 
 const TITLES: Partial<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
+  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 414: 'URI Too Long',
   415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
 }
 
 export function statusOf(code: AppErrorCode): number {
   return STATUS[code]
+}
+
+/**
+ * Fastify's own refusals (before any route runs) in our vocabulary: a stable code and the part
+ * of the request at fault. These are the transport's problems, never thrown by a use case.
+ */
+export type RequestProblemCode = 'invalid_json' | 'invalid_url' | 'uri_too_long' | 'unsupported_media_type' | 'payload_too_large' | 'bad_request'
+const FRAMEWORK: Record<string, { status: number; code: RequestProblemCode; field: string; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', detail: 'The body is empty but its content-type says JSON: send the JSON, or no body and no content-type.' },
+  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', field: 'url', detail: 'The URL is not valid percent-encoded UTF-8.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', field: 'url', detail: 'A path segment of the URL is too long.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', field: 'header/content-type', detail: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', field: 'header/content-length' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', field: 'body', detail: 'The body is larger than the service accepts (10 MB).' },
 }
 
 function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
@@ -79,9 +96,12 @@ function validationProblem(error: FastifyError): Problem {
 }
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  error = asDatabaseUnavailable(error) ?? error
   if (error instanceof AppError) {
     const status = STATUS[error.code]
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    // A database outage is logged once by the loops and /readyz, not once per request it refuses.
+    if (error.code === 'database_unavailable') request.log.debug({ err: error }, 'request refused: the database is unavailable')
+    else if (status >= 500) request.log.error({ err: error }, 'request failed')
     const body = problem(status, error.code, error.message, {
       ...(error.field ? { field: error.field } : {}),
       ...(error.details ? { details: error.details } : {}),
@@ -91,11 +111,10 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
   }
   const fastifyError = error as FastifyError
   if (fastifyError.validation) return sendProblem(reply, validationProblem(fastifyError))
+  const known = FRAMEWORK[fastifyError.code] ?? (error instanceof SyntaxError ? FRAMEWORK.FST_ERR_CTP_INVALID_JSON_BODY : undefined)
+  if (known) return sendProblem(reply, problem(known.status, known.code, known.detail ?? fastifyError.message, { field: known.field }))
   const status = fastifyError.statusCode ?? 500
-  if (status < 500) {
-    const code = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'invalid_json' : 'bad_request'
-    return sendProblem(reply, problem(status, code, fastifyError.message))
-  }
+  if (status < 500) return sendProblem(reply, problem(status, 'bad_request', fastifyError.message))
   request.log.error({ err: error }, 'unhandled error')
   return sendProblem(reply, problem(500, 'internal', 'The service failed to handle this request; it has been logged.'))
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../logger'
 import type { BulkService } from '../services/bulk-service'
+import { OutageLog } from './outage'
 
 export interface BulkWorkerOptions {
   bulk: BulkService
@@ -32,10 +33,12 @@ export function startBulkWorker(opts: BulkWorkerOptions): BulkWorker {
   const busyTenants = new Set<string>()
   const leftAlone = new Map<string, number>()
   let wakeUp = new AbortController()
+  // One for all slots: a database outage is said once, not once per slot and poll.
+  const outage = new OutageLog(opts.logger, 'bulk worker', { initialMs: pollMs, maxMs: Math.max(pollMs, 10_000) })
 
-  const idle = async () => {
+  const idle = async (ms = pollMs) => {
     const signal = AbortSignal.any([controller.signal, wakeUp.signal])
-    await sleep(pollMs, undefined, { signal }).catch(() => undefined)
+    await sleep(ms, undefined, { signal }).catch(() => undefined)
   }
 
   const slot = async (n: number) => {
@@ -44,6 +47,7 @@ export function startBulkWorker(opts: BulkWorkerOptions): BulkWorker {
         const now = Date.now()
         for (const [id, until] of leftAlone) if (until <= now) leftAlone.delete(id)
         const candidates = await opts.bulk.runnable([...busyTenants], concurrency * 2 + leftAlone.size)
+        outage.succeeded()
         const job = candidates.find((j) => !busyTenants.has(j.tenantId) && !leftAlone.has(j.id))
         if (!job) {
           await idle()
@@ -60,8 +64,9 @@ export function startBulkWorker(opts: BulkWorkerOptions): BulkWorker {
           busyTenants.delete(job.tenantId)
         }
       } catch (error) {
-        opts.logger.error({ err: error, slot: n }, 'bulk worker iteration failed')
-        await idle()
+        // The run stopped where it was: its claimed item is handed back when the claim lapses, and
+        // its export is adopted by its marker; nothing is booked twice.
+        await idle(outage.failed(error))
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger'
+import { asDatabaseUnavailable } from '../services/database-unavailable'
 import type { ExportService } from '../services/export-service'
 
 export interface RecoverySummary {
@@ -25,6 +26,9 @@ export async function recoverPendingExports(deps: {
       if (result?.status === 'exported') summary.recovered++
       else summary.stillPending++
     } catch (err) {
+      // The database went away mid-pass: the rest would fail the same way. The tick says so once,
+      // and the next pass picks these exports up again (their leases lapse).
+      if (asDatabaseUnavailable(err)) throw err
       summary.stillPending++
       deps.logger.warn({ err, tenantId, exportId: id }, 'pending export not recovered yet')
     }

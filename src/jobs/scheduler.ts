@@ -1,5 +1,7 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron'
 import type { Logger } from '../logger'
+import { CRON_TIMEZONE } from '../services/payment-schedule'
+import { OutageLog } from './outage'
 
 export type Tick = (now: Date) => Promise<unknown>
 
@@ -8,6 +10,8 @@ interface Entry {
   fn: Tick
   task: ScheduledTask
   running: Promise<void> | null
+  /** A tick that fails because the database is away says so once; the next fire is its retry. */
+  outage: OutageLog
 }
 
 /**
@@ -27,8 +31,8 @@ export class Scheduler {
   every(name: string, cronExpr: string, fn: Tick): void {
     if (!validate(cronExpr)) throw new Error(`scheduler: "${cronExpr}" (${name}) is not a cron expression`)
     if (this.entries.some((e) => e.name === name)) throw new Error(`scheduler: a tick named ${name} is already registered`)
-    const entry = { name, fn, running: null } as Entry
-    entry.task = createTask(cronExpr, () => { void this.fire(entry) }, { name })
+    const entry = { name, fn, running: null, outage: new OutageLog(this.logger, `tick ${name}`) } as Entry
+    entry.task = createTask(cronExpr, () => { void this.fire(entry) }, { name, timezone: CRON_TIMEZONE })
     this.entries.push(entry)
     if (this.started && !this.stopping) void entry.task.start()
   }
@@ -75,9 +79,10 @@ export class Scheduler {
     const started = Date.now()
     try {
       const summary = await entry.fn(this.clock())
+      entry.outage.succeeded()
       this.logger.debug({ tick: entry.name, ms: Date.now() - started, summary }, 'tick finished')
     } catch (err) {
-      this.logger.error({ err, tick: entry.name }, 'scheduled tick failed')
+      entry.outage.failed(err)
     }
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '../db/webhook-outbox-repository'
 import type { Logger } from '../logger'
 import { webhookHeaders } from '../services/webhook-signer'
+import { OutageLog } from './outage'
 
 /** Waits after the 1st, 2nd, ... failed attempt; then hourly, until 24 h of waiting in all. */
 const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000]
@@ -116,29 +117,36 @@ export interface WebhookDeliveryLoop {
   stop(): Promise<void>
 }
 
-/** Runs deliverDueWebhooks every `intervalMs` (a setTimeout chain: ticks never overlap in one process). */
+/**
+ * Runs deliverDueWebhooks every `intervalMs` (a setTimeout chain: ticks never overlap in one
+ * process). A failed tick (the database is away) waits longer each time, and says so once.
+ */
 export function startWebhookDelivery(deps: Omit<DeliveryDeps, 'now'> & { intervalMs?: number; clock?: () => Date }): WebhookDeliveryLoop {
+  const intervalMs = deps.intervalMs ?? 1_000
+  const outage = new OutageLog(deps.logger, 'webhook delivery', { initialMs: intervalMs, maxMs: Math.max(intervalMs, 10_000) })
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
-  const tick = async () => {
+  const tick = async (): Promise<number> => {
     try {
       let summary: DeliverySummary
       // A full batch means more are due: keep going rather than wait a second per batch.
       do {
         summary = await deliverDueWebhooks({ ...deps, now: deps.clock?.() })
       } while (!stopped && summary.claimed === (deps.batchSize ?? 20))
+      outage.succeeded()
+      return intervalMs
     } catch (err) {
-      deps.logger.error({ err }, 'webhook delivery tick failed')
+      return outage.failed(err)
     }
   }
-  const schedule = () => {
+  const schedule = (delayMs: number) => {
     if (stopped) return
     timer = setTimeout(() => {
-      running = tick().finally(schedule)
-    }, deps.intervalMs ?? 1_000)
+      running = tick().then(schedule)
+    }, delayMs)
   }
-  schedule()
+  schedule(intervalMs)
   return {
     async stop() {
       stopped = true

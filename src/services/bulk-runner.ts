@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import {
   claimNextBulkItem, completeBulkJobIfDone, deferBulkItem, exportLeaseRemainingMs, finishBulkItem, markBulkJobRunning, markBulkJobWaiting,
-  pendingPartiesOfBulkJob, setBulkJobError, type BulkJobRecord, type ClaimedItem,
+  pendingPartiesOfBulkJob, releaseBulkItemClaim, renewBulkItemClaim, setBulkJobError, type BulkJobRecord, type ClaimedItem,
 } from '../db/bulk-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import type { AppError } from '../domain/app-error'
@@ -13,6 +14,7 @@ import type { DivisionLimiter, Priority } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
 import { toAppError } from './exact-errors'
+import { retryInBackground } from './retry-later'
 import type { RelationHints } from './relation-service'
 
 /** The part of the export service a bulk job uses (the same exactly-once path as a single export). */
@@ -64,6 +66,8 @@ const CALLS_PER_EXPORT = 3
  */
 const READ_BACK_EVERY = 20
 const WATCH_MS = 1000
+/** How long a claimed item is this process's unless renewed (every third of it while it works). */
+const ITEM_CLAIM_MS = 30_000
 /**
  * Share of each minute's calls a bulk job leaves to interactive requests (at least 2), so a single
  * export during a job is answered at once instead of after the next minute window.
@@ -74,8 +78,8 @@ const OUTAGE_STREAK = 3
 
 /**
  * Works one job in this process until it is done, paused, cancelled or out of due items.
- * Every item is claimed under a row lock held through its export, so replicas share a job and a
- * crash hands the item back; the export service's marker search makes the retry safe.
+ * Every item is claimed by a committed, renewed claim, so replicas share a job and a crash hands
+ * the item back when its claim lapses; the export service's marker search makes the retry safe.
  */
 export class BulkRunner {
   constructor(private readonly deps: RunnerDeps) {}
@@ -155,12 +159,17 @@ export class BulkRunner {
     job: BulkJobRecord, client: ExactClient, limiter: DivisionLimiter, hints: RelationHints | undefined, summary: RunSummary,
   ): Promise<'done' | 'none' | 'outage' | 'blocked'> {
     const { db, exports, workerId } = this.deps
-    return db.transaction().execute(async (trx): Promise<'done' | 'none' | 'outage' | 'blocked'> => {
-      const item = await claimNextBulkItem(trx, job.id, this.now())
-      if (!item) return 'none'
-      const leasedMs = await exportLeaseRemainingMs(trx, item.tenantId, item.invoiceId)
+    // Claimed and committed before the export starts: no transaction (and no pooled connection)
+    // is held while Exact is called or a rate-limit window is waited out.
+    const item = await claimNextBulkItem(db, job.id, this.now(), randomUUID(), ITEM_CLAIM_MS)
+    if (!item) return 'none'
+    const stopClaim = this.keepClaim(item)
+    let settled = false
+    try {
+      const leasedMs = await exportLeaseRemainingMs(db, item.tenantId, item.invoiceId)
       if (leasedMs !== undefined) {
-        await this.defer(trx, item, { code: 'conflict', message: 'another process is booking this invoice right now' }, leasedMs + 1000, false, false)
+        await this.defer(item, { code: 'conflict', message: 'another process is booking this invoice right now' }, leasedMs + 1000, false, false)
+        settled = true
         summary.deferred++
         return 'done'
       }
@@ -168,40 +177,66 @@ export class BulkRunner {
       try {
         const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints, readBack: 'later' })
         if (result.export.status !== 'exported') {
-          await this.defer(trx, item, { code: 'exact_unavailable', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
+          await this.defer(item, { code: 'exact_unavailable', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
+          settled = true
           summary.deferred++
           return 'done'
         }
         // Booked before this job was made (by a single export meanwhile): nothing to do here.
         const before = result.outcome === 'existing' && result.export.exportedAt !== null && result.export.exportedAt < job.createdAt
         const status = before ? 'skipped' : 'exported'
-        await finishBulkItem(trx, item, { status, exportId: result.export.id, workedBy: workerId, ...(before ? { code: 'already_exported' } : {}) })
-        summary[status]++
+        if (await this.finish(item, { status, exportId: result.export.id, workedBy: workerId, ...(before ? { code: 'already_exported' } : {}) })) summary[status]++
+        settled = true
       } catch (error) {
         const appError = toAppError(error)
+        // Nothing is known about this invoice, and nothing can be written: the worker backs off
+        // and the item comes back (the export is adopted by its marker if it reached Exact).
+        if (appError.code === 'database_unavailable') throw appError
         const decision = decideAfterError(appError.code, item.attempts + 1, appError.retryAfterSeconds === undefined ? undefined : appError.retryAfterSeconds * 1000)
         if (decision.kind === 'retry') {
-          await this.defer(trx, item, appError, decision.delayMs, decision.countsAsAttempt)
+          await this.defer(item, appError, decision.delayMs, decision.countsAsAttempt)
+          settled = true
           summary.deferred++
           if (!decision.countsAsAttempt) return 'blocked'
           if (appError.code === 'exact_unavailable') return 'outage'
         } else {
-          await finishBulkItem(trx, item, { status: decision.kind, code: appError.code, detail: appError.message, workedBy: workerId })
-          summary[decision.kind]++
+          if (await this.finish(item, { status: decision.kind, code: appError.code, detail: appError.message, workedBy: workerId })) summary[decision.kind]++
+          settled = true
         }
         if (appError.code === 'internal') this.deps.logger.error({ err: error, bulkJobId: job.id, invoiceId: item.invoiceId }, 'bulk export item failed unexpectedly')
       } finally {
         await stopWatch()
       }
       return 'done'
-    })
+    } finally {
+      stopClaim()
+      // No outcome written (the database went away): hand the item back as soon as it answers,
+      // instead of when the claim lapses. A no-op once someone else has claimed it.
+      if (!settled) retryInBackground(() => releaseBulkItemClaim(db, item), { everyMs: 1000, forMs: ITEM_CLAIM_MS })
+    }
+  }
+
+  /** The item's outcome and the job's count, in one transaction; false when the claim was lost. */
+  private finish(item: ClaimedItem, outcome: Parameters<typeof finishBulkItem>[2]): Promise<boolean> {
+    return this.deps.db.transaction().execute((trx) => finishBulkItem(trx, item, outcome))
+  }
+
+  /** Renews the item's claim while its export runs; a lapse is safe (the export is exactly once). */
+  private keepClaim(item: ClaimedItem): () => void {
+    const timer = setInterval(() => {
+      renewBulkItemClaim(this.deps.db, item, ITEM_CLAIM_MS).catch((err: unknown) => {
+        this.deps.logger.debug({ err, bulkJobId: item.jobId, invoiceId: item.invoiceId }, 'bulk item claim not renewed')
+      })
+    }, ITEM_CLAIM_MS / 3)
+    timer.unref()
+    return () => clearInterval(timer)
   }
 
   private async defer(
-    trx: Parameters<typeof deferBulkItem>[0], item: ClaimedItem, error: Pick<AppError, 'code' | 'message'>, delayMs: number, countsAsAttempt: boolean, jobLevel = !countsAsAttempt,
+    item: ClaimedItem, error: Pick<AppError, 'code' | 'message'>, delayMs: number, countsAsAttempt: boolean, jobLevel = !countsAsAttempt,
   ): Promise<void> {
-    await deferBulkItem(trx, item, { notBefore: new Date(this.now().getTime() + delayMs), countsAsAttempt, code: error.code, detail: error.message })
-    if (jobLevel) await setBulkJobError(trx, item.jobId, error.message)
+    await deferBulkItem(this.deps.db, item, { notBefore: new Date(this.now().getTime() + delayMs), countsAsAttempt, code: error.code, detail: error.message })
+    if (jobLevel) await setBulkJobError(this.deps.db, item.jobId, error.message)
   }
 
   /** One filtered GET per batch of parties instead of a look-up per invoice. */

@@ -2,6 +2,7 @@ import { AppError } from '../domain/app-error'
 import {
   ExactAuthError, ExactMappingError, ExactRateLimitedError, ExactRefusedError, ExactUnavailableError,
 } from '../exact/errors'
+import { asDatabaseUnavailable } from './database-unavailable'
 
 /** The connector's typed errors in the service's vocabulary (one place, matched by class). */
 export function toAppError(error: unknown): AppError {
@@ -26,5 +27,8 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof ExactAuthError) {
     return new AppError('reauthorize_needed', `Exact Online refused this connection's tokens (${error.kind}); authorize again with POST /connection/authorize.`, { cause: error })
   }
+  // Anything else thrown on the way (a query of ours) that is the database being away.
+  const database = asDatabaseUnavailable(error)
+  if (database) return database
   return new AppError('internal', 'Unexpected failure while talking to Exact Online.', { cause: error })
 }

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
-  claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport,
-  markExported, markFailed, markUndone, recordAttempt, releaseLease, renewLease, setRelation, type ExportRecord,
+  countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
+  recordAttempt, setRelation, type ExportRecord,
 } from '../db/exports-repository'
 import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
@@ -22,17 +22,13 @@ import { entryExists } from '../exact/payments'
 import type { Priority } from '../exact/rate-limiter'
 import { toAppError } from './exact-errors'
 import type { ExactContext } from './exact-context'
+import { ExportLease, LEASE_MS, LeaseLostError } from './export-lease'
 import { assertInvoiceValid } from './invoice-service'
 import { EntryReadBack, entryFigures } from './entry-read-back'
 import type { RelationHints, RelationService } from './relation-service'
 
-/**
- * How long a lease outlives its holder. A live holder renews it every third of that (a call waiting
- * for Exact's rate-limit window can take minutes), so only a crashed one lets it lapse.
- */
-const LEASE_MS = 30_000
 const WAIT_FOR_OTHER_MS = 45_000
-const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'internal'])
+const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'database_unavailable', 'internal'])
 
 export interface ExportOptions {
   replace?: boolean
@@ -73,6 +69,7 @@ export class ExportService {
     const marker = newMarker(randomBytes(5))
     const entry = this.mapOrThrow(invoice.content, settings, marker, yourRefMax)
 
+    const taken = ExportLease.newHolder()
     const decision = await this.db.transaction().execute(async (trx) => {
       const locked = await lockInvoice<Invoice>(trx, tenantId, invoiceId)
       if (!locked || locked.contentHash !== invoice.contentHash) {
@@ -88,14 +85,16 @@ export class ExportService {
       if (live) return { kind: 'replace' as const, export: live }
       const created = await insertPendingExport(trx, {
         tenantId, invoiceId, type: invoice.type, marker, contentHash: locked.contentHash, invoiceNumber: invoice.number,
-        journal: entry.journal, total: entry.total, leaseMs: LEASE_MS,
+        journal: entry.journal, total: entry.total, leaseMs: LEASE_MS, leaseHolder: taken.holder,
       })
       return { kind: 'new' as const, export: created }
     })
 
     switch (decision.kind) {
-      case 'new':
-        return { export: await this.drive(decision.export, invoice.content, settings, options), outcome: 'created' }
+      case 'new': {
+        const lease = ExportLease.inserted(this.db, decision.export.id, taken, this.exact.logger)
+        return { export: await this.driveOrFollow(decision.export, lease, invoice.content, settings, options), outcome: 'created' }
+      }
       case 'same':
         return { export: await this.settle(decision.export, invoice.content, settings, options), outcome: 'existing' }
       case 'replace':
@@ -124,38 +123,40 @@ export class ExportService {
     const exp = await findExport(this.db, tenantId, exportId)
     if (!exp) throw new AppError('not_found', `No export ${exportId}.`)
     if (exp.status === 'undone') return exp
-    if (exp.status === 'failed') return markUndone(this.db, exp.id)
-    if (!(await claimLease(this.db, exp.id, LEASE_MS))) {
+    if (exp.status === 'failed') return (await markUndone(this.db, exp.id)) ?? this.undo(tenantId, exportId)
+    const lease = await ExportLease.claim(this.db, exp.id, this.exact.logger, ['pending', 'exported', 'deleted_in_exact'])
+    if (!lease) {
       throw new AppError('conflict', `Export ${exp.id} is being booked right now; undo it once it is done.`, { retryAfterSeconds: 5 })
     }
-    return this.keepLease(exp.id, async () => {
+    return lease.hold(async () => {
       try {
-        const client = await this.exact.clientFor(tenantId)
+        const client = (await this.exact.clientFor(tenantId)).guarded(() => lease.assertHeld())
         let entryId = exp.entryId
         if (exp.status === 'pending') {
           const yourRef = capYourRef(exp.invoiceNumber, await findYourRefMaxLength(this.db, tenantId))
           entryId = (await findEntryByMarker(client, exp.type, yourRef, exp.marker))?.entryId ?? null
         }
         if (entryId) {
+          await lease.confirm()
           const deleted = await deleteEntry(client, exp.type, entryId)
           // 403 or 404 to the key: gone already (a DELETE whose answer was lost), or refused. A filter tells.
           const outcome = deleted === 'deleted' ? 'deleted' : (await entryExists(client, exp.type, entryId)) ? 'still_there' : 'gone'
           await recordAttempt(this.db, exp.id, { action: 'delete', outcome, request: { entryId } })
           if (outcome === 'still_there') {
-            await releaseLease(this.db, exp.id)
             throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: it answered ${deleted} and the entry is still there; it may lack the right to delete it.`, {
               details: { exactMessage: 'Forbidden' },
             })
           }
         }
         return await this.db.transaction().execute(async (trx) => {
-          const undone = await markUndone(trx, exp.id)
+          const undone = (await markUndone(trx, exp.id, lease.holder)) ?? lease.lost('another holder settled the export')
           await enqueueWebhookEvent(trx, { tenantId, type: 'export.undone', payload: exportEvent(undone) })
           return undone
         })
       } catch (error) {
+        if (error instanceof LeaseLostError) throw new AppError('conflict', `Export ${exp.id} was taken over by another request; ask again.`, { retryAfterSeconds: 5, cause: error })
+        await lease.release()
         if (error instanceof AppError && error.code === 'undo_refused') throw error
-        await releaseLease(this.db, exp.id)
         const appError = toAppError(error)
         if (appError.code === 'exact_rejected') {
           await recordAttempt(this.db, exp.id, { action: 'delete', outcome: 'refused', response: { message: appError.message } })
@@ -176,12 +177,15 @@ export class ExportService {
   /** A pending export nobody is driving (crash, lost answer): find it in Exact or send it now. */
   async recover(tenantId: string, exportId: string): Promise<ExportRecord | undefined> {
     const exp = await findExport(this.db, tenantId, exportId)
-    if (!exp || exp.status !== 'pending' || !(await claimLease(this.db, exp.id, LEASE_MS))) return undefined
+    const lease = exp?.status === 'pending' ? await ExportLease.claim(this.db, exp.id, this.exact.logger) : undefined
+    if (!exp || !lease) return undefined
     try {
       const { invoice, settings } = await this.prepare(tenantId, exp.invoiceId)
-      return await this.drive(exp, invoice.content, settings, { priority: 'background' })
+      return await this.drive(exp, lease, invoice.content, settings, { priority: 'background' })
     } catch (error) {
-      await releaseLease(this.db, exp.id).catch(() => undefined)
+      // Someone else drives it now; theirs is the outcome.
+      if (error instanceof LeaseLostError) return undefined
+      await lease.release()
       throw error
     }
   }
@@ -208,66 +212,86 @@ export class ExportService {
     throw new AppError(code, first.message, { field: first.field, details: { errors: mapped.problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) } })
   }
 
-  /** An export found live: exported is done; pending is driven here unless someone holds its lease. */
+  /**
+   * An export found live: exported is done; pending is driven here once nobody holds its lease
+   * (its holder crashed, froze or lost the database), else awaited until it settles.
+   */
   private async settle(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
     if (exp.status === 'exported') return exp
-    if (await claimLease(this.db, exp.id, LEASE_MS)) return this.drive(exp, invoice, settings, options)
     const deadline = Date.now() + WAIT_FOR_OTHER_MS
-    while (Date.now() < deadline) {
-      await sleep(150)
+    for (;;) {
+      const lease = await ExportLease.claim(this.db, exp.id, this.exact.logger)
+      if (lease) {
+        try {
+          return await this.drive(exp, lease, invoice, settings, options)
+        } catch (error) {
+          if (!(error instanceof LeaseLostError)) throw error
+        }
+      }
       const current = await findExport(this.db, exp.tenantId, exp.id)
       if (current && current.status !== 'pending') {
         if (current.status === 'failed') throw new AppError((current.errorCode as 'exact_rejected') ?? 'exact_rejected', current.errorDetail ?? 'The export failed.')
         return current
       }
+      if (Date.now() >= deadline) throw new AppError('exact_unavailable', `Export ${exp.id} is still being booked; ask again shortly.`, { retryAfterSeconds: 5 })
+      await sleep(150)
     }
-    throw new AppError('exact_unavailable', `Export ${exp.id} is still being booked; ask again shortly.`, { retryAfterSeconds: 5 })
+  }
+
+  /** Drives with the lease; if it is lost on the way, follows whoever has the export now. */
+  private async driveOrFollow(exp: ExportRecord, lease: ExportLease, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+    try {
+      return await this.drive(exp, lease, invoice, settings, options)
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error
+      return this.settle(exp, invoice, settings, options)
+    }
   }
 
   /** Caller holds the lease. Never sends twice: an earlier attempt is looked for by its marker first. */
-  private drive(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
-    return this.keepLease(exp.id, () => this.driveHeld(exp, invoice, settings, options))
+  private drive(exp: ExportRecord, lease: ExportLease, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+    return lease.hold(() => this.driveHeld(exp, lease, invoice, settings, options))
   }
 
-  private async keepLease<T>(exportId: string, work: () => Promise<T>): Promise<T> {
-    const heartbeat = setInterval(() => void renewLease(this.db, exportId, LEASE_MS).catch(() => undefined), LEASE_MS / 3)
-    heartbeat.unref()
-    try {
-      return await work()
-    } finally {
-      clearInterval(heartbeat)
-    }
-  }
-
-  private async driveHeld(exp: ExportRecord, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
+  private async driveHeld(exp: ExportRecord, lease: ExportLease, invoice: Invoice, settings: Settings, options: ExportOptions): Promise<ExportRecord> {
     let sent = false
     try {
-      const client = options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))
+      // Every call to Exact first checks that this holder is still sure of its lease.
+      const client = (options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))).guarded(() => lease.assertHeld())
       const entry = this.mapOrThrow(invoice, settings, exp.marker, await findYourRefMaxLength(this.db, exp.tenantId))
       if ((await countAttempts(this.db, exp.id, 'create')) > 0) {
         // The YourRef this entry was sent with: what a lowered cap would have made of the number is searched too.
         const found = await findEntryByMarker(client, exp.type, entry.yourRef, exp.marker)
         await recordAttempt(this.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
-        if (found) return this.finish(exp, found, entry, client, options)
+        if (found) return this.finish(exp, lease, found, entry, client, options)
       }
       const chart = await this.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(entry, c) })
       this.assertBookable(entry, chart, settings)
       const relation = await this.relations.resolve(client, exp.tenantId, invoice.party, invoice.type, options.hints)
+      lease.assertHeld()
       await setRelation(this.db, exp.id, relation)
-      // Recorded before sending: if the process dies mid-call, recovery knows to search first.
+      // Proved in the database just before sending (a holder that was frozen learns it here), and
+      // recorded: if the process dies mid-call, recovery knows to search first.
+      await lease.confirm()
       await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'sending', request: { relationId: relation.id, entry } })
       sent = true
       const created = await createEntry(client, entry, relation.id, chart)
       await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'created', response: created })
-      return await this.finish(exp, created, entry, client, options)
+      return await this.finish(exp, lease, created, entry, client, options)
     } catch (error) {
+      // Not ours to settle any more (the guard refused the call before it left, or a fenced write
+      // matched nothing): whoever holds the lease now searches by marker and decides.
+      if (error instanceof LeaseLostError) throw error
       const appError = toAppError(error)
       if (appError.code === 'exact_rejected' || (!sent && !TRANSIENT.has(appError.code))) {
-        await this.fail(exp, appError)
+        await this.fail(exp, lease, appError)
       } else {
         // Nothing certain: stay pending; the next request or the recovery pass searches first.
-        if (sent) await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'uncertain', response: { code: appError.code, message: appError.message } })
-        await releaseLease(this.db, exp.id)
+        try {
+          if (sent) await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'uncertain', response: { code: appError.code, message: appError.message } })
+        } finally {
+          await lease.release()
+        }
       }
       throw appError
     }
@@ -289,14 +313,15 @@ export class ExportService {
    * Type, and only a read-back lists the entry's line IDs. A read-back that fails leaves the export
    * booked with the answer's figures and `readBackAt` null, for readBackPending to fill in.
    */
-  private async finish(exp: ExportRecord, booked: BookedEntry, entry: Entry, client: ExactClient, options: ExportOptions): Promise<ExportRecord> {
+  private async finish(exp: ExportRecord, lease: ExportLease, booked: BookedEntry, entry: Entry, client: ExactClient, options: ExportOptions): Promise<ExportRecord> {
     const read = (options.readBack ?? 'now') === 'now' ? await this.readBack.readOne(exp, booked.entryId, client) : undefined
     const figures = entryFigures(exp.type, exp.total, read ?? booked, read !== undefined)
     await this.readBack.learnYourRefLength(exp, entry.yourRef, (read ?? booked).yourRef)
     return this.db.transaction().execute(async (trx) => {
-      const done = await markExported(trx, exp.id, {
+      // Fenced: a holder that lost its lease sends no second export.succeeded.
+      const done = (await markExported(trx, exp.id, lease.holder, {
         entryId: booked.entryId, entryNumber: read?.entryNumber ?? booked.entryNumber, paymentReference: entry.paymentReference ?? null, ...figures,
-      })
+      })) ?? lease.lost('another holder settled the export')
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.succeeded', payload: exportEvent(done) })
       return done
     })
@@ -307,9 +332,9 @@ export class ExportService {
     return this.readBack.readPending(tenantId, client, limit)
   }
 
-  private async fail(exp: ExportRecord, error: AppError): Promise<void> {
+  private async fail(exp: ExportRecord, lease: ExportLease, error: AppError): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const failed = await markFailed(trx, exp.id, error.code, error.message)
+      const failed = (await markFailed(trx, exp.id, lease.holder, error.code, error.message)) ?? lease.lost('another holder settled the export')
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(failed) })
     })
   }

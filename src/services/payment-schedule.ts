@@ -1,6 +1,12 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron'
 import { spreadOffsets } from '../domain/sync-spread'
 
+/**
+ * Every cron expression is read in UTC, whatever the host's zone: replicas in different zones
+ * then agree on the same windows, and a DST change does not move or skip a sync.
+ */
+export const CRON_TIMEZONE = 'UTC'
+
 const MINUTE = 60_000
 /** How far to look for the cron's previous/next fire (a monthly cron still fits). */
 const HORIZON_MINUTES = 32 * 24 * 60
@@ -21,7 +27,7 @@ export class PaymentSyncSchedule {
   constructor(readonly cron: string) {
     if (!validate(cron)) throw new Error(`not a cron expression: ${cron}`)
     // A task that is never started: only its matcher is used.
-    this.matcher = createTask(cron, () => undefined)
+    this.matcher = createTask(cron, () => undefined, { timezone: CRON_TIMEZONE })
   }
 
   /** The window `now` falls in: [the last fire at or before now, the next fire after it). */

@@ -30,11 +30,13 @@ export interface HarnessOptions {
   sandboxUrl?: string
   /** Lift the sandbox's rate limits (100,000/min, 1,000,000/day) so set-up and tests never wait on them. */
   unlimited?: boolean
+  /** Use this database (a Postgres the test stops and starts) instead of a fresh clone; close() drops it. */
+  database?: TestDatabase
 }
 
 /** The real service on a real port, a fresh database and its own sandbox over HTTP. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const database = await createTestDatabase()
+  const database = options.database ?? (await createTestDatabase())
   const sandbox = options.sandboxUrl ? undefined : await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
   const sandboxUrl = options.sandboxUrl ?? sandbox!.url
   const logs: string[] = []
@@ -63,6 +65,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       .catch(async (error) => { await harness.close(); throw error })
   }
   return harness
+}
+
+/**
+ * Moves the sandbox's clock and the service's together (the rate limiter reads Exact's reset times
+ * on the sandbox clock): a test reaches a fresh minute window or the next day at once, not by waiting.
+ */
+export async function advanceClocks(h: Harness, ms: number): Promise<void> {
+  await sandboxJson(h, '/_sandbox/clock', { method: 'POST', body: { advanceMs: ms } })
+  h.advanceClock(ms)
+}
+
+/** The sandbox clock's now, in epoch ms. */
+export async function sandboxNow(h: Harness): Promise<number> {
+  return (await sandboxJson<{ now: number }>(h, '/_sandbox/clock')).now
 }
 
 export async function createTenant(h: Harness, name = 'Acme'): Promise<{ id: string; apiKey: string }> {

@@ -36,6 +36,8 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
+      // jest.config.js pins a non-UTC zone; the service must behave the same in it.
+      TZ: process.env.TZ ?? 'UTC',
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -53,9 +55,19 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  // Everything but Fastify's two lines per request (at info they would push the rest out).
   let out = ''
-  child.stdout?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
-  child.stderr?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
+  const keep = (stream: NodeJS.ReadableStream | null) => {
+    let partial = ''
+    stream?.on('data', (c) => {
+      const lines = (partial + String(c)).split('\n')
+      partial = lines.pop()!
+      const kept = lines.filter((l) => !/"msg":"(incoming request|request completed)"/.test(l))
+      if (kept.length > 0) out = (out + kept.join('\n') + '\n').slice(-200_000)
+    })
+  }
+  keep(child.stdout)
+  keep(child.stderr)
   const exited = new Promise<ProcessExit>((done) => child.once('exit', (code, signal) => done({ code, signal })))
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true })
 

@@ -46,7 +46,7 @@ describe('bulk export survives SIGKILL', () => {
     await second.kill('SIGKILL')
     const third = await start()
 
-    // A POST cut off by a kill keeps its export's lease (2 min): that invoice is adopted by its marker after.
+    // A POST cut off by a kill keeps its export's lease and its item's claim (30 s each): that invoice is adopted by its marker after.
     const done = await waitForJob(h.url, tenant.apiKey, jobId, { timeoutMs: 240_000 })
     expect(done).toMatchObject({ status: 'completed', total: 300, exported: 300, skipped: 0, failed: 0 })
 

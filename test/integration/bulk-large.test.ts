@@ -1,4 +1,4 @@
-import { sandboxJson } from '../helpers/harness'
+import { advanceClocks, sandboxJson, sandboxNow } from '../helpers/harness'
 import { useBulkContext } from '../helpers/bulk-context'
 import { countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
 
@@ -18,8 +18,9 @@ describe('bulk export of 1,000 invoices', () => {
     const invoices = makeBulkInvoices(1000, parties, 'L')
     await putInvoices(ctx.h.url, ctx.tenant.apiKey, invoices, 16)
     await sandboxJson(ctx.h, '/_sandbox/limits', { method: 'PUT', body: { perMinute: PER_MINUTE, perDay: 1_000_000 } })
-    // A fresh minute window, so the set-up's calls do not count against the job's first minute.
-    await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 50))
+    // A fresh minute window, so the set-up's calls do not count against the job's first minute:
+    // both clocks moved to the start of the next sandbox minute instead of waiting for it.
+    await advanceClocks(ctx.h, 60_000 - ((await sandboxNow(ctx.h)) % 60_000) + 50)
     const before = await sandboxJson(ctx.h, '/_sandbox/stats')
 
     const t0 = Date.now()

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { sql } from 'kysely'
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { makeInvoice } from '../helpers/factories'
 import { api } from '../helpers/bulk-fixtures'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
+import { waitUntil } from '../helpers/wait'
 
 /**
  * Single exports under lost answers and failures, with the service SIGKILLed in the middle and
@@ -42,13 +44,29 @@ describe('exactly once across a SIGKILL', () => {
       }
       throw new Error(`invoice ${i} never exported`)
     }
+    const faults = { errorRate: 0.1, timeoutAfterCommitRate: 0.3, seed: 7, retryAfterSeconds: 1 }
+    /** Exports whose last attempt is a POST recorded as being sent, with no answer recorded. */
+    const cutOff = async () => {
+      const rows = await sql<{ n: string }>`
+        select count(*)::text as n from exports e
+        where e.status = 'pending' and (select a.outcome from export_attempts a where a.export_id = e.id order by a.id desc limit 1) = 'sending'`.execute(h.database.db)
+      return Number(rows.rows[0]!.n)
+    }
+    const entryPosts = async () => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource['POST salesentry/SalesEntries'] ?? 0
     const exported: any[] = []
     for (let i = 0; i < invoices.length; i += 10) {
+      const killHere = i === 80
+      // This batch's calls take 300 ms, so the kill finds POSTs in flight rather than between them.
+      if (killHere) await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { ...faults, latencyMs: 300 } })
+      const postsBefore = killHere ? await entryPosts() : 0
       const batch = Promise.all(Array.from({ length: 10 }, (_, j) => exportWithRetries(i + j)))
-      if (i === 80) {
-        // Killed while this batch is in flight: some POSTs to Exact are cut off mid-call.
-        await sleep(40)
+      if (killHere) {
+        // Killed while a POST of an entry has reached Exact and its answer is not recorded.
+        await waitUntil(async () => (await entryPosts()) > postsBefore && (await cutOff()) > 0, { intervalMs: 5, what: 'a POST of an entry in flight' })
         await service.kill('SIGKILL')
+        // The kill landed mid-call: an attempt is left at 'sending', for the restarted process to search by marker.
+        expect(await cutOff()).toBeGreaterThan(0)
+        await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { ...faults, latencyMs: 5 } })
         service = await startServiceProcess({ databaseUrl: h.database.url, sandboxUrl: h.sandboxUrl })
         procs.push(service)
       }

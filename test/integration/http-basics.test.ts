@@ -5,6 +5,7 @@ import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { ADMIN_KEY, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { createTestDatabase } from '../helpers/postgres'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
+import { waitUntil } from '../helpers/wait'
 
 /** The HTTP surface every capability stands on: keys and isolation, 400s, logs, health, docs, shutdown. */
 
@@ -189,11 +190,14 @@ describe('a service process', () => {
     procs.push(proc)
     // Each Exact call now takes 1 s: the preview is still in flight when SIGTERM arrives.
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { latencyMs: 1_000 } })
+    const callsBefore = (await sandboxJson<{ calls: number }>(h, '/_sandbox/stats')).calls
     const inFlight = request(`${proc.url}/invoices/inv-new/export/preview`, { headers: auth(a.apiKey) }).then(
       async (res) => ({ status: res.statusCode, at: Date.now(), body: await res.body.text() }),
       (err: unknown) => ({ status: -1, at: Date.now(), body: String(err) }),
     )
-    await new Promise((r) => setTimeout(r, 300))
+    // In flight for sure: the sandbox has received the preview's call (it counts a call on arrival,
+    // before its 1 s latency), so the process is inside the request when the signal comes.
+    await waitUntil(async () => (await sandboxJson<{ calls: number }>(h, '/_sandbox/stats')).calls > callsBefore, { what: "the preview's call to reach the sandbox" })
     const sentAt = Date.now()
     const exited = proc.kill('SIGTERM')
 

@@ -15,7 +15,8 @@ export const CreatedTenantSchema = Type.Object({
 
 export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService; adminApiKey?: string }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook('preHandler', requireAdmin(deps.adminApiKey))
+    // Before the body is parsed or validated: 401 first.
+    app.addHook('onRequest', requireAdmin(deps.adminApiKey))
     app.post('/admin/tenants', {
       schema: {
         tags: ['admin'], summary: 'Create a tenant and its API key', operationId: 'createTenant',
