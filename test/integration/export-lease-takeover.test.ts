@@ -79,6 +79,8 @@ describe('an export lease holder frozen past its lease', () => {
     const invoice = makeInvoice({ party, number: `${id.toUpperCase()}-1` })
     expect((await tenant.put(id, invoice)).statusCode).toBe(201)
 
+    // The chart is shared through Postgres: forget it, so A's first calls to Exact read it (a point before its POST).
+    await sql`delete from exact_charts`.execute(h.database.db)
     const a = await startServiceProcess({ databaseUrl: h.database.url, sandboxUrl: h.sandboxUrl })
     procs.push(a)
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { latencyMs: LATENCY_MS } })
