@@ -41,9 +41,10 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     // The service clock, so waits for a reset follow the clock tests move (and the bulk job's resumeAt).
     ...(deps.clock ? { now: () => deps.clock!().getTime() } : {}),
   })
-  const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) =>
-    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc(),
-  )
+  const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) => {
+    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc()
+    deps.metrics.exactCallDuration.observe(call.durationMs / 1000)
+  })
   const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
   const settingsOf = (tenantId: string) => settings.get(tenantId)
   // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.
