@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }))
-  await app.register(adminRoutes({ tenants: deps.services.tenants, adminApiKey: deps.adminApiKey }))
+  await app.register(adminRoutes({ tenants: deps.services.tenants, probes: deps.services.probes, adminApiKey: deps.adminApiKey }))
   await app.register(async (scoped) => {
     scoped.addHook('preHandler', requireTenant((key) => deps.services.tenants.authenticate(key)))
     await scoped.register(tenantRoutes(deps.services))

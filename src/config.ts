@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { REGIONS, type Region } from './exact/regions'
 
 /**
  * The only reader of process.env. Everything is parsed and checked once at start; a bad variable
@@ -19,7 +20,8 @@ const EnvSchema = Type.Object({
   EXACT_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
   EXACT_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   EXACT_REDIRECT_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
-  EXACT_BASE_URL: Type.String({ pattern: '^https?://[^/]+$', default: 'https://start.exactonline.nl' }),
+  EXACT_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
+  EXACT_DEFAULT_REGION: Type.Union(REGIONS.map((r) => Type.Literal(r)), { default: 'nl' }),
   TOKEN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   PAYMENT_SYNC_CRON: Type.String({ minLength: 9, default: '0 */4 * * *' }),
   LOG_LEVEL: Type.Union(
@@ -35,7 +37,8 @@ const HINTS: Record<string, string> = {
   DATABASE_URL: 'a postgres:// connection URL',
   ADMIN_API_KEY: 'at least 16 characters',
   DEMO_API_KEY: 'at least 16 characters',
-  EXACT_BASE_URL: 'an origin such as https://start.exactonline.be (no path, no trailing slash)',
+  EXACT_BASE_URL: 'an origin such as http://127.0.0.1:4100 (no path, no trailing slash); it overrides every region',
+  EXACT_DEFAULT_REGION: `one of ${REGIONS.join(', ')}`,
   EXACT_REDIRECT_URI: 'an http(s) URL ending in /oauth/callback',
   TOKEN_ENCRYPTION_KEY: '64 hex characters (32 bytes); generate one with `openssl rand -hex 32`',
   NODE_ENV: 'development, production or test',
@@ -67,7 +70,10 @@ export interface Config {
     readonly clientId?: string
     readonly clientSecret?: string
     readonly redirectUri?: string
-    readonly baseUrl: string
+    /** Set: every region's calls go here (the sandbox, a proxy). Unset: each region's own host. */
+    readonly baseUrl?: string
+    /** The region of a tenant that does not name one when it connects. */
+    readonly defaultRegion: Region
   }
   /** Absent outside production: main.ts keeps a generated key under dataDir. */
   readonly tokenEncryptionKey?: Buffer
@@ -124,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientSecret: e.EXACT_CLIENT_SECRET,
       redirectUri: e.EXACT_REDIRECT_URI,
       baseUrl: e.EXACT_BASE_URL,
+      defaultRegion: e.EXACT_DEFAULT_REGION as Region,
     }),
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'hex') : undefined,
     paymentSyncCron: e.PAYMENT_SYNC_CRON,

@@ -13,6 +13,7 @@ import { startBulkWorker } from './jobs/bulk-worker'
 import { recoverPendingExports } from './jobs/export-recovery'
 import { startWebhookDelivery } from './jobs/webhook-delivery'
 import { Scheduler, schedulePaymentSync } from './jobs/scheduler'
+import { scheduleTokenKeepAlive } from './jobs/token-keep-alive'
 import { webhookUrlProblem } from './services/webhook-url'
 import { buildServices } from './services/build-services'
 import { ensureDemoTenant } from './services/demo-tenant'
@@ -48,10 +49,12 @@ async function main(): Promise<void> {
       const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false })
       closers.push(() => sandbox.close())
       logger.warn({ sandboxUrl: sandbox.url }, 'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox')
-      exactApp = { baseUrl: sandbox.url, clientId: 'exact-bridge-sandbox', clientSecret: 'sandbox-secret', redirectUri: `${publicUrl}/oauth/callback` }
+      // Every region's host points at the sandbox.
+      exactApp = { baseUrl: sandbox.url, defaultRegion: config.exact.defaultRegion, clientId: 'exact-bridge-sandbox', clientSecret: 'sandbox-secret', redirectUri: `${publicUrl}/oauth/callback` }
     } else {
       exactApp = {
         baseUrl: config.exact.baseUrl,
+        defaultRegion: config.exact.defaultRegion,
         clientId: config.exact.clientId!,
         clientSecret: config.exact.clientSecret!,
         redirectUri: config.exact.redirectUri!,
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     services.bulk.onJobCreated(() => bulkWorker.wake())
     closers.push(() => bulkWorker.stop())
     schedulePaymentSync(scheduler, services.paymentSync)
+    scheduleTokenKeepAlive(scheduler, services.connections)
     // At start (a crash may have left pending exports) and every minute after.
     const recover = () => recoverPendingExports({ exports: services.exports, logger })
     scheduler.every('export-recovery', '* * * * *', recover)
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     if (config.sandboxMode) {
       const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)
       const demo = await ensureDemoTenant(db, services, demoKey)
-      printSandboxBlock(logger, { publicUrl, sandboxUrl: exactApp.baseUrl, demoKey, adminApiKey, division: demo.division, seconds: (Date.now() - startedAt) / 1000 })
+      printSandboxBlock(logger, { publicUrl, sandboxUrl: exactApp.baseUrl!, demoKey, adminApiKey, division: demo.division, seconds: (Date.now() - startedAt) / 1000 })
     } else {
       logger.info({ url: publicUrl, docs: `${publicUrl}/docs` }, 'exact-bridge listening')
     }

@@ -184,3 +184,10 @@ export async function listAbandonedPending(db: Executor, limit: number): Promise
     .orderBy('created_at').limit(limit).execute()
   return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }))
 }
+
+/** Exports still booked (or being booked) in the tenant's administration: they pin its division. */
+export async function countLiveExports(db: Executor, tenantId: string): Promise<number> {
+  const row = await db.selectFrom('exports').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', tenantId).where('status', 'in', ['pending', 'exported']).executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -25,6 +25,17 @@ export async function advanceSyncCursor(trx: Executor, tenantId: string, which: 
     })).execute()
 }
 
+/**
+ * A new administration (connect, division change): both cursors start at the given row versions
+ * and the terms stored for the old one go. Unlike advanceSyncCursor this may move a cursor back.
+ */
+export async function restartPaymentSync(trx: Executor, tenantId: string, cursors: SyncCursors): Promise<void> {
+  const values = { terms_timestamp: cursors.termsTimestamp, deleted_timestamp: cursors.deletedTimestamp }
+  await trx.insertInto('payment_sync_cursors').values({ tenant_id: tenantId, ...values })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...values, updated_at: sql`now()` })).execute()
+  await trx.deleteFrom('payment_terms').where('tenant_id', '=', tenantId).execute()
+}
+
 // ---- runs
 
 export interface SyncRunRecord {

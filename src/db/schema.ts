@@ -6,6 +6,8 @@ export interface Database {
   api_keys: ApiKeysTable
   exact_connections: ExactConnectionsTable
   oauth_states: OauthStatesTable
+  exact_charts: ExactChartsTable
+  exact_probes: ExactProbesTable
   tenant_settings: TenantSettingsTable
   invoices: InvoicesTable
   relations: RelationsTable
@@ -36,11 +38,19 @@ export interface ApiKeysTable {
   created_at: CreatedAt
 }
 
+export type RegionColumn = 'nl' | 'be' | 'de' | 'uk' | 'fr' | 'es' | 'us'
+
 export interface ExactConnectionsTable {
   tenant_id: string
-  status: 'connected' | 'reauthorize_needed'
+  status: 'connected' | 'division_required' | 'reauthorize_needed'
+  region: RegionColumn
   base_url: string
-  division: number
+  /** null while the tenant has not chosen among several administrations (division_required). */
+  division: number | null
+  /** The administrations the grant reached at consent: [{division, name, country, current}]. */
+  divisions: Json
+  token_version: ColumnType<number, number | undefined, number>
+  access_token_rejected_at: Date | null
   /** AES-256-GCM ciphertext (see services/token-cipher.ts), never the token itself. */
   access_token: string
   refresh_token: string
@@ -54,8 +64,24 @@ export interface ExactConnectionsTable {
 export interface OauthStatesTable {
   state_hash: string
   tenant_id: string
+  region: RegionColumn
   expires_at: Date
   used_at: Date | null
+}
+
+export interface ExactChartsTable {
+  base_url: string
+  division: number
+  chart: Json
+  fetched_at: Date
+}
+
+export interface ExactProbesTable {
+  tenant_id: string
+  division: number
+  findings: Json
+  exact_calls: number
+  ran_at: Date
 }
 
 type Json = ColumnType<unknown, string, string>

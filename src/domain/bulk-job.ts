@@ -92,6 +92,7 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
       return { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 60_000, 1000), countsAsAttempt: false }
     case 'not_connected':
     case 'reauthorize_needed':
+    case 'division_required':
       return { kind: 'retry', delayMs: 60_000, countsAsAttempt: false }
     case 'conflict':
     case 'exact_unavailable':
@@ -107,6 +108,8 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'exact_rejected':
     case 'oauth_state_invalid':
     case 'undo_refused':
+    case 'division_unreachable':
+    case 'division_has_exports':
       return { kind: 'failed' }
     default: {
       const never: never = code

@@ -6,7 +6,7 @@ export type { Dispatcher }
 import { ExactAuthError, ExactNotFoundError, ExactUnavailableError } from './errors'
 import type { Priority, RateLimiterRegistry } from './rate-limiter'
 import type { TokenSource } from './tokens'
-import { errorForStatus, looksLikeHtml, networkError, type Headers } from './transport'
+import { errorForStatus, header, looksLikeHtml, networkError, type Headers } from './transport'
 import { parseList, parseOne, type WirePage, type WireRecord } from './wire'
 
 /** The part of pino the connector uses. */
@@ -129,7 +129,7 @@ export class ExactClient {
     try {
       return decode(await this.authorized(method, url, resource, body), resource)
     } catch (err) {
-      if (method !== 'GET' || !(err instanceof ExactUnavailableError)) throw err
+      if (method !== 'GET' || !(err instanceof ExactUnavailableError) || err.reason === 'token_rejected') throw err
       this.opts.logger.warn({ err, resource }, 'Exact unavailable, retrying the GET once')
       await sleep(Math.min(err.retryAfterMs ?? 500, 5000))
       return decode(await this.authorized(method, url, resource, body), resource)
@@ -146,7 +146,7 @@ export class ExactClient {
       return this.send(method, url, resource, used, body)
     })
     if (first.status !== 401) return first
-    const fresh = await this.opts.tokens.onUnauthorized(used)
+    const fresh = await this.opts.tokens.onUnauthorized(used, header(first.headers, 'www-authenticate'))
     const second = await limiter.schedule(call, () => this.send(method, url, resource, fresh, body))
     if (second.status !== 401) return second
     throw new ExactAuthError('unauthorized', `Exact answered 401 to ${method} ${resource} with a fresh token`, { status: 401 })

@@ -36,7 +36,8 @@ export class ExactRefusedError extends ExactError {
 /** 404 on an entity key or an endpoint. A refusal too, so `instanceof ExactRefusedError` holds. */
 export class ExactNotFoundError extends ExactRefusedError {}
 
-export type UnavailableReason = 'timeout' | 'connection' | 'server_error' | 'maintenance' | 'bad_response'
+/** `token_rejected`: a 401 for a token too young to be replaced yet (the 570 s rule); try again later. */
+export type UnavailableReason = 'timeout' | 'connection' | 'server_error' | 'maintenance' | 'bad_response' | 'token_rejected'
 
 /**
  * Exact is down or the outcome is unknown: a timeout, a reset connection, a 5xx without Exact's

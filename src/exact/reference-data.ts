@@ -11,7 +11,8 @@ import { numberOr, optionalString, percentFromFraction, trimCode, type WireRecor
 export async function fetchChart(client: ExactClient): Promise<ChartOfAccounts> {
   // Sequential on purpose: the limiter runs one call per division at a time anyway.
   const journals = await client.list('financial/Journals', { $select: 'Code,Type,Description' })
-  const glAccounts = await client.list('financial/GLAccounts', { $select: 'ID,Code,Type,Description' })
+  // The bulk endpoint pages by 1000 where financial/GLAccounts pages by 60: one call for most charts.
+  const glAccounts = await client.list('bulk/Financial/GLAccounts', { $select: 'ID,Code,Type,Description' })
   const vatCodes = await client.list('vat/VATCodes', { $select: 'Code,Description,Percentage,VATTransactionType' })
   const conditions = await client.list('cashflow/PaymentConditions', {
     $select: 'Code,Description,PaymentDays,PaymentDiscountType,DiscountPercentage,DiscountPaymentDays',
@@ -43,34 +44,5 @@ function paymentCondition(p: WireRecord): ChartPaymentCondition {
     discountType: type === 'B' || type === 'K' ? type : null,
     discountPercentage: percentFromFraction(p.DiscountPercentage),
     discountDays: numberOr(p.DiscountPaymentDays, 0),
-  }
-}
-
-/**
- * Charts per (base URL, division), kept `ttlMs` (default 1 h). One per process, passed to every
- * connector; concurrent misses share one fetch. `invalidate` after a settings change or a
- * refusal that names a code ("Invalid reference").
- */
-export class ChartCache {
-  private readonly entries = new Map<string, { at: number; chart: Promise<ChartOfAccounts> }>()
-
-  constructor(private readonly opts: { ttlMs?: number; now?: () => number } = {}) {}
-
-  get(key: string, load: () => Promise<ChartOfAccounts>): Promise<ChartOfAccounts> {
-    const now = (this.opts.now ?? Date.now)()
-    const hit = this.entries.get(key)
-    if (hit && now - hit.at < (this.opts.ttlMs ?? 3_600_000)) return hit.chart
-    const chart = load()
-    this.entries.set(key, { at: now, chart })
-    // A failed fetch must not be cached.
-    chart.catch(() => {
-      if (this.entries.get(key)?.chart === chart) this.entries.delete(key)
-    })
-    return chart
-  }
-
-  invalidate(key?: string): void {
-    if (key === undefined) this.entries.clear()
-    else this.entries.delete(key)
   }
 }

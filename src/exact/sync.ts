@@ -1,4 +1,5 @@
 import type { ExactClient } from './client'
+import { ExactUnavailableError } from './errors'
 import { int64Literal, numberOr, parseInt64, type WireRecord } from './wire'
 
 /** Sync and bulk endpoints answer at most this many rows per call. */
@@ -52,4 +53,16 @@ export function syncDeleted(client: ExactClient, since: bigint | string): AsyncG
     entityType: numberOr(r.EntityType, 0),
     timestamp: parseInt64(r.Timestamp),
   }))
+}
+
+/** Where a sync cursor should start to skip history older than `modified` (read/sync/Sync/SyncTimestamp). */
+export async function syncTimestampAt(client: ExactClient, endPoint: 'PaymentTerms' | 'Deleted', modified: Date): Promise<string> {
+  const at = modified.toISOString().slice(0, 19)
+  const row = await client.get('read/sync/Sync/SyncTimestamp', { modified: `datetime'${at}'`, endPoint: `'${endPoint}'` })
+  const value = row?.TimeStampAsBigInt
+  const text = typeof value === 'number' ? String(Math.trunc(value)) : typeof value === 'string' ? value.trim() : ''
+  if (!/^\d+$/.test(text)) {
+    throw new ExactUnavailableError({ reason: 'bad_response', resource: 'read/sync/Sync/SyncTimestamp', message: 'no TimeStampAsBigInt in the answer' })
+  }
+  return text
 }

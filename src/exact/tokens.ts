@@ -6,10 +6,11 @@ export interface TokenSource {
   /** A token that is valid now (refreshing first when `tokenIsDue`). */
   getAccessToken(): Promise<string>
   /**
-   * Exact answered 401 to `rejectedToken`. Return a different, fresh token (another request or
-   * replica may already have refreshed), or throw ExactAuthError when none can be had.
+   * Exact answered 401 to `rejectedToken` (`challenge`: its WWW-Authenticate header). Return a
+   * different, fresh token (another request or replica may already have refreshed), or throw:
+   * ExactAuthError when none can be had, ExactUnavailableError when one can be had only later.
    */
-  onUnauthorized(rejectedToken: string): Promise<string>
+  onUnauthorized(rejectedToken: string, challenge?: string): Promise<string>
 }
 
 /** A fixed token, for scripts and tests. */

@@ -68,7 +68,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       if (!auth.ok) {
         state.stats.errorAnswers += 1
         // An expired token names its client, so it counts toward that endpoint's error block.
-        if (auth.grant) errorLimiter.record(`${auth.grant.clientId}|${auth.grant.division}|${endpoint}`)
+        if (auth.grant) errorLimiter.record(`${auth.grant.clientId}|${isCurrent ? auth.grant.division : divisionPart}|${endpoint}`)
         return send(reply, {
           status: 401, contentType: JSON_TYPE,
           body: errorBody(auth.reason === 'expired' ? 'Access token expired' : 'Unauthorized'),
@@ -76,7 +76,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
         })
       }
       const grant = auth.grant
-      const rateKey = `${grant.clientId}|${grant.division}`
+      // Limits and the error block count per division: the one in the path, or the current one for current/Me.
+      const pathDivision = isCurrent ? grant.division : Number(divisionPart)
+      const rateKey = `${grant.clientId}|${isCurrent ? grant.division : divisionPart}`
       const errorKey = `${rateKey}|${endpoint}`
       const blockedUntil = errorLimiter.blockedUntil(errorKey)
       if (blockedUntil !== null) {
@@ -98,18 +100,19 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       }
 
       let answer: Answer
-      const division = state.division(grant.division)
-      if (!division) {
-        answer = exactAnswer(new ExactError(403, 'Forbidden', { Reason: 'DivisionBlocked' }))
-      } else if (divisionPart !== null && divisionPart !== String(grant.division)) {
+      const reachable = Number.isInteger(pathDivision) && grant.divisions.includes(pathDivision)
+      const division = reachable ? state.division(pathDivision) : undefined
+      if (!reachable) {
         answer = exactAnswer(new ExactError(403, 'Forbidden', { Reason: 'NoDivisionAccess' }))
+      } else if (!division) {
+        answer = exactAnswer(new ExactError(403, 'Forbidden', { Reason: 'DivisionBlocked' }))
       } else if (!/application\/json/i.test(String(request.headers.accept ?? ''))) {
         answer = exactAnswer(new ExactError(406,
           'The sandbox only answers JSON: send Accept: application/json (Exact Online would answer Atom XML).'))
       } else if (!target) {
         answer = exactAnswer(new ExactError(404, `Resource not found for the segment '${resourcePart}'.`))
       } else {
-        const ctx: ResourceContext = { state, division, grant, lang: langOf(grant.languageCode), now: state.clock.now() }
+        const ctx: ResourceContext = { state, division, grant, lang: langOf(grant.languageCode), now: state.clock.now(), params }
         try {
           answer = handleResource({
             ctx, registry, target, method, params, body: request.body, baseUrl: baseUrlOf(state, request),

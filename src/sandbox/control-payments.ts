@@ -3,14 +3,15 @@ import { controlError, divisionOr404 } from './control-helpers'
 import { amsterdamWallClock, parseInputDay, startOfDay, toIsoDate } from './dates'
 import { parseAmount, toDecimalString, ZERO } from './decimal'
 import type { Division, Payment } from './model'
-import { bookPayment, termState, unmatchPayment } from './open-items'
+import { bookPayment, termState, unmatchPayment } from './terms'
 import type { SandboxState } from './state'
 
 function view(division: Division, payment: Payment): object {
   const entry = division.entries.get(payment.entryId)
-  const term = entry ? termState(division, entry) : null
+  const term = entry ? termState(entry) : null
+  const row = entry?.terms.find((t) => t.payment === payment)
   return {
-    id: payment.id, entryId: payment.entryId, entryNumber: entry?.EntryNumber ?? null, kind: entry?.kind ?? null,
+    id: payment.id, entryId: payment.entryId, termId: row?.ID ?? null, entryNumber: entry?.EntryNumber ?? null, kind: entry?.kind ?? null,
     amount: toDecimalString(payment.amount), discount: toDecimalString(payment.discount), date: toIsoDate(payment.date),
     active: payment.active,
     term: term && {
@@ -21,8 +22,9 @@ function view(division: Division, payment: Payment): object {
 }
 
 /**
- * Payments matched against an entry's open item. `amount` and `discount` are decimal strings (numbers are
- * accepted too); with `discount` the term counts as paid by amount + discount.
+ * Payments matched against an entry's open term row. `amount` and `discount` are decimal strings (numbers
+ * are accepted too); the row is settled by amount + discount: all that is open (the open row is matched)
+ * or less (a matched row splits off).
  */
 export function registerPaymentControl(app: FastifyInstance, state: SandboxState): void {
   app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/payments', async (request, reply) => {
@@ -42,13 +44,12 @@ export function registerPaymentControl(app: FastifyInstance, state: SandboxState
     if (date === null) return controlError(reply, 400, 'invalid_payment', 'date must be YYYY-MM-DD.')
     const entry = [...division.entries.values()].find((e) => !e.deleted && String(e.EntryNumber) === String(body.entryNumber))
     if (!entry) return controlError(reply, 404, 'entry_not_found', `No live entry with EntryNumber ${String(body.entryNumber)}.`)
-    const result = bookPayment(division, entry, state.ids.next(), amount, discount, date, now)
+    const result = bookPayment(division, state.ids, entry, amount, discount, date, now)
     if (result === 'overpayment') {
-      const outstanding = toDecimalString(termState(division, entry).outstanding)
+      const outstanding = toDecimalString(termState(entry).outstanding)
       return controlError(reply, 409, 'overpayment', `amount + discount exceeds the outstanding ${outstanding}.`)
     }
     if (result === 'wrong_sign') return controlError(reply, 409, 'wrong_sign', 'amount must have the sign of the entry total.')
-    if (result === 'entry_not_found') return controlError(reply, 404, 'entry_not_found', 'No such entry.')
     return reply.code(201).send(view(division, result))
   })
 
@@ -57,7 +58,7 @@ export function registerPaymentControl(app: FastifyInstance, state: SandboxState
     if (!division) return reply
     const payment = division.payments.get(request.params.id.toLowerCase())
     if (!payment || !payment.active) return controlError(reply, 404, 'payment_not_found', 'No active payment with that id.')
-    unmatchPayment(division, payment)
+    unmatchPayment(division, state.ids, payment, state.clock.now())
     return view(division, payment)
   })
 }

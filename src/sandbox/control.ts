@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { DEFAULT_BEHAVIOUR, updateBehaviour } from './behaviour'
-import { controlError, divisionOr404 } from './control-helpers'
-import { toPlain } from './envelope'
+import { controlError } from './control-helpers'
+import { registerDivisionControl } from './control-divisions'
 import type { Faults, FaultConfig } from './faults'
 import type { OAuthStore } from './oauth-store'
 import type { ErrorLimiter, RateLimiter } from './rate-limit'
-import { accountRow } from './resources/accounts'
-import { entryRow, lineRow } from './resources/entries'
+import { registerLoadControl } from './control-load'
 import { registerPaymentControl } from './control-payments'
-import { termState } from './open-items'
-import type { Division } from './model'
+import { registerVatReturnControl } from './control-vat-return'
 import type { SandboxState } from './state'
 
 export interface ControlDeps {
@@ -19,29 +17,6 @@ export interface ControlDeps {
   errorLimiter: ErrorLimiter
   faults: Faults
   initialLimits: { perMinute: number; perDay: number }
-}
-
-const PADDED_FIELDS = new Set(['Code', 'VATCode', 'Country', 'SalesVATCode', 'PurchaseVATCode'])
-
-/** Control output: plain JSON, decimal strings, padded codes trimmed for easy comparison. */
-function plain(row: Record<string, unknown>): Record<string, unknown> {
-  const out = toPlain(row) as Record<string, unknown>
-  for (const f of PADDED_FIELDS) if (typeof out[f] === 'string') out[f] = (out[f] as string).trim()
-  return out
-}
-
-function entriesOf(division: Division): unknown[] {
-  return [...division.entries.values()].map((entry) => {
-    const term = termState(division, entry)
-    const account = division.accounts.get(entry.Account)
-    return {
-      kind: entry.kind, ...plain(entryRow(entry, division)),
-      Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
-      AccountCode: account?.Code ?? null,
-      Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
-      outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
-    }
-  })
 }
 
 function isNonNegativeNumber(v: unknown): v is number {
@@ -64,28 +39,10 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
     return { ok: true, divisions: [...state.divisions.keys()] }
   })
 
-  app.get('/_sandbox/divisions', async () => [...state.divisions.keys()].map((id) => ({ division: id })))
-
-  app.post('/_sandbox/divisions', async (request) => {
-    const body = (request.body ?? {}) as { division?: number }
-    return { division: state.createDivision(typeof body.division === 'number' ? body.division : undefined).id }
-  })
-
-  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/entries', async (request, reply) => {
-    const division = divisionOr404(state, reply, request.params.d)
-    return division ? entriesOf(division) : reply
-  })
-
-  app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/accounts', async (request, reply) => {
-    const division = divisionOr404(state, reply, request.params.d)
-    if (!division) return reply
-    return [...division.accounts.values()].map((a) => ({
-      ...plain(accountRow(a, division)),
-      Created: new Date(a.Created).toISOString(), Modified: new Date(a.Modified).toISOString(), deleted: a.deleted,
-    }))
-  })
-
+  registerDivisionControl(app, state)
   registerPaymentControl(app, state)
+  registerLoadControl(app, state)
+  registerVatReturnControl(app, state)
 
   app.get('/_sandbox/stats', async () => state.stats.toJSON())
   app.post('/_sandbox/stats/reset', async () => { state.stats.reset(); return state.stats.toJSON() })

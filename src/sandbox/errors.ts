@@ -26,6 +26,15 @@ const MESSAGES = {
   invalid: { nl: 'Ongeldig: {0}', en: 'Invalid: {0}' },
   alreadyExists: { nl: 'Gegeven bestaat reeds.', en: 'Already exists.' },
   entryMatched: { nl: 'Niet toegestaan: Boeking is afgeletterd', en: 'Not allowed: Entry is matched' },
+  // The next four are invented in the style of exact-online.md §5.5 [U].
+  periodClosed: { nl: 'Niet toegestaan: Periode is afgesloten', en: 'Not allowed: Period is closed' },
+  vatReturnProcessed: {
+    nl: 'Niet toegestaan: Boeking is verwerkt in een btw-aangifte', en: 'Not allowed: Entry is processed in a VAT return',
+  },
+  currencyNotAllowed: {
+    nl: 'Ongeldige valuta: {0}. Dagboek {1} staat alleen {2} toe.', en: 'Invalid currency: {0}. Journal {1} only allows {2}.',
+  },
+  tooLong: { nl: 'Waarde te lang: {0} (maximaal {1} tekens)', en: 'Value too long: {0} (maximum {1} characters)' },
   wrongJournal: {
     nl: 'Ongeldig dagboek. Het dagboek moet een {0} zijn.',
     en: 'Invalid journal. The journal must be a {0}.',
@@ -55,6 +64,7 @@ const LABELS = {
   purchaseJournal: { nl: 'inkoopdagboek', en: 'purchase journal' },
   date: { nl: 'Datum', en: 'Date' },
   code: { nl: 'Code', en: 'Code' },
+  yourRef: { nl: 'Uw ref.', en: 'Your ref.' },
 } as const
 
 export type MessageKey = keyof typeof MESSAGES
@@ -80,5 +90,8 @@ export function badRequest(text: string): ExactError {
 export function notFound(text = 'Not found'): ExactError {
   return new ExactError(404, text)
 }
+
+/** Exact's refusal of a $filter an endpoint does not allow (picqer #532; the rest of that text was cut off there). */
+export const FILTER_NOT_SUPPORTED = 'This $filter parameter is not supported for this resource.'
 
 export const MALFORMED_BODY = 'Error processing request stream. The request should be a valid top-level resource object.'

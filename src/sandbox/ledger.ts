@@ -1,78 +1,21 @@
-import { addDays, amsterdamWallClock, endOfMonthPlus, parseInputDay, startOfDay } from './dates'
-import { Big, parseAmount, round2, sum, ZERO } from './decimal'
+import type { Behaviour } from './behaviour'
+import { addDays, amsterdamWallClock, endOfMonthPlus, startOfDay } from './dates'
+import { ZERO } from './decimal'
+import { entryAmount } from './entry-amounts'
+import { currencyProblem, entryTypeOf, journalFits, yourRefOf } from './entry-rules'
+import { amountOrThrow, buildLine, dayOrThrow, text } from './entry-lines'
 import { badRequest, label, message, MALFORMED_BODY, refusal, type Lang } from './errors'
 import type { IdFactory } from './ids'
 import { nextTimestamp, type Division, type Entry, type EntryKind, type EntryLine } from './model'
 import { findAccount } from './resources/accounts'
 import { sameCode } from './resources/padding'
+import { newTermRow, offeredDiscount, touchTerms } from './terms'
+
+/** What booking needs: the division, ids, the user's language, the sandbox time and the behaviour settings. */
+export interface Ledger { division: Division; ids: IdFactory; lang: Lang; now: number; behaviour: Behaviour }
 
 export const LINES_FIELD: Record<EntryKind, string> = { sales: 'SalesEntryLines', purchase: 'PurchaseEntryLines' }
 export const ACCOUNT_FIELD: Record<EntryKind, string> = { sales: 'Customer', purchase: 'Supplier' }
-const JOURNAL_TYPE: Record<EntryKind, number> = { sales: 20, purchase: 22 }
-/** Receivable, payable and VAT accounts cannot carry entry lines ("Ongeldig: Grootboekrekeningtype"). */
-const FORBIDDEN_LINE_GL_TYPES = new Set([20, 22, 24])
-
-export function entryAmount(entry: Entry): Big {
-  return sum(entry.lines.map((l) => l.AmountFC.plus(l.VATAmountFC)))
-}
-
-export function entryVat(entry: Entry): Big {
-  return sum(entry.lines.map((l) => l.VATAmountFC))
-}
-
-export function entryType(entry: Entry): number {
-  const credit = entryAmount(entry).lt(0)
-  return entry.kind === 'sales' ? (credit ? 21 : 20) : (credit ? 31 : 30)
-}
-
-function text(value: unknown): string | null {
-  if (value === null || value === undefined) return null
-  return String(value)
-}
-
-function amountOrThrow(value: unknown, field: string): Big | null {
-  if (value === null || value === undefined) return null
-  const amount = parseAmount(value)
-  if (!amount) throw badRequest(`Error processing request stream. The property '${field}' cannot be converted to a number.`)
-  return amount
-}
-
-function dayOrThrow(value: unknown, field: string): number | null {
-  if (value === null || value === undefined) return null
-  const day = parseInputDay(value)
-  if (day === null) throw badRequest(`Error processing request stream. The property '${field}' has an invalid date value.`)
-  return day
-}
-
-/** Validates one line and derives its VAT; messages go to `errors`, malformed values throw 400. */
-export function buildLine(division: Division, ids: IdFactory, raw: unknown, lineNumber: number,
-  lang: Lang, errors: string[]): EntryLine | null {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest(MALFORMED_BODY)
-  const body = raw as Record<string, unknown>
-  const amount = amountOrThrow(body.AmountFC, 'AmountFC')
-  const sentVat = amountOrThrow(body.VATAmountFC, 'VATAmountFC')
-  if (amount === null) errors.push(message(lang, 'mandatory', label(lang, 'amount')))
-  let gl = undefined
-  if (body.GLAccount === null || body.GLAccount === undefined || body.GLAccount === '') {
-    errors.push(message(lang, 'mandatory', label(lang, 'glAccount')))
-  } else {
-    gl = division.glAccounts.find((g) => g.ID === String(body.GLAccount).toLowerCase())
-    if (!gl) errors.push(message(lang, 'invalidReference', label(lang, 'glAccount')))
-    else if (FORBIDDEN_LINE_GL_TYPES.has(gl.Type)) errors.push(message(lang, 'invalid', label(lang, 'glAccountType')))
-  }
-  const vatCodeText = text(body.VATCode)?.trim() || (gl ? gl.VATCode : null)
-  const vat = vatCodeText ? division.vatCodes.find((v) => sameCode(v.Code, vatCodeText)) : undefined
-  if (vatCodeText && !vat) errors.push(message(lang, 'invalidReference', label(lang, 'vatCode')))
-  if (!gl || amount === null) return null
-  const percentage = vat?.Percentage ?? ZERO
-  return {
-    ID: ids.next(), LineNumber: lineNumber, GLAccount: gl.ID, AmountFC: amount,
-    VATCode: vat?.Code ?? null, VATPercentage: percentage,
-    VATAmountFC: sentVat ?? round2(amount.times(percentage)),
-    Description: text(body.Description), Quantity: body.Quantity === undefined || body.Quantity === null ? null : Number(body.Quantity),
-    CostCenter: text(body.CostCenter), CostUnit: text(body.CostUnit), Project: text(body.Project), Notes: text(body.Notes),
-  }
-}
 
 function dueDate(division: Division, entryDate: number, conditionCode: string | null): number {
   const condition = conditionCode ? division.paymentConditions.find((p) => sameCode(p.Code, conditionCode)) : undefined
@@ -89,15 +32,15 @@ function nextEntryNumber(division: Division, journalCode: string, entryDate: num
 }
 
 /** Creates a sales or purchase entry the way Exact does, or throws Exact's refusal. */
-export function createEntry(division: Division, ids: IdFactory, kind: EntryKind, body: Record<string, unknown>,
-  lang: Lang, now: number): Entry {
+export function createEntry(l: Ledger, kind: EntryKind, body: Record<string, unknown>): Entry {
+  const { division, ids, lang, now } = l
   const headerLineId = ids.next()
   const errors: string[] = []
   const journalCode = text(body.Journal)?.trim() ?? ''
   const journal = journalCode ? division.journals.find((j) => j.Code === journalCode) : undefined
   if (!journalCode) errors.push(message(lang, 'mandatory', label(lang, 'journal')))
   else if (!journal) errors.push(message(lang, 'invalidReference', label(lang, 'journals')))
-  else if (journal.Type !== JOURNAL_TYPE[kind]) {
+  else if (!journalFits(kind, journal)) {
     errors.push(message(lang, 'wrongJournal', label(lang, kind === 'sales' ? 'salesJournal' : 'purchaseJournal')))
   }
   const accountId = body[ACCOUNT_FIELD[kind]]
@@ -119,8 +62,10 @@ export function createEntry(division: Division, ids: IdFactory, kind: EntryKind,
   if (!division.paymentConditions.some((p) => sameCode(p.Code, conditionCode))) {
     errors.push(message(lang, 'invalidReference', label(lang, 'paymentCondition')))
   }
-  const currency = (text(body.Currency)?.trim() || 'EUR').toUpperCase()
+  const currency = (text(body.Currency)?.trim() || journal?.Currency || division.currency).toUpperCase()
   if (!/^[A-Z]{3}$/.test(currency)) errors.push(message(lang, 'invalidReference', label(lang, 'currency')))
+  else if (journal) errors.push(...[currencyProblem(journal, currency, lang)].filter((m): m is string => m !== null))
+  const yourRef = yourRefOf(text(body.YourRef), l.behaviour, lang, errors)
   const invoiceNumber = amountOrThrow(body.InvoiceNumber, 'InvoiceNumber')
   if (errors.length) throw refusal([...new Set(errors)])
   const entryNumber = nextEntryNumber(division, journalCode, entryDate)
@@ -128,50 +73,53 @@ export function createEntry(division: Division, ids: IdFactory, kind: EntryKind,
   const entry: Entry = {
     EntryID: ids.next(), kind, Journal: journalCode, Account: (account as { ID: string }).ID,
     EntryDate: entryDate, DueDate: sentDue ?? dueDate(division, entryDate, conditionCode),
-    YourRef: text(body.YourRef), Description: text(body.Description),
+    YourRef: yourRef, Description: text(body.Description),
     InvoiceNumber: invoiceNumber ? Number(invoiceNumber.toFixed(0)) : entryNumber, EntryNumber: entryNumber,
     Currency: currency, PaymentCondition: conditionCode, PaymentReference: text(body.PaymentReference),
     ReportingYear: Number(body.ReportingYear ?? date.getUTCFullYear()),
     ReportingPeriod: Number(body.ReportingPeriod ?? date.getUTCMonth() + 1),
     ExternalLinkReference: text(body.ExternalLinkReference),
     OrderNumber: body.OrderNumber === undefined || body.OrderNumber === null ? null : Number(body.OrderNumber),
-    Status: 20, lines: lines as EntryLine[], Created: now, Modified: now,
-    Timestamp: nextTimestamp(division), termTimestamp: 0, hid: (division.hidSeq += 1), headerLineId, deleted: false,
+    Status: 20, lines: lines as EntryLine[], Type: 0, Created: now, Modified: now,
+    Timestamp: nextTimestamp(division, 'TransactionLines', now), terms: [], discountOffered: ZERO,
+    hid: (division.hidSeq += 1), headerLineId, deleted: false,
   }
-  entry.termTimestamp = nextTimestamp(division)
+  entry.Type = entryTypeOf(kind, journal, entryAmount(entry).lt(0), l.behaviour.creditNoteType)
+  entry.discountOffered = offeredDiscount(division, entry)
+  entry.terms = [newTermRow(division, ids, true, now)]
   division.entries.set(entry.EntryID, entry)
   return entry
 }
 
-/** Header fields a PUT may change; lines are changed through the *EntryLines resources. */
-export function updateEntryHeader(division: Division, entry: Entry, body: Record<string, unknown>, lang: Lang, now: number): void {
-  const errors: string[] = []
-  for (const f of ['YourRef', 'Description', 'PaymentReference', 'ExternalLinkReference'] as const) {
-    if (f in body) entry[f] = text(body[f])
-  }
-  if ('EntryDate' in body) entry.EntryDate = dayOrThrow(body.EntryDate, 'EntryDate') ?? entry.EntryDate
-  if ('DueDate' in body) entry.DueDate = dayOrThrow(body.DueDate, 'DueDate') ?? entry.DueDate
-  if ('PaymentCondition' in body) {
-    const code = text(body.PaymentCondition)?.trim() ?? ''
-    if (!division.paymentConditions.some((p) => sameCode(p.Code, code))) {
-      errors.push(message(lang, 'invalidReference', label(lang, 'paymentCondition')))
-    } else entry.PaymentCondition = code
-  }
-  if (errors.length) throw refusal(errors)
-  entry.Modified = now
-  entry.Timestamp = nextTimestamp(division)
-  entry.termTimestamp = nextTimestamp(division)
+/** After a change to the entry or its lines: new row versions; type and discount follow the lines. */
+export function touchEntry(l: Ledger, entry: Entry): void {
+  const journal = l.division.journals.find((j) => j.Code === entry.Journal)
+  entry.Type = entryTypeOf(entry.kind, journal, entryAmount(entry).lt(0), l.behaviour.creditNoteType)
+  entry.discountOffered = offeredDiscount(l.division, entry)
+  entry.Modified = l.now
+  entry.Timestamp = nextTimestamp(l.division, 'TransactionLines', l.now)
+  touchTerms(l.division, entry, l.now)
 }
 
-export function deleteEntry(division: Division, ids: IdFactory, entry: Entry, now: number): void {
-  entry.deleted = true
-  entry.Modified = now
-  for (const entityType of [1, 10]) {
-    division.tombstones.push({
-      ID: ids.next(), EntityKey: entry.EntryID, EntityType: entityType, Timestamp: nextTimestamp(division),
-      DeletedDate: now, DeletedBy: division.userId,
-    })
+/** Header fields a PUT may change; lines are changed through the *EntryLines resources. */
+export function updateEntryHeader(l: Ledger, entry: Entry, body: Record<string, unknown>): void {
+  const errors: string[] = []
+  const draft = { ...entry }
+  for (const f of ['Description', 'PaymentReference', 'ExternalLinkReference'] as const) {
+    if (f in body) draft[f] = text(body[f])
   }
+  if ('YourRef' in body) draft.YourRef = yourRefOf(text(body.YourRef), l.behaviour, l.lang, errors)
+  if ('EntryDate' in body) draft.EntryDate = dayOrThrow(body.EntryDate, 'EntryDate') ?? entry.EntryDate
+  if ('DueDate' in body) draft.DueDate = dayOrThrow(body.DueDate, 'DueDate') ?? entry.DueDate
+  if ('PaymentCondition' in body) {
+    const code = text(body.PaymentCondition)?.trim() ?? ''
+    if (!l.division.paymentConditions.some((p) => sameCode(p.Code, code))) {
+      errors.push(message(l.lang, 'invalidReference', label(l.lang, 'paymentCondition')))
+    } else draft.PaymentCondition = code
+  }
+  if (errors.length) throw refusal(errors)
+  Object.assign(entry, draft)
+  touchEntry(l, entry)
 }
 
 export function findEntry(division: Division, kind: EntryKind | null, key: unknown): Entry | undefined {

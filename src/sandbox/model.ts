@@ -1,10 +1,16 @@
 import type { Decimal } from './decimal'
+import type { IdFactory } from './ids'
+import type { SyncEndpoint, SyncStamps } from './sync-stamps'
 
-export interface Journal { ID: string; Code: string; Description: string; Type: number; GLAccount: string | null }
+export interface Journal {
+  ID: string; Code: string; Description: string; Type: number; GLAccount: string | null
+  /** The journal's currency; the only one allowed unless AllowVariableCurrency (picqer Journal.php). */
+  Currency: string; AllowVariableCurrency: boolean
+}
 
 export interface GLAccount {
   ID: string; Code: string; Description: string; Type: number
-  BalanceSide: 'D' | 'C'; BalanceType: 'B' | 'W'; VATCode: string | null
+  BalanceSide: 'D' | 'C'; BalanceType: 'B' | 'W'; VATCode: string | null; IsBlocked: boolean
 }
 
 export interface VATCode {
@@ -34,8 +40,11 @@ export interface Account {
 }
 
 export interface EntryLine {
+  /** Also the line's ID in financialtransaction/TransactionLines (and its sync/Deleted key). */
   ID: string; LineNumber: number; GLAccount: string; AmountFC: Decimal
   VATCode: string | null; VATPercentage: Decimal; VATAmountFC: Decimal
+  /** The VAT base a client sent (writable per the dotnet SDK); null: the base is AmountFC. */
+  VATBaseAmountFC: Decimal | null
   Description: string | null; Quantity: number | null
   CostCenter: string | null; CostUnit: string | null; Project: string | null; Notes: string | null
 }
@@ -46,6 +55,23 @@ export interface Payment {
   id: string; entryId: string; amount: Decimal; discount: Decimal; date: number; created: number; active: boolean
 }
 
+/**
+ * One payment-term row of an entry (cashflow/Receivables, Payments, sync/Cashflow/PaymentTerms). An entry
+ * starts with one open row; a partial payment splits off a matched row of its own (picqer Receivable.php
+ * "A receivable can be split"), a payment for the rest matches the open row itself.
+ */
+export interface TermRow {
+  ID: string
+  /** The matched payment; null for the open remainder (at most one per entry). */
+  payment: Payment | null
+  /** amount + discount of the matched payment; null for the open remainder (total − matched rows). */
+  amount: Decimal | null
+  /** The row the entry was booked with: it carries the discount on offer. */
+  original: boolean
+  Timestamp: number
+  Modified: number
+}
+
 export interface Entry {
   EntryID: string; kind: EntryKind; Journal: string; Account: string
   EntryDate: number; DueDate: number; YourRef: string | null; Description: string | null
@@ -53,11 +79,14 @@ export interface Entry {
   PaymentReference: string | null; ReportingYear: number; ReportingPeriod: number
   ExternalLinkReference: string | null; OrderNumber: number | null
   Status: number; lines: EntryLine[]
+  /** 20/21 sales, 30/31 purchase, fixed when the lines change (behaviour creditNoteType). */
+  Type: number
   Created: number; Modified: number
   /** Row version of the entry and its lines. */
   Timestamp: number
-  /** Row version of the entry's single payment term (open item). */
-  termTimestamp: number
+  terms: TermRow[]
+  /** Settlement discount on offer from the payment condition, computed from the lines (signed like the total). */
+  discountOffered: Decimal
   hid: number
   /** Id of the AR/AP line (LineNumber 0) in financialtransaction/TransactionLines. */
   headerLineId: string
@@ -72,6 +101,10 @@ export interface Division {
   id: number
   userId: string
   userName: string
+  description: string
+  /** ISO country; Exact derives the legislation from it (picqer SystemDivision.php). */
+  country: string
+  currency: string
   journals: Journal[]
   glAccounts: GLAccount[]
   vatCodes: VATCode[]
@@ -79,15 +112,22 @@ export interface Division {
   accounts: Map<string, Account>
   entries: Map<string, Entry>
   payments: Map<string, Payment>
-  paymentsByEntry: Map<string, Payment[]>
   tombstones: Tombstone[]
+  /** Lines deleted one by one, by ID (deleted entries keep theirs): their key answers deletedEntryStatus. */
+  deletedLines: Map<string, EntryKind>
   journalSeq: Map<string, number>
-  /** Shared Int64 row-version counter of this division (never reset, so sync clients stay valid). */
-  timestamps: { next: number }
+  stamps: SyncStamps
   hidSeq: number
 }
 
-export function nextTimestamp(division: Division): number {
-  division.timestamps.next += 1
-  return division.timestamps.next
+export function nextTimestamp(division: Division, endpoint: SyncEndpoint, atMs: number): number {
+  return division.stamps.issue(endpoint, atMs)
+}
+
+/** A sync/Deleted row (picqer SyncDeleted.php: EntityType 1 TransactionLines, 2 Accounts, 10 PaymentTerms). */
+export function addTombstone(division: Division, ids: IdFactory, key: string, entityType: number, now: number): void {
+  division.tombstones.push({
+    ID: ids.next(), EntityKey: key, EntityType: entityType, Timestamp: nextTimestamp(division, 'Deleted', now),
+    DeletedDate: now, DeletedBy: division.userId,
+  })
 }

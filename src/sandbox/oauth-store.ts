@@ -8,12 +8,16 @@ const TOO_EARLY_MS = 570_000
 const REFRESH_IDLE_MS = 30 * 86_400_000
 
 export interface Grant {
-  id: string; clientId: string; division: number; languageCode: string
+  id: string; clientId: string; languageCode: string
+  /** The divisions the user consented to; any other division in a path answers 403 NoDivisionAccess. */
+  divisions: number[]
+  /** current/Me.CurrentDivision: the last one listed, "the division used most recently" (picqer #214). */
+  division: number
   lastIssueAt: number; currentRefresh: string
 }
 
 interface CodeRecord {
-  clientId: string; redirectUri: string; division: number; languageCode: string; createdAt: number; used: boolean
+  clientId: string; redirectUri: string; divisions: number[]; languageCode: string; createdAt: number; used: boolean
 }
 
 export type TokenOutcome =
@@ -42,13 +46,12 @@ export class OAuthStore {
 
   constructor(private readonly state: SandboxState) {}
 
-  /** Approves at once; a new seeded division unless `division` names one. */
-  issueCode(clientId: string, redirectUri: string, division: number | undefined, languageCode: string): string {
-    const existing = division === undefined ? undefined : this.state.division(division)
-    const target = existing ?? this.state.createDivision(division)
+  /** Approves at once for the named divisions (each created seeded when missing), or for one new division. */
+  issueCode(clientId: string, redirectUri: string, divisions: number[], languageCode: string): string {
+    const reached = divisions.length ? divisions.map((d) => this.state.divisionOrCreate(d).id) : [this.state.createDivision().id]
     const code = `stampNL001.${randomBytes(24).toString('base64')}`
     this.codes.set(code, {
-      clientId, redirectUri, division: target.id, languageCode, createdAt: this.state.clock.now(), used: false,
+      clientId, redirectUri, divisions: [...new Set(reached)], languageCode, createdAt: this.state.clock.now(), used: false,
     })
     return code
   }
@@ -85,7 +88,8 @@ export class OAuthStore {
       }
       code.used = true
       const grant: Grant = {
-        id: `grant-${this.grants.size + 1}`, clientId: code.clientId, division: code.division,
+        id: `grant-${this.grants.size + 1}`, clientId: code.clientId, divisions: code.divisions,
+        division: code.divisions[code.divisions.length - 1],
         languageCode: code.languageCode, lastIssueAt: now, currentRefresh: '',
       }
       this.grants.set(grant.id, grant)

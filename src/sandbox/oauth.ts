@@ -17,7 +17,8 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 
 /**
  * `GET /api/oauth2/auth` approves at once (no login page); `POST /api/oauth2/token` takes a form body.
- * Sandbox-only authorize parameters: `division=<n>` (reuse or create that division) and
+ * Sandbox-only authorize parameters: `division=<n>` (reuse or create that division), `divisions=<n>,<m>`
+ * (the grant reaches those; the last is current/Me.CurrentDivision) and
  * `language=en-GB|nl-NL` (the user's language for business messages; default nl-NL).
  */
 export function registerOAuthRoutes(app: FastifyInstance, store: OAuthStore): void {
@@ -29,10 +30,13 @@ export function registerOAuthRoutes(app: FastifyInstance, store: OAuthStore): vo
     if (query.get('response_type') !== 'code') return htmlError(reply, 'Only response_type=code is supported.')
     if (!store.clientAllowed(clientId, undefined, false)) return htmlError(reply, 'Unknown client_id.')
     const divisionParam = query.get('division')
-    if (divisionParam !== null && !/^\d{1,9}$/.test(divisionParam)) return htmlError(reply, 'division must be a number.')
+    const divisionsParam = query.get('divisions')
+    if (divisionParam !== null && divisionsParam !== null) return htmlError(reply, 'Give division or divisions, not both.')
+    const listed = divisionsParam ?? divisionParam
+    const divisions = listed === null ? [] : listed.split(',').map((d) => d.trim())
+    if (divisions.some((d) => !/^\d{1,9}$/.test(d))) return htmlError(reply, 'division(s) must be numbers, comma-separated.')
     const language = query.get('language') ?? 'nl-NL'
-    const code = store.issueCode(clientId as string, redirectUri,
-      divisionParam === null ? undefined : Number(divisionParam), language)
+    const code = store.issueCode(clientId as string, redirectUri, divisions.map(Number), language)
     const target = new URL(redirectUri)
     target.searchParams.set('code', code)
     const state = query.get('state')

@@ -1,4 +1,5 @@
-import { badRequest } from './errors'
+import type { Behaviour } from './behaviour'
+import { badRequest, FILTER_NOT_SUPPORTED } from './errors'
 import { evaluate, filterFields, parseFilter, type FilterNode } from './odata-filter'
 import type { IdFactory } from './ids'
 import { pageSizeOf, type ResourceDef, type Row } from './resources/types'
@@ -62,13 +63,18 @@ export function parseQueryOptions(def: ResourceDef, params: URLSearchParams): Qu
   }
 }
 
-/** Exact's preconditions: `$select` on sync/bulk, a filter on a listed field where mandatory filtering applies. */
-export function checkPreconditions(def: ResourceDef, params: URLSearchParams, opts: QueryOptions, mandatoryFiltering = true): void {
+/**
+ * Exact's preconditions: `$select` on sync/bulk, a filter on a listed field where mandatory filtering
+ * applies, and no filter on a field the resource refuses.
+ */
+export function checkPreconditions(def: ResourceDef, params: URLSearchParams, opts: QueryOptions, behaviour: Behaviour): void {
   if ((def.kind === 'sync' || def.kind === 'bulk') && !(params.get('$select') ?? '').trim()) {
     throw badRequest('Please add a $select or a $top=1 statement to the query string.')
   }
-  if (def.mandatoryFilter && mandatoryFiltering) {
-    const used = opts.filter ? filterFields(opts.filter) : new Set<string>()
+  const used = opts.filter ? filterFields(opts.filter) : new Set<string>()
+  const refused = def.refusedFilter?.(behaviour) ?? []
+  if ([...used].some((f) => refused.includes(f))) throw badRequest(FILTER_NOT_SUPPORTED)
+  if (def.mandatoryFilter && behaviour.mandatoryFiltering) {
     if (![...used].some((f) => def.mandatoryFilter?.includes(f))) {
       throw badRequest('This endpoint has mandatory filtering applied. A GET request for this endpoint must have a ' +
         `$filter parameter with one of the following fields in the url:${def.mandatoryFilter.join(',')}.`)
@@ -109,7 +115,7 @@ export function runQuery(def: ResourceDef, all: Row[], opts: QueryOptions, param
   }
   const count = rows.length
   if (opts.skiptoken && !opts.orderby.length) {
-    const after = skiptokenPosition(def, opts.skiptoken, ids)
+    const after = skiptokenPosition(def, opts.skiptoken, ids, all)
     rows = rows.filter((r) => Number(r[orderField]) > after)
   }
   rows = rows.slice(opts.skip)
@@ -130,11 +136,12 @@ export function runQuery(def: ResourceDef, all: Row[], opts: QueryOptions, param
   return { rows: page, count, next }
 }
 
-function skiptokenPosition(def: ResourceDef, token: string, ids: IdFactory): number {
+/** Created records know their creation number; seeded ones (the chart) their place in the list. */
+function skiptokenPosition(def: ResourceDef, token: string, ids: IdFactory, all: Row[]): number {
   const ts = /^(\d+)L?$/.exec(token.trim())
   if (def.order === 'Timestamp' && ts) return Number(ts[1])
-  const guid = /^guid'([0-9a-fA-F-]{36})'$/.exec(token.trim())
-  const seq = guid ? ids.seqOf(guid[1]) : undefined
+  const guid = /^guid'([0-9a-fA-F-]{36})'$/.exec(token.trim())?.[1].toLowerCase()
+  const seq = guid ? ids.seqOf(guid) ?? all.find((r) => String(r[def.key]).toLowerCase() === guid)?.__seq : undefined
   if (seq === undefined) throw badRequest(`Invalid $skiptoken '${token}'.`)
   return seq
 }

@@ -64,7 +64,7 @@ function wireOptions(req: ResourceRequest, def: ResourceDef, opts: QueryOptions 
 
 function collection(req: ResourceRequest, def: ResourceDef, rows: Row[]): Answer {
   const opts = parseQueryOptions(def, req.params)
-  checkPreconditions(def, req.params, opts, req.ctx.state.behaviour.mandatoryFiltering)
+  checkPreconditions(def, req.params, opts, req.ctx.state.behaviour)
   if (def.kind === 'single') {
     return json(200, { d: { results: rows.map((r) => toWire(def, r, wireOptions(req, def, opts))) } })
   }
@@ -80,6 +80,13 @@ function findRow(def: ResourceDef, rows: Row[], key: string | number): Row | und
   return rows.find((r) => (typeof key === 'string' ? String(r[def.key]).toLowerCase() === key : Number(r[def.key]) === key))
 }
 
+/** A deleted entry's key answers 403 Forbidden (picqer #434, a second DELETE) or 404, per deletedEntryStatus. */
+function refuseIfDeleted(req: ResourceRequest, def: ResourceDef, key: string | number): void {
+  if (typeof key !== 'string' || !def.wasDeleted?.(req.ctx, key)) return
+  const status = req.ctx.state.behaviour.deletedEntryStatus
+  throw status === 403 ? new ExactError(403, 'Forbidden') : notFound()
+}
+
 /** One OData request against one resource definition, answered in Exact's envelope. */
 export function handleResource(req: ResourceRequest): Answer {
   const { def, key: keyText, nav, count } = req.target
@@ -89,13 +96,13 @@ export function handleResource(req: ResourceRequest): Answer {
     const rows = def.list(ctx)
     if (count) {
       const opts = parseQueryOptions(def, req.params)
-      checkPreconditions(def, req.params, opts, req.ctx.state.behaviour.mandatoryFiltering)
+      checkPreconditions(def, req.params, opts, req.ctx.state.behaviour)
       const page = runQuery(def, rows, { ...opts, top: null, skip: 0, skiptoken: null }, req.params, ctx.state.ids)
       return { status: 200, body: String(page.count), headers: {}, contentType: 'text/plain; charset=utf-8' }
     }
     if (key === null) return collection(req, def, rows)
     const row = findRow(def, rows, key)
-    if (!row) throw notFound()
+    if (!row) { refuseIfDeleted(req, def, key); throw notFound() }
     if (nav) {
       const navigation = def.navigation?.[nav]
       const child = navigation && req.registry.get(navigation.resource)
@@ -116,6 +123,7 @@ export function handleResource(req: ResourceRequest): Answer {
     return { status: 204, body: null, headers: {} }
   }
   if (method === 'DELETE' && key !== null && def.remove) {
+    refuseIfDeleted(req, def, key)
     def.remove(ctx, String(key))
     return { status: 204, body: null, headers: {} }
   }

@@ -2,8 +2,9 @@ import { DEFAULT_BEHAVIOUR, type Behaviour } from './behaviour'
 import { SandboxClock } from './clock'
 import { IdFactory } from './ids'
 import type { Division } from './model'
-import { seedDivision } from './seed'
+import { seedDivision, type DivisionProfile } from './seed'
 import { Stats } from './stats'
+import { SyncStamps } from './sync-stamps'
 
 const FIRST_DIVISION = 100001
 const FIRST_TIMESTAMP = 100000
@@ -22,36 +23,41 @@ export class SandboxState {
   readonly stats = new Stats()
   readonly divisions = new Map<number, Division>()
   readonly behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR }
-  private readonly timestamps = new Map<number, { next: number }>()
+  private readonly stamps = new Map<number, SyncStamps>()
   private nextDivisionId = FIRST_DIVISION
 
   constructor(readonly config: SandboxConfig) {}
 
-  createDivision(requested?: number): Division {
+  createDivision(requested?: number, profile: DivisionProfile = {}): Division {
     const id = requested ?? this.nextDivisionId
     this.nextDivisionId = Math.max(this.nextDivisionId, id + 1)
-    const division = seedDivision(id, this.timestampsOf(id))
+    const division = seedDivision(id, this.stampsOf(id), profile)
     this.divisions.set(id, division)
     return division
+  }
+
+  /** The division with that number, created (seeded) when missing. */
+  divisionOrCreate(id: number): Division {
+    return this.division(id) ?? this.createDivision(id)
   }
 
   division(id: number): Division | undefined {
     return this.divisions.get(id)
   }
 
-  /** Back to the seed: same division numbers and seeded ids, no accounts, entries or payments. */
+  /** Back to the seed: same division numbers, names, countries and seeded ids; no accounts, entries or payments. */
   resetData(): void {
-    for (const id of [...this.divisions.keys()]) {
-      this.divisions.set(id, seedDivision(id, this.timestampsOf(id)))
+    for (const [id, old] of [...this.divisions]) {
+      this.divisions.set(id, seedDivision(id, this.stampsOf(id), { description: old.description, country: old.country }))
     }
   }
 
-  private timestampsOf(id: number): { next: number } {
-    let counter = this.timestamps.get(id)
-    if (!counter) {
-      counter = { next: FIRST_TIMESTAMP }
-      this.timestamps.set(id, counter)
+  private stampsOf(id: number): SyncStamps {
+    let stamps = this.stamps.get(id)
+    if (!stamps) {
+      stamps = new SyncStamps(FIRST_TIMESTAMP)
+      this.stamps.set(id, stamps)
     }
-    return counter
+    return stamps
   }
 }

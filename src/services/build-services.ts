@@ -15,6 +15,7 @@ import { ExportService } from './export-service'
 import { InvoiceService } from './invoice-service'
 import { RelationService } from './relation-service'
 import { ExactContext, type ExactApp } from './exact-context'
+import { ProbeService } from './exact-probe'
 import type { Services } from './index'
 import { TenantService } from './tenant-service'
 import { TokenCipher } from './token-cipher'
@@ -48,8 +49,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
   const settingsOf = (tenantId: string) => settings.get(tenantId)
   // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.
-  const proposeSettings = (tenantId: string) =>
-    settings.proposeFromExact(tenantId).then(
+  const proposeSettings = (tenantId: string, opts: { changed: boolean }) =>
+    settings.proposeFromExact(tenantId, { fresh: opts.changed }).then(
       () => undefined,
       (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
     )
@@ -57,7 +58,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const exportService = new ExportService(deps.db, exact, relations, settingsOf)
   const services: Services = {
     tenants: new TenantService(deps.db),
-    connections: new ConnectionService(deps.db, exact, cipher, proposeSettings),
+    connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: proposeSettings }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
     bulk: new BulkService({ db: deps.db, exact, exports: exportService, relations, logger: deps.logger }),
@@ -66,6 +67,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     settings,
     webhooks: new WebhookService(deps.db, deps.clock),
     payments: new PaymentService(deps.db, exact, deps.logger, deps.clock),
+    probes: new ProbeService(deps.db, exact, settingsOf),
     paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock),
   }
   return { services, exact }

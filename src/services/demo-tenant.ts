@@ -30,5 +30,6 @@ export async function ensureDemoTenant(db: Db, services: Services, apiKey: strin
   const state = redirect.searchParams.get('state')
   if (!code || !state) throw new Error('sandbox redirect carried no code or state')
   const { division } = await services.connections.completeAuthorization(state, code)
+  if (division === null) throw new Error('the sandbox grant reached several divisions; the demo tenant needs one')
   return { tenantId, division }
 }

@@ -1,9 +1,10 @@
 import type { Db } from '../db/database'
-import { findConnection } from '../db/connections-repository'
+import { findChart, saveChart } from '../db/charts-repository'
+import { findConnection, type ConnectionRow } from '../db/connections-repository'
 import { AppError } from '../domain/app-error'
 import { ExactClient, type CallEvent, type Dispatcher } from '../exact/client'
-import { getCurrentDivision } from '../exact/me'
-import { ChartCache, fetchChart } from '../exact/reference-data'
+import { fetchChart } from '../exact/reference-data'
+import { baseUrlFor, type Region } from '../exact/regions'
 import type { ChartOfAccounts } from '../domain/chart'
 import { staticTokenSource } from '../exact/tokens'
 import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
@@ -12,7 +13,10 @@ import { DbTokenSource, type CachedToken } from './db-token-source'
 import type { TokenCipher } from './token-cipher'
 
 export interface ExactApp {
-  baseUrl: string
+  /** EXACT_BASE_URL: when set, every region's calls go here (the sandbox, a proxy). */
+  baseUrl?: string
+  /** The region of a tenant that names none when it connects (EXACT_DEFAULT_REGION). */
+  defaultRegion?: Region
   clientId: string
   clientSecret: string
   redirectUri: string
@@ -20,13 +24,22 @@ export interface ExactApp {
 
 export type ExactCall = CallEvent
 
+/** Exact's chart changes when a bookkeeper adds an account: read it again daily, or at once when a code is missing. */
+const CHART_TTL_MS = 24 * 3_600_000
+/** How long a replica trusts its in-memory copy before looking at the shared row again. */
+const CHART_MEMO_MS = 60_000
+/** A code still missing right after a fetch is missing in Exact too: do not fetch again for it. */
+const CHART_REFETCH_AFTER_MS = 60_000
+
+interface ChartMemo { chart: ChartOfAccounts; fetchedAt: number; checkedAt: number }
+
 /**
  * Everything a use case needs to talk to a tenant's Exact administration: the app registration,
  * one HTTP dispatcher and one rate-limiter registry for the whole process, and the clock.
  */
 export class ExactContext {
-  /** Reference data per division: it rarely changes, and every export needs it. */
-  private readonly charts = new ChartCache()
+  private readonly charts = new Map<string, ChartMemo>()
+  private readonly chartLoads = new Map<string, Promise<ChartOfAccounts>>()
   private readonly tokens = new Map<string, CachedToken>()
 
   constructor(
@@ -40,48 +53,94 @@ export class ExactContext {
     private readonly onCall?: (call: ExactCall) => void,
   ) {}
 
-  /** A connector for the tenant's division; throws not_connected / reauthorize_needed first. */
-  async clientFor(tenantId: string, priority: Priority = 'interactive'): Promise<ExactClient> {
+  get defaultRegion(): Region {
+    return this.app.defaultRegion ?? 'nl'
+  }
+
+  baseUrlFor(region: Region): string {
+    return baseUrlFor(region, this.app.baseUrl)
+  }
+
+  /** A connector for the tenant's division; throws not_connected / reauthorize_needed / division_required first. */
+  async clientFor(tenantId: string, priority: Priority = 'interactive', observe?: (call: ExactCall) => void): Promise<ExactClient> {
     const connection = await findConnection(this.db, tenantId)
     if (!connection) throw new AppError('not_connected', 'This tenant is not connected to Exact Online; start with POST /connection/authorize.')
-    if (connection.status !== 'connected') {
+    if (connection.status === 'reauthorize_needed') {
       throw new AppError('reauthorize_needed', `The Exact Online connection must be authorized again (POST /connection/authorize): ${connection.lastError ?? 'refresh token refused'}.`)
     }
-    const oauth = { ...this.app, dispatcher: this.dispatcher, now: () => this.clock().getTime() }
+    if (connection.status === 'division_required' || connection.division === null) {
+      throw new AppError('division_required', `The grant reaches ${connection.divisions.length} Exact administrations: choose one with PUT /connection/division (GET /connection/divisions lists them).`)
+    }
+    return this.clientForRow(connection, connection.division, priority, observe)
+  }
+
+  /** The tenant's token source, whatever its division (the keep-alive job needs no division). */
+  tokenSource(connection: ConnectionRow): DbTokenSource {
+    const oauth = { ...this.app, baseUrl: connection.baseUrl, dispatcher: this.dispatcher, now: () => this.clock().getTime() }
+    return new DbTokenSource(this.tokens, this.db, connection.tenantId, connection.tokenVersion, this.cipher, oauth, this.clock)
+  }
+
+  /** A connector for `division` with the tenant's stored tokens (choosing a division before it is stored). */
+  clientForRow(connection: ConnectionRow, division: number, priority: Priority = 'interactive', observe?: (call: ExactCall) => void): ExactClient {
+    const onCall = observe ? (call: ExactCall) => { this.onCall?.(call); observe(call) } : this.onCall
     return new ExactClient({
       baseUrl: connection.baseUrl,
-      division: connection.division,
-      tokens: new DbTokenSource(this.tokens, this.db, tenantId, this.cipher, oauth, this.clock),
+      division,
+      tokens: this.tokenSource(connection),
       dispatcher: this.dispatcher,
       limiter: this.limiter,
-      logger: this.logger.child({ tenantId, division: connection.division }),
+      logger: this.logger.child({ tenantId: connection.tenantId, division }),
       priority,
-      onCall: this.onCall,
+      onCall,
     })
   }
 
-  /** The division's chart of accounts, from the per-process cache. */
-  chart(client: ExactClient): Promise<ChartOfAccounts> {
-    return this.charts.get(chartKey(client), () => fetchChart(client))
-  }
-
-  /** After the bookkeeper changed the chart in Exact (a code we did not know yet). */
-  invalidateChart(client: ExactClient): void {
-    this.charts.invalidate(chartKey(client))
-  }
-
-  /** Right after the code exchange, before anything is stored: which division did the user pick? */
-  async currentDivision(accessToken: string): Promise<number> {
-    const client = new ExactClient({
-      baseUrl: this.app.baseUrl,
-      division: null,
+  /** Right after the code exchange, before anything is stored: a client on the fresh access token. */
+  clientForGrant(baseUrl: string, accessToken: string, division: number | null): ExactClient {
+    return new ExactClient({
+      baseUrl,
+      division,
       tokens: staticTokenSource(accessToken),
       dispatcher: this.dispatcher,
       limiter: this.limiter,
       logger: this.logger,
       onCall: this.onCall,
     })
-    return (await getCurrentDivision(client)).division
+  }
+
+  /**
+   * The division's chart: from this replica's memory, else the row every replica shares, else
+   * Exact (a day at most, or sooner when `mustHave` says the copy lacks a code a booking names).
+   */
+  async chart(client: ExactClient, opts: { mustHave?: (chart: ChartOfAccounts) => boolean } = {}): Promise<ChartOfAccounts> {
+    const key = chartKey(client)
+    const now = this.clock().getTime()
+    const fits = (c: { chart: ChartOfAccounts; fetchedAt: number }) =>
+      now - c.fetchedAt < CHART_TTL_MS && (!opts.mustHave || opts.mustHave(c.chart) || now - c.fetchedAt < CHART_REFETCH_AFTER_MS)
+    const memo = this.charts.get(key)
+    if (memo && now - memo.checkedAt < CHART_MEMO_MS && fits(memo)) return memo.chart
+    const stored = await findChart<ChartOfAccounts>(this.db, client.baseUrl, client.division!)
+    if (stored && fits({ chart: stored.chart, fetchedAt: stored.fetchedAt.getTime() })) {
+      this.charts.set(key, { chart: stored.chart, fetchedAt: stored.fetchedAt.getTime(), checkedAt: now })
+      return stored.chart
+    }
+    return this.refreshChart(client)
+  }
+
+  /** Reads the chart from Exact now (POST /settings/refresh-chart, a stale or lacking copy); concurrent callers share one read. */
+  refreshChart(client: ExactClient): Promise<ChartOfAccounts> {
+    const key = chartKey(client)
+    const running = this.chartLoads.get(key)
+    if (running) return running
+    const load = (async () => {
+      const fetchedAt = this.clock()
+      const chart = await fetchChart(client)
+      await saveChart(this.db, client.baseUrl, client.division!, chart, fetchedAt)
+      this.charts.set(key, { chart, fetchedAt: fetchedAt.getTime(), checkedAt: fetchedAt.getTime() })
+      return chart
+    })().finally(() => this.chartLoads.delete(key))
+    this.chartLoads.set(key, load)
+    return load
   }
 }
 

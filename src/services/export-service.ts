@@ -164,7 +164,11 @@ export class ExportService {
     const invoice = await findInvoice<Invoice>(this.db, tenantId, invoiceId)
     if (!invoice) throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
     const settings = await this.settingsOf(tenantId)
-    if (!settings) throw new AppError('mapping_missing', 'This tenant has no export settings yet: connect Exact Online or PUT /settings.', { field: '/settings' })
+    if (!settings) {
+      // No settings because the connection is not ready (division_required, ...): say that instead.
+      await this.exact.clientFor(tenantId)
+      throw new AppError('mapping_missing', 'This tenant has no export settings yet: connect Exact Online or PUT /settings.', { field: '/settings' })
+    }
     assertInvoiceValid(invoice.content, settings)
     return { invoice, settings }
   }

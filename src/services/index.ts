@@ -9,6 +9,7 @@ import type { RelationService } from './relation-service'
 import type { TenantService } from './tenant-service'
 import type { PaymentService } from './payment-service'
 import type { PaymentSync } from './payment-sync'
+import type { ProbeService } from './exact-probe'
 
 /** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
 export interface Services {
@@ -23,4 +24,5 @@ export interface Services {
   webhooks: WebhookService
   payments: PaymentService
   paymentSync: PaymentSync
+  probes: ProbeService
 }

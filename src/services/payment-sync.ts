@@ -183,8 +183,12 @@ export class PaymentSync {
         progress.exactCalls += 1
         const observedAt = this.clock()
         progress.changed += await this.db.transaction().execute(async (trx) => {
-          await upsertPaymentTerms(trx, tenantId, page.items)
-          const { changed } = await reaggregate(trx, tenantId, [...new Set(page.items.map((t) => t.entryId))], observedAt)
+          // Only terms of entries we booked: a term seen before its export was marked exported is
+          // not lost, Exact sends it again with the next payment that changes it.
+          const entryIds = [...new Set(page.items.map((t) => t.entryId))]
+          const ours = new Set((await findTargetsByEntryIds(trx, tenantId, entryIds)).map((t) => t.entryId!.toLowerCase()))
+          await upsertPaymentTerms(trx, tenantId, page.items.filter((t) => ours.has(t.entryId.toLowerCase())))
+          const { changed } = await reaggregate(trx, tenantId, [...ours], observedAt)
           await advanceSyncCursor(trx, tenantId, 'terms', page.maxTimestamp)
           return changed
         })

@@ -8,6 +8,7 @@ import { checkSettings, checkSettingsAgainstChart, proposeSettings, SettingsSche
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
 import { mergeProposal, stillProposed } from './settings-merge'
+import { toAppError } from './exact-errors'
 import { webhookUrlProblem, type Lookup } from './webhook-url'
 
 export const SettingsViewSchema = Type.Object(
@@ -85,8 +86,7 @@ export class SettingsService {
     let chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
     if (chartProblems.some((p) => UNKNOWN_CODE.test(p.code))) {
       // The bookkeeper may have just created the account in Exact: look once more, past the cache.
-      this.deps.exact.invalidateChart(client)
-      chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
+      chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.refreshChart(client))
     }
     problems.push(...chartProblems)
     if (problems.length > 0) throw settingsInvalid(problems)
@@ -101,21 +101,34 @@ export class SettingsService {
 
   /**
    * Reads the chart and lays proposeSettings(chart) over what is stored (see mergeProposal): a new
-   * tenant gets a complete proposal, an existing one keeps every value it set.
+   * tenant gets a complete proposal, an existing one keeps every value it set. `fresh` (a new
+   * administration): the old codes mean nothing there, so only the tenant's choices that name no
+   * Exact code (webhook, payment sync, discount booking mode) survive.
    */
-  async proposeFromExact(tenantId: string): Promise<SettingsView> {
+  async proposeFromExact(tenantId: string, opts: { fresh?: boolean } = {}): Promise<SettingsView> {
     const client = await this.deps.exact.clientFor(tenantId)
     const chart: ChartOfAccounts = await this.deps.exact.chart(client)
     const proposal = proposeSettings(chart)
     const row = await this.deps.db.transaction().execute(async (trx) => {
       const stored = await lockSettings(trx, tenantId)
-      const merged = stored && Value.Check(SettingsSchema, stored.settings)
-        ? mergeProposal({ settings: stored.settings, proposedFields: stored.proposedFields }, proposal)
-        : proposal
+      const valid = stored && Value.Check(SettingsSchema, stored.settings) ? stored.settings : undefined
+      if (valid && opts.fresh) {
+        const { webhook, paymentSync, paymentDiscountBooking } = valid
+        const settings = { ...proposal.settings, paymentSync, paymentDiscountBooking, webhook }
+        return saveSettings(trx, tenantId, settings, proposal.proposed.filter((p) => !KEPT_ON_NEW_DIVISION.some((k) => p.startsWith(k))))
+      }
+      const merged = valid ? mergeProposal({ settings: valid, proposedFields: stored!.proposedFields }, proposal) : proposal
       return saveSettings(trx, tenantId, merged.settings, merged.proposed)
     })
     this.deps.logger.info({ tenantId, proposed: row.proposedFields.length }, 'settings proposed from the Exact administration')
     return toView(row)
+  }
+
+  async refreshChart(tenantId: string): Promise<{ fetchedAt: string; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {
+    const client = await this.deps.exact.clientFor(tenantId)
+    const fetchedAt = this.deps.exact.clock().toISOString()
+    const chart = await this.deps.exact.refreshChart(client).catch((e: unknown) => { throw toAppError(e) })
+    return { fetchedAt, journals: chart.journals.length, glAccounts: chart.glAccounts.length, vatCodes: chart.vatCodes.length, paymentConditions: chart.paymentConditions.length }
   }
 
   private async webhookProblems(settings: Settings): Promise<Problem[]> {
@@ -124,6 +137,8 @@ export class SettingsService {
     return problem ? [{ field: '/webhook/url', code: 'webhook_url_refused', message: `webhook URL ${problem}` }] : []
   }
 }
+
+const KEPT_ON_NEW_DIVISION = ['/webhook', '/paymentSync', '/paymentDiscountBooking']
 
 function settingsInvalid(problems: Problem[]): AppError {
   const [first] = problems

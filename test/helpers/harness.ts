@@ -71,13 +71,25 @@ export async function createTenant(h: Harness, name = 'Acme'): Promise<{ id: str
   return res.json()
 }
 
+export interface ConnectOptions {
+  region?: string
+  /** Sandbox-only authorize parameters, e.g. `{ divisions: '100001,100002' }` or `{ division: '100003' }`. */
+  consent?: Record<string, string>
+}
+
 /** The browser's part of OAuth: open the consent URL, follow Exact's redirect to our callback. */
-export async function connectTenant(h: Harness, apiKey: string): Promise<{ division: number }> {
-  const start = await h.app.inject({ method: 'POST', url: '/connection/authorize', headers: { authorization: `Bearer ${apiKey}` } })
-  const consent = await request(start.json().authorizeUrl)
+export async function connectTenant(h: Harness, apiKey: string, options: ConnectOptions = {}): Promise<{ status: string; division: number }> {
+  const start = await h.app.inject({
+    method: 'POST', url: '/connection/authorize', headers: { authorization: `Bearer ${apiKey}` },
+    ...(options.region ? { payload: { region: options.region } } : {}),
+  })
+  if (start.statusCode !== 200) throw new Error(`authorize: ${start.statusCode} ${start.body}`)
+  const consentUrl = new URL(start.json().authorizeUrl)
+  for (const [k, v] of Object.entries(options.consent ?? {})) consentUrl.searchParams.set(k, v)
+  const consent = await request(consentUrl)
   await consent.body.dump()
   const callback = await request(String(consent.headers.location))
-  const body = (await callback.body.json()) as { division: number }
+  const body = (await callback.body.json()) as { status: string; division: number }
   if (callback.statusCode !== 200) throw new Error(`callback: ${callback.statusCode} ${JSON.stringify(body)}`)
   return body
 }

@@ -29,12 +29,38 @@ describe('sandbox behaviour settings for unconfirmed Exact behaviour', () => {
     expect(limited.headers.get('retry-after')).toBe('55')
   })
 
+  it('lists every setting with its default, refuses a bad value or an unknown key naming it, and applies nothing then', async () => {
+    expect((await sb.control('GET', '/behaviour')).body).toEqual({
+      errorBlockStatus: 429, errorLimit: 10, oldRefreshTokenStatus: 401, retryAfterOn429: false, mandatoryFiltering: true,
+      discountPercentScale: 'fraction', discountOnOpenItem: 'offered', entryDescriptionFilter: 'supported',
+      receivablesListFilter: 'supported', deletedEntryStatus: 403, postAnswerTotals: 'computed', deleteRefusal: 'none',
+      creditNoteType: 'derived', yourRefMaxLength: 30, yourRefOverflow: 'truncate',
+    })
+    const cases: Array<[object, RegExp]> = [
+      [{ discountPercentScale: 'percent', deletedEntryStatus: 410 }, /^deletedEntryStatus must be one of 404, 403\.$/],
+      [{ yourRefMaxLength: -1 }, /^yourRefMaxLength must be a non-negative integer\.$/],
+      [{ deleteRefusal: 'closed' }, /^deleteRefusal must be one of "none", "period_closed", "vat_return_processed"\.$/],
+      [{ discountOnOpenItem: true }, /^discountOnOpenItem/],
+      [{ creditNotes: 'entry' }, /^creditNotes is not a behaviour setting\.$/],
+    ]
+    for (const [body, text] of cases) {
+      const answer = await sb.control('PUT', '/behaviour', body)
+      expect([answer.status, answer.body.error]).toEqual([400, 'invalid_behaviour'])
+      expect(answer.body.message).toMatch(text)
+    }
+    expect((await sb.control('GET', '/behaviour')).body.discountPercentScale).toBe('fraction')
+    const changed = await sb.control('PUT', '/behaviour', { creditNoteType: 'entry', yourRefMaxLength: 0 })
+    expect(changed.body).toMatchObject({ creditNoteType: 'entry', yourRefMaxLength: 0, deletedEntryStatus: 403 })
+  })
+
   it('can switch mandatory filtering off, and reset restores the defaults', async () => {
     await sb.control('PUT', '/behaviour', { mandatoryFiltering: false })
     const s = await connect(sb.url)
     expect((await s.api('GET', 'crm/Accounts')).status).toBe(200)
+    await sb.control('PUT', '/behaviour', { deletedEntryStatus: 404, discountOnOpenItem: 'taken', yourRefOverflow: 'refuse' })
     await sb.control('POST', '/reset')
     expect((await s.api('GET', 'crm/Accounts')).status).toBe(400)
+    expect((await sb.control('GET', '/behaviour')).body).toMatchObject({ deletedEntryStatus: 403, discountOnOpenItem: 'offered', yourRefOverflow: 'truncate' })
     expect((await sb.control('PUT', '/behaviour', { errorLimit: -1 })).status).toBe(400)
   })
 })

@@ -57,7 +57,7 @@ describe('sandbox sales and purchase entries', () => {
   it('refuses unknown references', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000'
     const answer = await s.api('POST', 'salesentry/SalesEntries', {
-      ...sale([{ GLAccount: unknown, AmountFC: 10, VATCode: '99' }]), Journal: '71', Customer: unknown, PaymentCondition: 'ZZ',
+      ...sale([{ GLAccount: unknown, AmountFC: 10, VATCode: '99' }]), Journal: '79', Customer: unknown, PaymentCondition: 'ZZ',
     })
     expect(answer.status).toBe(500)
     expect(answer.body.error.message.value.split('\r\n')).toEqual([
@@ -81,14 +81,17 @@ describe('sandbox sales and purchase entries', () => {
     expect(notArray.status).toBe(400)
   })
 
-  it('deletes with 204, answers 404 for unknown keys, and marks the entry deleted', async () => {
+  it('deletes with 204, answers 403 Forbidden for the deleted key and 404 for unknown keys, and marks the entry deleted', async () => {
     const created = await s.api('POST', 'salesentry/SalesEntries', sale([{ GLAccount: revenue, AmountFC: 10 }]))
     const key = `salesentry/SalesEntries(guid'${created.body.d.EntryID}')`
     const deleted = await s.api('DELETE', key)
     expect(deleted.status).toBe(204)
     expect(deleted.text).toBe('')
-    expect((await s.api('GET', key)).status).toBe(404)
-    expect((await s.api('DELETE', key)).status).toBe(404)
+    const again = await s.api('DELETE', key)
+    expect(again.status).toBe(403)
+    expect(again.body).toEqual({ error: { code: '', message: { lang: '', value: 'Forbidden' } } })
+    expect((await s.api('GET', key)).status).toBe(403)
+    expect((await s.api('GET', "salesentry/SalesEntries(guid'00000000-0000-4000-8000-000000000000')")).status).toBe(404)
     const entries = (await sb.control('GET', `/divisions/${s.division}/entries`)).body
     expect(entries).toEqual([expect.objectContaining({ EntryID: created.body.d.EntryID, deleted: true })])
   })

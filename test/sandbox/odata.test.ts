@@ -113,6 +113,7 @@ describe('sandbox OData over HTTP', () => {
       PaymentDays: 30, PaymentDiscountType: 'B', DiscountPercentage: 0.02, DiscountPaymentDays: 8,
     })
     const journals = await s.api('GET', 'financial/Journals?$select=Code,Type')
-    expect(journals.body.d.results.map((j: { Code: string; Type: number }) => `${j.Code}:${j.Type}`)).toEqual(['70:20', '60:22', '90:90'])
+    expect(journals.body.d.results.map((j: { Code: string; Type: number }) => `${j.Code}:${j.Type}`))
+      .toEqual(['70:20', '60:22', '71:21', '61:23', '72:20', '62:22', '90:90'])
   })
 })

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     [{ TOKEN_ENCRYPTION_KEY: 'short' }, 'TOKEN_ENCRYPTION_KEY'],
     [{ EXACT_BASE_URL: 'https://start.exactonline.be/' }, 'EXACT_BASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ EXACT_DEFAULT_REGION: 'benelux' }, 'EXACT_DEFAULT_REGION'],
   ])('names the bad variable in %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: expected`))
@@ -39,5 +40,11 @@ describe('loadConfig', () => {
     })
     expect(config.sandboxMode).toBe(false)
     expect(config.exact.baseUrl).toBe('https://start.exactonline.be')
+    expect(config.exact.defaultRegion).toBe('nl')
+  })
+
+  it('leaves the host to each tenant\'s region unless EXACT_BASE_URL overrides it', () => {
+    const config = loadConfig({ EXACT_DEFAULT_REGION: 'be' })
+    expect(config.exact).toEqual({ clientId: undefined, clientSecret: undefined, redirectUri: undefined, baseUrl: undefined, defaultRegion: 'be' })
   })
 })

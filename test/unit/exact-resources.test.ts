@@ -5,7 +5,6 @@ import type { ExactClient, Query } from '../../src/exact/client'
 import { entryDescription, entryToWire } from '../../src/exact/entries'
 import { ExactMappingError } from '../../src/exact/errors'
 import { readOpenItem, syncTermRows } from '../../src/exact/payments'
-import { ChartCache } from '../../src/exact/reference-data'
 import type { WirePage } from '../../src/exact/wire'
 
 const GL_8000 = '11111111-1111-4111-8111-111111111111'
@@ -162,25 +161,3 @@ describe('open items and payment terms', () => {
     expect(pages[1]!.items[0]).toMatchObject({ termId: 'abcdef00-0000-4000-8000-000000001005', entryId: CUSTOMER, timestamp: '1005', amount: '1.00', matched: false })
   })
 })
-
-describe('ChartCache', () => {
-  it('shares one load, expires after the TTL and forgets failures', async () => {
-    let now = 0
-    const cache = new ChartCache({ ttlMs: 1000, now: () => now })
-    let loads = 0
-    const load = async () => {
-      loads++
-      return chart
-    }
-    await Promise.all([cache.get('k', load), cache.get('k', load)])
-    expect(loads).toBe(1)
-    now = 1001
-    await cache.get('k', load)
-    expect(loads).toBe(2)
-    cache.invalidate('k')
-    await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down')
-    await cache.get('k', load)
-    expect(loads).toBe(3)
-  })
-})
-

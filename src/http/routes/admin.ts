@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireAdmin } from '../auth'
+import { emptyBodyIsObject } from '../empty-body'
 import { problemResponses } from '../problem'
 import type { TenantService } from '../../services/tenant-service'
+import { ProbeReportSchema, type ProbeService } from '../../services/exact-probe'
 
 export const CreateTenantSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
 export const CreatedTenantSchema = Type.Object({
@@ -11,7 +13,7 @@ export const CreatedTenantSchema = Type.Object({
   apiKey: Type.String({ description: 'Shown once; only its hash is stored' }),
 })
 
-export function adminRoutes(deps: { tenants: TenantService; adminApiKey?: string }): FastifyPluginAsyncTypebox {
+export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService; adminApiKey?: string }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireAdmin(deps.adminApiKey))
     app.post('/admin/tenants', {
@@ -22,5 +24,17 @@ export function adminRoutes(deps: { tenants: TenantService; adminApiKey?: string
         response: { 201: CreatedTenantSchema, 400: problemResponses[400], 401: problemResponses[401] },
       },
     }, async (request, reply) => reply.status(201).send(await deps.tenants.create(request.body.name)))
+
+    app.post('/admin/tenants/:tenantId/probe', {
+      preValidation: emptyBodyIsObject,
+      schema: {
+        tags: ['admin'], summary: 'Run the conformance probe against the tenant\'s Exact administration', operationId: 'runProbe',
+        description: 'Checks the Exact behaviours the service relies on (at most 14 calls, 3 error answers). With `write`, books one test entry, reads it back and deletes it. `npm run exact:probe` calls this.',
+        security: [{ adminKey: [] }],
+        params: Type.Object({ tenantId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object({ write: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: ProbeReportSchema, 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 422: problemResponses[422], 502: problemResponses[502], 503: problemResponses[503] },
+      },
+    }, async (request) => deps.probes.run(request.params.tenantId, { write: request.body.write }))
   }
 }

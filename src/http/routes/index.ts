@@ -11,7 +11,7 @@ import { paymentRoutes } from './payments'
 /** Routes behind a tenant API key (the caller registers requireTenant around them). */
 export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    await app.register(connectionRoutes(services.connections))
+    await app.register(connectionRoutes(services.connections, services.probes))
     await app.register(settingsRoutes(services.settings))
     await app.register(webhookRoutes(services.webhooks))
     await app.register(invoiceRoutes(services))

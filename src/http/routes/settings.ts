@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SettingsSchema } from '../../domain/settings'
 import { problemResponses } from '../problem'
@@ -29,5 +30,20 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
         },
       },
     }, async (request) => settings.replace(request.tenantId, request.body))
+
+    app.post('/settings/refresh-chart', {
+      schema: {
+        tags: ['settings'], summary: 'Read the Exact chart again now', operationId: 'refreshChart',
+        description: 'The chart (journals, GL accounts, VAT codes, payment conditions) is cached for 24 hours and shared by every replica, ' +
+          'and read again sooner when a booking names a code the cache lacks. Call this after changing the chart in Exact (about 4 calls).',
+        response: {
+          200: Type.Object({
+            fetchedAt: Type.String({ format: 'date-time' }),
+            journals: Type.Integer(), glAccounts: Type.Integer(), vatCodes: Type.Integer(), paymentConditions: Type.Integer(),
+          }),
+          401: problemResponses[401], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503],
+        },
+      },
+    }, async (request) => settings.refreshChart(request.tenantId))
   }
 }

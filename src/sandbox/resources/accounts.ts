@@ -1,6 +1,7 @@
 import { amsterdamWallClock } from '../dates'
 import { ExactError, label, message, notFound, refusal, type Lang } from '../errors'
-import { ACCOUNT_TEXT_FIELDS, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
+import { ACCOUNT_TEXT_FIELDS, addTombstone, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
+import type { IdFactory } from '../ids'
 import { RowCache } from './memo'
 import { pad3, padCode, sameCode } from './padding'
 import type { ResourceContext, ResourceDef, Row } from './types'
@@ -13,11 +14,18 @@ const MANDATORY_FILTER_FIELDS = [
 
 const PADDED3: ReadonlySet<AccountTextField> = new Set(['Country', 'SalesVATCode', 'PurchaseVATCode'])
 
+/**
+ * IsSales: "the account is allowed for sales" (picqer Account.php), i.e. it has a customer Status
+ * ("If the status field is filled this means the account is a customer"). IsPurchase is no longer in
+ * Exact's docs; ossobv's live sample shows a customer with IsPurchase and IsSales true and IsSupplier
+ * false, and notes suppliers have both false, so it follows IsSales here [U].
+ */
 export function accountRow(account: Account, division: Division): Row {
   const row: Row = { ID: account.ID, Code: padCode(account.Code) }
   for (const f of ACCOUNT_TEXT_FIELDS) row[f] = PADDED3.has(f) ? pad3(account.text[f]) : account.text[f]
+  const isSales = !!account.text.Status
   Object.assign(row, {
-    IsSupplier: account.IsSupplier, IsSales: account.text.Status === 'C', IsPurchase: account.IsSupplier,
+    IsSupplier: account.IsSupplier, IsSales: isSales, IsPurchase: isSales,
     Blocked: account.Blocked, Type: 'A', Created: new Date(amsterdamWallClock(account.Created)),
     Modified: new Date(amsterdamWallClock(account.Modified)), Creator: division.userId, Modifier: division.userId,
     Division: division.id, Timestamp: account.Timestamp,
@@ -82,6 +90,23 @@ function mustFind(division: Division, key: string): Account {
   return account
 }
 
+/** Creates an account the way a POST does, or throws Exact's refusal. */
+export function createAccount(division: Division, ids: IdFactory, lang: Lang, now: number, body: Record<string, unknown>): Account {
+  const text = Object.fromEntries(ACCOUNT_TEXT_FIELDS.map((f) => [f, null])) as Account['text']
+  const account: Account = {
+    ID: '', Code: '', text, IsSupplier: false, Blocked: false, Created: now, Modified: now, Timestamp: 0, deleted: false,
+  }
+  const errors: string[] = []
+  applyFields(account, body, division, lang, errors)
+  applyCode(account, body, division, lang, errors)
+  if (errors.length) throw refusal(errors)
+  account.ID = ids.next()
+  if (!account.Code) account.Code = nextCode(division)
+  account.Timestamp = nextTimestamp(division, 'Accounts', now)
+  division.accounts.set(account.ID, account)
+  return account
+}
+
 const cache = new RowCache<Account>()
 
 export const accounts: ResourceDef = {
@@ -93,18 +118,7 @@ export const accounts: ResourceDef = {
     .map((a) => cache.get(a, String(a.Timestamp), () => ({ ...accountRow(a, division), __seq: state.ids.seqOf(a.ID) }))),
 
   create: ({ division, state, lang, now }: ResourceContext, body) => {
-    const text = Object.fromEntries(ACCOUNT_TEXT_FIELDS.map((f) => [f, null])) as Account['text']
-    const account: Account = {
-      ID: '', Code: '', text, IsSupplier: false, Blocked: false, Created: now, Modified: now, Timestamp: 0, deleted: false,
-    }
-    const errors: string[] = []
-    applyFields(account, body, division, lang, errors)
-    applyCode(account, body, division, lang, errors)
-    if (errors.length) throw refusal(errors)
-    account.ID = state.ids.next()
-    if (!account.Code) account.Code = nextCode(division)
-    account.Timestamp = nextTimestamp(division)
-    division.accounts.set(account.ID, account)
+    const account = createAccount(division, state.ids, lang, now, body)
     return { ...accountRow(account, division), __seq: state.ids.seqOf(account.ID) }
   },
 
@@ -115,7 +129,7 @@ export const accounts: ResourceDef = {
     applyFields(draft, body, division, lang, errors)
     applyCode(draft, body, division, lang, errors)
     if (errors.length) throw refusal(errors)
-    Object.assign(account, draft, { Modified: now, Timestamp: nextTimestamp(division) })
+    Object.assign(account, draft, { Modified: now, Timestamp: nextTimestamp(division, 'Accounts', now) })
   },
 
   remove: ({ division, state, lang, now }, key) => {
@@ -123,9 +137,6 @@ export const accounts: ResourceDef = {
     const used = [...division.entries.values()].some((e) => !e.deleted && e.Account === account.ID)
     if (used) throw new ExactError(500, message(lang, 'accountInUse', account.Code))
     account.deleted = true
-    division.tombstones.push({
-      ID: state.ids.next(), EntityKey: account.ID, EntityType: 2, Timestamp: nextTimestamp(division),
-      DeletedDate: now, DeletedBy: division.userId,
-    })
+    addTombstone(division, state.ids, account.ID, 2, now)
   },
 }

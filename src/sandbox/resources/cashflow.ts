@@ -1,32 +1,42 @@
+import type { Behaviour } from '../behaviour'
 import { addDays, amsterdamWallClock } from '../dates'
-import { entryType } from '../ledger'
-import type { Division, Entry, EntryKind } from '../model'
-import { termState, type TermState } from '../open-items'
+import { ZERO } from '../decimal'
+import { entryAmount } from '../entry-amounts'
+import type { Division, Entry, EntryKind, TermRow } from '../model'
+import { rowAmount } from '../terms'
 import { RowCache } from './memo'
 import { padCode } from './padding'
 import type { ResourceContext, ResourceDef, ResourceKind, Row } from './types'
-
-/** Term rows change with payments (termTimestamp), header edits (Timestamp) and the account's name. */
-function termVersion(division: Division, entry: Entry): string {
-  return `${entry.Timestamp}|${entry.termTimestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}`
-}
 
 function liveEntries(division: Division, kind: EntryKind | null): Entry[] {
   return [...division.entries.values()].filter((e) => !e.deleted && (kind === null || e.kind === kind))
 }
 
-function date(ms: number | null): Date | null {
-  return ms === null ? null : new Date(ms)
+function date(ms: number | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(ms)
 }
 
-/** Fields shared by Receivables, Payments and PaymentTerms; the amount fields differ per resource. */
-function termCommon(division: Division, entry: Entry, term: TermState): Row {
+/**
+ * `offered`: the discount the payment condition offers sits on the entry's original row from booking on;
+ * `taken`: each matched row shows the discount its payment took (exact-reality #3) [U].
+ */
+function rowDiscount(entry: Entry, row: TermRow, mode: Behaviour['discountOnOpenItem']): TermRow['amount'] {
+  if (mode === 'offered') return row.original ? entry.discountOffered : ZERO
+  return row.payment?.discount ?? ZERO
+}
+
+/** One term row as Receivables, Payments and PaymentTerms show it; AmountFC is the row's amount (the open row: what is open). */
+function termRow(division: Division, entry: Entry, row: TermRow, behaviour: Behaviour): Row {
   const account = division.accounts.get(entry.Account)
   const condition = division.paymentConditions.find((p) => p.Code === entry.PaymentCondition)
   const journal = division.journals.find((j) => j.Code === entry.Journal)
   const hasDiscount = !!condition?.PaymentDiscountType
+  const amount = rowAmount(entry, row)
+  const discount = rowDiscount(entry, row, behaviour.discountOnOpenItem)
+  const total = entryAmount(entry)
+  const settled = row.payment !== null || amount.eq(0)
   return {
-    ID: entry.EntryID, EntryID: entry.EntryID, TransactionEntryID: entry.EntryID, TransactionID: entry.EntryID,
+    ID: row.ID, EntryID: row.ID, TransactionEntryID: entry.EntryID, TransactionID: entry.headerLineId,
     EntryNumber: entry.EntryNumber, InvoiceNumber: entry.InvoiceNumber, YourRef: entry.YourRef,
     Description: entry.Description, EntryDate: new Date(entry.EntryDate), InvoiceDate: new Date(entry.EntryDate),
     DueDate: new Date(entry.DueDate), TransactionDueDate: new Date(entry.DueDate),
@@ -37,35 +47,33 @@ function termCommon(division: Division, entry: Entry, term: TermState): Row {
     PaymentDays: condition?.PaymentDays ?? null, PaymentDaysDiscount: hasDiscount ? condition?.DiscountPaymentDays ?? null : null,
     PaymentDiscountPercentage: hasDiscount ? condition?.DiscountPercentage ?? null : null,
     PaymentMethod: condition?.PaymentMethod ?? 'B', PaymentReference: entry.PaymentReference,
-    Status: term.status, IsFullyPaid: term.fullyPaid, LastPaymentDate: date(term.lastPaymentDate),
-    EndDate: term.fullyPaid ? date(term.lastPaymentDate) : null,
-    TransactionType: entryType(entry), TransactionStatus: entry.Status, TransactionIsReversal: false,
-    Division: division.id,
+    Status: settled ? 50 : 20, IsFullyPaid: settled, LastPaymentDate: date(row.payment?.date), EndDate: date(row.payment?.date),
+    TransactionType: entry.Type, TransactionStatus: entry.Status, TransactionIsReversal: false, Division: division.id,
+    AmountFC: amount, AmountDC: amount, AmountDiscountFC: discount, AmountDiscountDC: discount,
+    TransactionAmountFC: total, TransactionAmountDC: total,
   }
 }
 
-const COMMON_FIELDS = ['ID', 'EntryID', 'TransactionEntryID', 'TransactionID', 'EntryNumber', 'InvoiceNumber', 'YourRef',
+const ROW_FIELDS = ['ID', 'EntryID', 'TransactionEntryID', 'TransactionID', 'EntryNumber', 'InvoiceNumber', 'YourRef',
   'Description', 'EntryDate', 'InvoiceDate', 'DueDate', 'TransactionDueDate', 'DiscountDueDate', 'Journal',
   'JournalDescription', 'Account', 'AccountCode', 'AccountName', 'Currency', 'RateFC', 'PaymentCondition', 'PaymentDays',
   'PaymentDaysDiscount', 'PaymentDiscountPercentage', 'PaymentMethod', 'PaymentReference', 'Status', 'IsFullyPaid',
-  'LastPaymentDate', 'EndDate', 'TransactionType', 'TransactionStatus', 'TransactionIsReversal', 'Division'] as const
+  'LastPaymentDate', 'EndDate', 'TransactionType', 'TransactionStatus', 'TransactionIsReversal', 'Division',
+  'AmountFC', 'AmountDC', 'AmountDiscountFC', 'AmountDiscountDC', 'TransactionAmountFC', 'TransactionAmountDC'] as const
 
-/** cashflow/Receivables and cashflow/Payments: AmountFC is the term amount (the invoice total), whatever was paid. */
+/** Every term row of the live entries of `kind`, rebuilt only when the row, its entry, the account or the discount mode changed. */
+function termRows(kind: EntryKind | null, extra: (entry: Entry, row: TermRow) => Row = () => ({})): (ctx: ResourceContext) => Row[] {
+  const cache = new RowCache<TermRow>()
+  return ({ division, state }) => liveEntries(division, kind).flatMap((entry) => entry.terms.map((row) => {
+    const version = `${row.Timestamp}|${entry.Timestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}|${state.behaviour.discountOnOpenItem}`
+    return cache.get(row, version, () => ({
+      ...termRow(division, entry, row, state.behaviour), ...extra(entry, row), __seq: state.ids.seqOf(row.ID),
+    }))
+  }))
+}
+
 function openItemsDef(path: string, type: string, kind: EntryKind, resourceKind: ResourceKind): ResourceDef {
-  const cache = new RowCache<Entry>()
-  return {
-    path, type, key: 'ID', keyKind: 'guid', kind: resourceKind, order: 'seq',
-    fields: [...COMMON_FIELDS, 'AmountFC', 'AmountDC', 'AmountDiscountFC', 'AmountDiscountDC', 'TransactionAmountFC',
-      'TransactionAmountDC'],
-    list: ({ division, state }: ResourceContext) => liveEntries(division, kind).map((entry) => cache.get(entry, termVersion(division, entry), () => {
-      const term = termState(division, entry)
-      return {
-        ...termCommon(division, entry, term),
-        AmountFC: term.total, AmountDC: term.total, AmountDiscountFC: term.discount, AmountDiscountDC: term.discount,
-        TransactionAmountFC: term.total, TransactionAmountDC: term.total, __seq: state.ids.seqOf(entry.EntryID),
-      }
-    })),
-  }
+  return { path, type, key: 'ID', keyKind: 'guid', kind: resourceKind, order: 'seq', fields: ROW_FIELDS, list: termRows(kind) }
 }
 
 export const receivables = openItemsDef('cashflow/Receivables', 'Receivable', 'sales', 'crud')
@@ -73,50 +81,12 @@ export const payables = openItemsDef('cashflow/Payments', 'Payment', 'purchase',
 export const bulkReceivables = openItemsDef('bulk/Cashflow/Receivables', 'Receivable', 'sales', 'bulk')
 export const bulkPayables = openItemsDef('bulk/Cashflow/Payments', 'Payment', 'purchase', 'bulk')
 
-const termCache = new RowCache<Entry>()
-
-/** sync/Cashflow/PaymentTerms: AmountFC is the amount still outstanding; TransactionAmountFC the invoice total. */
+/** sync/Cashflow/PaymentTerms: both sides in one list (LineType 20 receivable, 22 payable), ordered by row version. */
 export const paymentTerms: ResourceDef = {
   path: 'sync/Cashflow/PaymentTerms', type: 'PaymentTerm', key: 'ID', keyKind: 'guid', kind: 'sync', order: 'Timestamp',
-  fields: ['Timestamp', ...COMMON_FIELDS, 'LineType', 'AmountFC', 'AmountDC', 'AmountDiscountFC', 'AmountDiscountDC',
-    'TransactionAmountFC', 'TransactionAmountDC', 'ApprovalStatus', 'Modified'],
-  list: ({ division }) => liveEntries(division, null).map((entry) => termCache.get(entry, termVersion(division, entry), () => {
-    const term = termState(division, entry)
-    return {
-      ...termCommon(division, entry, term),
-      Timestamp: entry.termTimestamp, LineType: entry.kind === 'sales' ? 20 : 22,
-      AmountFC: term.outstanding, AmountDC: term.outstanding, AmountDiscountFC: term.discount,
-      AmountDiscountDC: term.discount, TransactionAmountFC: term.total, TransactionAmountDC: term.total,
-      ApprovalStatus: entry.kind === 'purchase' ? 1 : null, Modified: new Date(amsterdamWallClock(entry.Modified)),
-    }
+  fields: ['Timestamp', ...ROW_FIELDS, 'LineType', 'ApprovalStatus', 'Modified'],
+  list: termRows(null, (entry, row) => ({
+    Timestamp: row.Timestamp, LineType: entry.kind === 'sales' ? 20 : 22,
+    ApprovalStatus: entry.kind === 'purchase' ? 1 : null, Modified: new Date(amsterdamWallClock(row.Modified)),
   })),
 }
-
-function outstandingListDef(path: string, type: string, kind: EntryKind): ResourceDef {
-  return {
-    path, type, key: 'HID', keyKind: 'int', kind: 'read', order: 'seq',
-    fields: ['HID', 'AccountId', 'AccountCode', 'AccountName', 'Amount', 'AmountInTransit', 'CurrencyCode', 'Description',
-      'DueDate', 'EntryNumber', 'InvoiceDate', 'InvoiceNumber', 'JournalCode', 'JournalDescription', 'YourRef', 'Notes',
-      ...(kind === 'purchase' ? ['ApprovalStatus'] : [])],
-    list: ({ division }) => liveEntries(division, kind).flatMap((entry) => {
-      const term = termState(division, entry)
-      if (term.outstanding.eq(0)) return []
-      const account = division.accounts.get(entry.Account)
-      const journal = division.journals.find((j) => j.Code === entry.Journal)
-      const row: Row = {
-        HID: entry.hid, AccountId: entry.Account, AccountCode: account ? padCode(account.Code) : null,
-        AccountName: account?.text.Name ?? null, Amount: term.outstanding, AmountInTransit: 0,
-        CurrencyCode: entry.Currency, Description: entry.Description, DueDate: new Date(entry.DueDate),
-        EntryNumber: entry.EntryNumber, InvoiceDate: new Date(entry.EntryDate), InvoiceNumber: entry.InvoiceNumber,
-        JournalCode: entry.Journal, JournalDescription: journal?.Description ?? null, YourRef: entry.YourRef, Notes: null,
-        __seq: entry.hid,
-      }
-      if (kind === 'purchase') row.ApprovalStatus = 1
-      return [row]
-    }),
-  }
-}
-
-export const receivablesList = outstandingListDef('read/financial/ReceivablesList', 'ReceivablesList', 'sales')
-export const payablesList = outstandingListDef('read/financial/PayablesList', 'PayablesList', 'purchase')
-

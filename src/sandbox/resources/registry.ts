@@ -1,9 +1,11 @@
 import { accounts } from './accounts'
-import { bulkPayables, bulkReceivables, payables, payablesList, paymentTerms, receivables, receivablesList } from './cashflow'
+import { bulkPayables, bulkReceivables, payables, paymentTerms, receivables } from './cashflow'
 import { purchaseEntries, purchaseEntryLines, salesEntries, salesEntryLines } from './entries'
 import { bulkAccounts, syncAccounts, syncDeleted } from './sync'
 import { transactionLines } from './transaction-lines'
-import { glAccounts, journals, me, paymentConditions, vatCodes } from './reference'
+import { payablesList, receivablesList } from './outstanding-lists'
+import { bulkGlAccounts, glAccounts, journals, paymentConditions, vatCodes } from './reference'
+import { divisions, me, syncTimestamp } from './system'
 import type { ResourceDef } from './types'
 
 export interface Target { def: ResourceDef; key: string | null; nav: string | null; count: boolean }
@@ -44,7 +46,7 @@ export const API_RESOURCES: ResourceDef[] = [
   accounts, glAccounts, journals, vatCodes, paymentConditions,
   salesEntries, purchaseEntries, salesEntryLines, purchaseEntryLines,
   receivables, payables, bulkReceivables, bulkPayables, receivablesList, payablesList,
-  paymentTerms, syncDeleted, syncAccounts, bulkAccounts, transactionLines,
+  paymentTerms, syncDeleted, syncAccounts, bulkAccounts, transactionLines, bulkGlAccounts, divisions, syncTimestamp,
 ]
 
 export const ME_RESOURCE = me

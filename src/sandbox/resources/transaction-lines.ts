@@ -1,5 +1,6 @@
-import { entryAmount, entryType } from '../ledger'
+import { entryAmount } from '../entry-amounts'
 import type { Division, Entry } from '../model'
+import { vatBase } from './entry-rows'
 import { RowCache } from './memo'
 import { pad3, padCode } from './padding'
 import type { ResourceDef, Row } from './types'
@@ -8,8 +9,8 @@ const cache = new RowCache<Entry>()
 
 /**
  * The ledger view of entries: LineNumber 0 is the AR (1300) / AP (1600) line with the total, lines ≥ 1 the
- * detail lines with their VAT in AmountVATFC. Sign convention [U]: debit positive, so a sales invoice has
- * a positive AR line and negative revenue lines; a purchase invoice the opposite.
+ * detail lines with their VAT in AmountVATFC; their IDs are the Sales/PurchaseEntryLines IDs. Sign
+ * convention [U]: debit positive, so a sales invoice has a positive AR line and negative revenue lines.
  */
 function linesOf(division: Division, entry: Entry, seqOf: (id: string) => number | undefined): Row[] {
   const account = division.accounts.get(entry.Account)
@@ -21,7 +22,7 @@ function linesOf(division: Division, entry: Entry, seqOf: (id: string) => number
     JournalDescription: journal?.Description ?? null, Account: entry.Account,
     AccountCode: account ? padCode(account.Code) : null, AccountName: account?.text.Name ?? null,
     InvoiceNumber: entry.InvoiceNumber, YourRef: entry.YourRef, DueDate: new Date(entry.DueDate),
-    PaymentReference: entry.PaymentReference, Currency: entry.Currency, Status: 20, Type: entryType(entry),
+    PaymentReference: entry.PaymentReference, Currency: entry.Currency, Status: 20, Type: entry.Type,
     Division: division.id,
   }
   const controlGl = division.glAccounts.find((g) => g.ID === journal?.GLAccount)
@@ -30,7 +31,9 @@ function linesOf(division: Division, entry: Entry, seqOf: (id: string) => number
     ID: entry.headerLineId, ...common, LineNumber: 0, GLAccount: controlGl?.ID ?? null,
     GLAccountCode: controlGl?.Code ?? null, GLAccountDescription: controlGl?.Description ?? null,
     AmountFC: total, AmountDC: total, AmountVATFC: null, AmountVATBaseFC: null, VATCode: null, VATPercentage: null,
-    Description: entry.Description, PaymentDiscountAmount: null, __seq: seqOf(entry.headerLineId),
+    // "Discount amount when paid in time" (picqer TransactionLine.php): the discount on offer.
+    Description: entry.Description, PaymentDiscountAmount: entry.discountOffered.eq(0) ? null : entry.discountOffered,
+    __seq: seqOf(entry.headerLineId),
   }
   const details = entry.lines.map((line) => {
     const gl = division.glAccounts.find((g) => g.ID === line.GLAccount)
@@ -38,7 +41,7 @@ function linesOf(division: Division, entry: Entry, seqOf: (id: string) => number
     return {
       ID: line.ID, ...common, LineNumber: line.LineNumber, GLAccount: line.GLAccount, GLAccountCode: gl?.Code ?? null,
       GLAccountDescription: gl?.Description ?? null, AmountFC: amount, AmountDC: amount,
-      AmountVATFC: line.VATAmountFC.times(-sign), AmountVATBaseFC: amount, VATCode: pad3(line.VATCode),
+      AmountVATFC: line.VATAmountFC.times(-sign), AmountVATBaseFC: vatBase(line).times(-sign), VATCode: pad3(line.VATCode),
       VATPercentage: line.VATPercentage, Description: line.Description ?? entry.Description,
       PaymentDiscountAmount: null, __seq: seqOf(line.ID),
     }

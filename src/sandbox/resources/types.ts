@@ -1,3 +1,4 @@
+import type { Behaviour } from '../behaviour'
 import type { Lang } from '../errors'
 import type { Division } from '../model'
 import type { Grant } from '../oauth-store'
@@ -12,6 +13,8 @@ export interface ResourceContext {
   grant: Grant
   lang: Lang
   now: number
+  /** The request's query, for function-like resources (SyncTimestamp). */
+  params: URLSearchParams
 }
 
 export type ResourceKind = 'crud' | 'sync' | 'bulk' | 'read' | 'single'
@@ -30,11 +33,15 @@ export interface ResourceDef {
   /** Default order and $skiptoken: creation order, or the sync row version. */
   order: 'seq' | 'Timestamp'
   mandatoryFilter?: readonly string[]
+  /** Fields this resource refuses in a $filter under the given behaviour (400, picqer #532). */
+  refusedFilter?(behaviour: Behaviour): readonly string[]
   navigation?: Record<string, Navigation>
   list(ctx: ResourceContext): Row[]
   create?(ctx: ResourceContext, body: Record<string, unknown>): Row
   update?(ctx: ResourceContext, key: string, body: Record<string, unknown>): void
   remove?(ctx: ResourceContext, key: string): void
+  /** True for the key of a record that was deleted: GET by key and DELETE answer deletedEntryStatus. */
+  wasDeleted?(ctx: ResourceContext, key: string): boolean
 }
 
 export function pageSizeOf(kind: ResourceKind): number {
