@@ -57,7 +57,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const relations = new RelationService(deps.db)
   const exportService = new ExportService(deps.db, exact, relations, settingsOf)
   const services: Services = {
-    tenants: new TenantService(deps.db),
+    tenants: new TenantService(deps.db, { clock: deps.clock }),
     connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: proposeSettings }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
