@@ -7,6 +7,7 @@ import { BulkService } from './bulk-service'
 import { ConnectionService } from './connection-service'
 import { PaymentSyncSchedule } from './payment-schedule'
 import { PaymentService } from './payment-service'
+import { PaymentStatusReads } from './payment-status-reads'
 import { PaymentSync } from './payment-sync'
 import { SettingsService } from './settings-service'
 import { WebhookService } from './webhook-service'
@@ -67,6 +68,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     settings,
     webhooks: new WebhookService(deps.db, deps.clock),
     payments: new PaymentService(deps.db, exact, deps.logger, deps.clock),
+    paymentReads: new PaymentStatusReads(deps.db),
     probes: new ProbeService(deps.db, exact, settingsOf),
     paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock),
   }
