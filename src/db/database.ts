@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
-import { Pool, types } from 'pg'
+import { Pool, types, type PoolClient } from 'pg'
 import type { Database } from './schema'
+import { statementNames } from './prepared'
 
 // numeric (money) stays a string; int8 (Exact sync timestamps, counters) too, so nothing is rounded.
 types.setTypeParser(types.builtins.NUMERIC, (value) => value)
@@ -22,5 +23,16 @@ export function createDb(connectionString: string, options: { max?: number; onId
   // is emitted here; unheard, it is an uncaught error that kills the process. The pool has already
   // dropped that client, and the next query connects anew.
   pool.on('error', (err) => options.onIdleError?.(err))
+  pool.on('connect', (client) => useStatementNames(client))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/** Kysely sends (text, values); the hot queries of prepared.ts go as named statements instead. */
+function useStatementNames(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' ? statementNames.get(text) : undefined
+    if (name === undefined || typeof values === 'function') return query(text, values, callback)
+    return query({ name, text, values }, callback)
+  }) as typeof client.query
 }

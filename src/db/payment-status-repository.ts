@@ -1,12 +1,11 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Executor } from './database'
 import { prepared } from './prepared'
 
 /**
  * What the database knows of an invoice's payment status, in one indexed query per call: the
- * invoice (the tenant check), its live export or else its newest one (exports_tenant_invoice),
- * and that export's stored payment state. The invoice's JSON is read only when it is needed
- * (no export, or no state yet): it can be large, and a paid invoice's read should not fetch it.
+ * invoice's live export or else its newest one, that export's stored payment state, and the
+ * tenant check (every look-up is by tenant_id and invoice id).
  */
 export interface StoredStatusRow {
   invoiceId: string
@@ -51,26 +50,48 @@ interface Row {
   invoice_gross: string | null
 }
 
-const COLUMNS = sql`
-  i.id is not null as invoice_found, t.export_id, t.export_status, t.entry_id, t.total,
+/*
+ * `id` is the invoice id the row is about. The invoice itself is read only when the row has no
+ * export (is there such an invoice? its gross) or no state (its currency): an export exists only
+ * for an invoice of that tenant (foreign key), and a paid invoice's read never touches its JSON,
+ * which can be large.
+ */
+const columns = (tenantId: string, id: RawBuilder<unknown>) => sql`
+  t.export_id, t.export_status, t.entry_id, t.total,
   p.status, p.amount, p.paid, p.discount, p.outstanding, p.currency, p.last_payment_date, p.checked_at,
-  case when p.export_id is null then i.content->>'currency' end as invoice_currency,
-  case when t.export_id is null then i.content->'totals'->>'gross' end as invoice_gross`
+  case when t.export_id is null then exists (select from invoices i where i.tenant_id = ${tenantId}::uuid and i.id = ${id}) else true end as invoice_found,
+  case when p.export_id is null then (select i.content->>'currency' from invoices i where i.tenant_id = ${tenantId}::uuid and i.id = ${id}) end as invoice_currency,
+  case when t.export_id is null then (select i.content->'totals'->>'gross' from invoices i where i.tenant_id = ${tenantId}::uuid and i.id = ${id}) end as invoice_gross`
 
-const TARGET = sql`
+/** The invoice's live export, else its newest (exports_tenant_invoice), and that export's state. */
+const target = (tenantId: string, id: RawBuilder<unknown>) => sql`
   left join lateral (
     select e.id as export_id, e.status as export_status, e.entry_id, coalesce(e.exact_total, e.total) as total
-    from exports e where e.tenant_id = i.tenant_id and e.invoice_id = i.id
+    from exports e where e.tenant_id = ${tenantId}::uuid and e.invoice_id = ${id}
     order by (e.status in ('pending', 'exported')) desc, e.created_at desc limit 1
   ) t on true
   left join payment_states p on p.export_id = t.export_id`
 
+/*
+ * One id: the statement Postgres keeps a generic plan for (a named statement, see prepared.ts),
+ * so a read costs what a primary-key look-up does. With an array of ids Postgres plans each call
+ * anew (it cannot know the array's length), which 100 ids at a time easily carry.
+ */
+const byInvoiceId = prepared((_db, tenantId: string, invoiceId: string) => sql<Row>`
+  select q.id as invoice_id, ${columns(tenantId, sql`q.id`)}
+  from (select ${invoiceId}::text as id) q
+  ${target(tenantId, sql`q.id`)}`)
+
 const byInvoiceIds = prepared((_db, tenantId: string, invoiceIds: readonly string[]) => sql<Row>`
-  select q.id as invoice_id, ${COLUMNS}
+  select q.id as invoice_id, ${columns(tenantId, sql`q.id`)}
   from unnest(${invoiceIds}::text[]) with ordinality as q(id, n)
-  left join invoices i on i.tenant_id = ${tenantId}::uuid and i.id = q.id
-  ${TARGET}
+  ${target(tenantId, sql`q.id`)}
   order by q.n`)
+
+export async function findStoredStatus(db: Executor, tenantId: string, invoiceId: string): Promise<StoredStatusRow> {
+  const [row] = await byInvoiceId(db, tenantId, invoiceId)
+  return rowToStoredStatus(row!)
+}
 
 /** One row per id asked, in the order asked; an id the tenant has no invoice for has invoiceFound false. */
 export async function findStoredStatuses(db: Executor, tenantId: string, invoiceIds: readonly string[]): Promise<StoredStatusRow[]> {
@@ -99,10 +120,9 @@ const changesAfter = prepared((_db, tenantId: string, xid: string, exportId: str
     order by c.change_xid, c.export_id
     limit ${limit}
   )
-  select ch.change_xid::text as change_xid, ch.export_id as change_export_id, ch.invoice_id, ${COLUMNS}
+  select ch.change_xid::text as change_xid, ch.export_id as change_export_id, ch.invoice_id, ${columns(tenantId, sql`ch.invoice_id`)}
   from changed ch
-  left join invoices i on i.tenant_id = ${tenantId}::uuid and i.id = ch.invoice_id
-  ${TARGET}
+  ${target(tenantId, sql`ch.invoice_id`)}
   order by ch.change_xid, ch.export_id`)
 
 /** Payment states written after `after`, oldest first, at most `limit`, each with the invoice's current status. */

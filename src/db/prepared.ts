@@ -18,6 +18,15 @@ const compiler = new Kysely<Database>({
 const SLOT = '\u0000argument:'
 
 /**
+ * The SQL of each prepared query and its statement name. database.ts sends these as named
+ * statements: Postgres parses them once per connection and, after a few calls, keeps a generic
+ * plan, so a call skips parsing and planning (which cost more than running a primary-key read).
+ * Needs a session per connection: through PgBouncer, transaction pooling needs its
+ * max_prepared_statements (1.21 or later).
+ */
+export const statementNames = new Map<string, string>()
+
+/**
  * A query on the hot path (every read of a payment status), built and compiled once instead of
  * on every call: building a Kysely query (nodes, freezing, compiling) costs more CPU than the
  * round trip it makes. `build` is called once, with a placeholder for each argument; it must use
@@ -35,6 +44,7 @@ export function prepared<A extends unknown[], R>(build: (db: Kysely<Database>, .
       argumentAt = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(SLOT) ? Number(p.slice(SLOT.length)) : -1))
       const unused = args.map((_, i) => i).filter((i) => !argumentAt.includes(i))
       if (unused.length > 0) throw new Error(`prepared query: argument ${unused.join(', ')} was not used as a value`)
+      statementNames.set(compiled.sql, `eb_prepared_${statementNames.size + 1}`)
     }
     const template = compiled
     const parameters = template.parameters.map((p, i) => (argumentAt[i]! >= 0 ? args[argumentAt[i]!] : p))

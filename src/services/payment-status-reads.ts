@@ -1,5 +1,5 @@
 import type { Db } from '../db/database'
-import { FEED_START, findStatusChanges, findStoredStatuses, type ChangePosition, type StoredStatusRow } from '../db/payment-status-repository'
+import { FEED_START, findStatusChanges, findStoredStatus, findStoredStatuses, type ChangePosition, type StoredStatusRow } from '../db/payment-status-repository'
 import { AppError } from '../domain/app-error'
 import { unpaidFigures, type PaymentStatus } from '../domain/payment-status'
 import type { PaymentStatusItem, PaymentStatuses } from '../domain/payment-status-items'
@@ -14,8 +14,8 @@ export class PaymentStatusReads {
 
   /** The final answer when the database has it (paid, not exported); undefined when Exact must be asked. */
   async stored(tenantId: string, invoiceId: string): Promise<PaymentStatus | undefined> {
-    const [row] = await findStoredStatuses(this.db, tenantId, [invoiceId])
-    if (!row || !row.invoiceFound) throw new AppError('not_found', `No invoice "${invoiceId}".`)
+    const row = await findStoredStatus(this.db, tenantId, invoiceId)
+    if (!row.invoiceFound) throw new AppError('not_found', `No invoice "${invoiceId}".`)
     const item = toItem(row)
     if (item.status === 'not_exported' || (row.state?.status === 'paid')) return item as PaymentStatus
     return undefined
