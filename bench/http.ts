@@ -15,24 +15,27 @@
  */
 import autocannon from 'autocannon'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from 'pg'
 import { startSandbox } from '../src/sandbox/server'
+import { sandboxSettings } from '../test/helpers/factories'
 import { freePort } from '../test/helpers/free-port'
 import { profileDir, ROOT, startProcess, summariseProfile, type NodeProcess } from './processes'
 import { seedInvoices, type Seeded } from './http-seed'
 import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startDatabase } from './support'
 
-interface Options { duration: number; connections: number; rounds: number; invoices: number; paid: number; profile: boolean; npmStart: boolean }
+interface Options { nodeFlags: string[]; duration: number; connections: number; rounds: number; invoices: number; paid: number; profile: boolean; npmStart: boolean }
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string, fallback: number) => {
     const i = argv.indexOf(`--${name}`)
     return i >= 0 ? Number(argv[i + 1]) : fallback
   }
+  const flags = argv.indexOf('--node-flags')
   return {
+    nodeFlags: flags >= 0 ? argv[flags + 1]!.split(' ').filter(Boolean) : [],
     duration: value('duration', 8), connections: value('connections', 50), rounds: value('rounds', 3),
     invoices: value('invoices', 100), paid: value('paid', 20),
     profile: argv.includes('--profile'), npmStart: !argv.includes('--skip-npm-start'),
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       args: [...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), 'dist/src/main.js'],
       url,
       env: {
+        NODE_OPTIONS: opts.nodeFlags.length > 0 ? opts.nodeFlags.join(' ') : dockerNodeOptions(),
         NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: database.url, DATA_DIR: dataDir(),
         EXACT_CLIENT_ID: 'bench-client', EXACT_CLIENT_SECRET: 'bench-secret', EXACT_REDIRECT_URI: `${url}/oauth/callback`,
         EXACT_BASE_URL: sandbox.url, ADMIN_API_KEY: adminKey, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
     const seeded = await seedInvoices({ url, apiKey: tenant.apiKey, sandboxUrl: sandbox.url, division: tenant.division, count: opts.invoices, paid: opts.paid })
     await checkTenancy(url, other.apiKey, seeded)
     const idle = service.memory()
+    progress(`idle: ${await heapOf(url)}`)
     progress(`seeded ${seeded.invoices.length} exported invoices (${seeded.paid.length} paid); service RSS ${mb(idle.rssMb)}`)
 
     const statusTarget = { url, key: tenant.apiKey, paths: seeded.paid.map((s) => `/invoices/${s.invoiceId}/payment-status`) }
@@ -141,15 +146,16 @@ async function main(): Promise<void> {
     rows.push(row('GET /readyz (one query, no auth)', await load(opts, { url, paths: ['/readyz'] })))
     rows.push(row('GET /healthz', await load(opts, { url, paths: ['/healthz'] })))
     const after = service.memory()
+    const heap = await heapOf(url)
 
     say(`HTTP benchmark: ${opts.connections} connections, ${opts.duration} s per run, ${opts.rounds} rounds (bare and stored read alternated), node ${process.version}`)
-    say(`${seeded.paid.length} paid invoices for the stored read, ${batchIds.length} exported for the batch read; the service is node dist/src/main.js (NODE_ENV=production, LOG_LEVEL info)`)
+    say(`${seeded.paid.length} paid invoices for the stored read, ${batchIds.length} exported for the batch read; the service is node dist/src/main.js as the Dockerfile runs it (NODE_ENV=production, LOG_LEVEL info, NODE_OPTIONS=${opts.nodeFlags.join(' ') || dockerNodeOptions()})`)
     say()
     markdownTable(['', 'req/s', 'p50', 'p99', ''], rows).forEach((line) => say(line))
     say()
     say(`stored read / bare look-up, median of ${ratios.length} rounds: ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`)
     say(`batch read: ${Math.round(batch.rps * batchIds.length).toLocaleString('en')} invoice statuses per second`)
-    say(`compiled service RSS: ${mb(idle.rssMb)} before the load, ${mb(after.rssMb)} after it, peak ${mb(after.peakMb)}`)
+    say(`compiled service RSS: ${mb(idle.rssMb)} before the load, ${mb(after.rssMb)} after it, peak ${mb(after.peakMb)} (after: ${heap})`)
     say(`the service's own time per export, Exact (sandbox) at 0 ms latency: p50 ${seeded.overheadMs.p50.toFixed(1)} ms `
       + `(request p50 ${seeded.requestMs.p50.toFixed(1)} ms less its Exact calls, ${seeded.invoices.length} exports, ${seeded.callsPerExport.toFixed(1)} Exact calls each)`)
 
@@ -166,6 +172,21 @@ async function main(): Promise<void> {
     await database.stop()
     for (const d of dataDirs) rmSync(d, { recursive: true, force: true })
   }
+}
+
+/** The service runs as the Dockerfile runs it, V8 settings (its NODE_OPTIONS) included. */
+function dockerNodeOptions(): string {
+  const match = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))
+  if (!match) throw new Error('Dockerfile: no ENV NODE_OPTIONS="..." line')
+  return match[1]!
+}
+
+/** The V8 heap and what lives outside it, from the service's own /metrics (prom-client's default metrics). */
+async function heapOf(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576
+  const spaces = [...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} ([0-9.e+]+)/gm)].map((m) => `${m[1]} ${(Number(m[2]) / 1048576).toFixed(0)}`)
+  return `heap ${read('nodejs_heap_size_used_bytes').toFixed(0)} of ${read('nodejs_heap_size_total_bytes').toFixed(0)} MB [${spaces.join(', ')}], external ${read('nodejs_external_memory_bytes').toFixed(0)} MB`
 }
 
 /** The same loader `npm start` uses, for the bare server (a .ts file). */
@@ -199,13 +220,23 @@ async function npmStartFigures(opts: Options, databaseUrl: string, dataDir: stri
     env: { PORT: String(port), SANDBOX_PORT: String(sandboxPort), DATABASE_URL: db.toString(), DATA_DIR: dataDir, DEMO_API_KEY: demoKey },
   })
   try {
-    const connection = await json<{ division: number }>(`${url}/connection`, 'GET', undefined, demoKey)
+    // Listening comes before the demo tenant: ready is when it is connected (the banner's moment).
+    const waitStarted = performance.now()
+    let connection: { division: number } | undefined
+    while (!connection) {
+      const seen = await json<{ status: string; division: number }>(`${url}/connection`, 'GET', undefined, demoKey).catch(() => undefined)
+      connection = seen?.status === 'connected' ? seen : undefined
+      if (!connection && performance.now() - waitStarted > 60_000) throw new Error(`npm start: the demo tenant never got connected:\n${proc.output()}`)
+      if (!connection) await new Promise((r) => setTimeout(r, 50))
+    }
+    const readySeconds = proc.startSeconds + (performance.now() - waitStarted) / 1000
+    await json(`${url}/settings`, 'PUT', sandboxSettings(), demoKey)
     const seeded = await seedInvoices({ url, apiKey: demoKey, sandboxUrl: `http://127.0.0.1:${sandboxPort}`, division: connection.division, count: 20, paid: 20 })
     const idle = proc.memory()
     const l = await load(opts, { url, key: demoKey, paths: seeded.paid.map((s) => `/invoices/${s.invoiceId}/payment-status`) })
     const after = proc.memory()
     progress(`npm start: ${Math.round(l.rps)} req/s stored read`)
-    return `npm start (sandbox mode, in-process sandbox): ready in ${proc.startSeconds.toFixed(1)} s (migrations on an empty database included); `
+    return `npm start (sandbox mode, in-process sandbox): ready in ${readySeconds.toFixed(1)} s (migrations on an empty database included); `
       + `RSS ${mb(idle.rssMb)} idle, ${mb(after.rssMb)} after ${opts.duration} s of stored reads (${Math.round(l.rps).toLocaleString('en')} req/s), peak ${mb(after.peakMb)}`
   } finally {
     await proc.stop()
