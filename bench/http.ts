@@ -124,9 +124,9 @@ async function main(): Promise<void> {
       return
     }
 
-    // Warm both up (JIT, pools) before anything is measured.
-    await load(opts, bareTarget, 2)
-    await load(opts, statusTarget, 2)
+    // Warm both up (JIT, pools, Postgres's plan and buffer caches) for a full run before anything is measured.
+    await load(opts, bareTarget)
+    await load(opts, statusTarget)
     const rows: string[][] = []
     const ratios: number[] = []
     for (let round = 1; round <= opts.rounds; round++) {
