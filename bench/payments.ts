@@ -148,6 +148,8 @@ async function seed(db: Db, exact: ExactContext, tenantId: string, count: number
         tenant_id: tenantId, invoice_id: id, type: 'sales', status: 'exported', marker, content_hash: hash, invoice_number: id, journal: '70',
         entry_id: booked.entryId, entry_number: booked.entryNumber, relation_id: account.id, relation_code: party.code, total: '1210.00',
         exact_total: booked.total, error_code: null, error_detail: null, exported_at: new Date(), undone_at: null, lease_until: null,
+        // As a single export leaves it: read back (a bulk job's read-back would cost 1 call per 20 once).
+        read_back_at: new Date(), exact_type: booked.type,
       }).execute()
       seeded.push({ invoiceId: id, entryId: booked.entryId, entryNumber: booked.entryNumber! })
       if (seeded.length % 2000 === 0) process.stderr.write(`  seeded ${seeded.length}/${count}\n`)

@@ -19,3 +19,8 @@ export async function saveChart(db: Executor, baseUrl: string, division: number,
     .onConflict((oc) => oc.columns(['base_url', 'division']).doUpdateSet(values).where(sql.ref('exact_charts.fetched_at'), '<', fetchedAt))
     .execute()
 }
+
+/** The next read of this division's chart goes to Exact (a probe found it was read in the wrong scale). */
+export async function forgetChart(db: Executor, baseUrl: string, division: number): Promise<void> {
+  await db.deleteFrom('exact_charts').where('base_url', '=', baseUrl).where('division', '=', division).execute()
+}

@@ -20,6 +20,13 @@ export interface ExportRecord {
   total: string | null
   exactTotal: string | null
   totalMismatch: boolean
+  /** Exact's entry Type as read back (20/21 sales, 30/31 purchase); null until read back. */
+  exactType: number | null
+  /** Exact's Type disagrees with the sign of the total (a credit note not booked as 21 / 31, or the reverse). */
+  typeMismatch: boolean
+  /** When Exact's own figures were read back; null while they were not. */
+  readBackAt: Date | null
+  paymentReference: string | null
   changedSinceExport: boolean
   errorCode: string | null
   errorDetail: string | null
@@ -42,6 +49,7 @@ function rowToExport(r: Selectable<ExportsTable>): ExportRecord {
     contentHash: r.content_hash, invoiceNumber: r.invoice_number, journal: r.journal, entryId: r.entry_id,
     entryNumber: r.entry_number, relationId: r.relation_id, relationCode: r.relation_code, relationCreated: r.relation_created,
     total: r.total, exactTotal: r.exact_total, totalMismatch: r.total_mismatch, changedSinceExport: r.changed_since_export,
+    exactType: r.exact_type, typeMismatch: r.type_mismatch, readBackAt: r.read_back_at, paymentReference: r.payment_reference,
     errorCode: r.error_code, errorDetail: r.error_detail, exportedAt: r.exported_at, undoneAt: r.undone_at, createdAt: r.created_at,
   }
 }
@@ -105,16 +113,75 @@ export async function setRelation(db: Executor, exportId: string, r: { id: strin
     .where('id', '=', exportId).execute()
 }
 
+/** Exact's own figures for a booked entry, as far as an answer (POST or read-back) gave them. */
+export interface EntryFigures {
+  exactTotal: string | null
+  totalMismatch: boolean
+  exactType: number | null
+  typeMismatch: boolean
+  /** Set when the figures come from a read-back (then `lineIds` are the entry's lines). */
+  readBack: boolean
+  lineIds: string[]
+}
+
 export async function markExported(
   db: Executor,
   exportId: string,
-  v: { entryId: string; entryNumber: number | null; exactTotal: string | null; totalMismatch: boolean },
+  v: { entryId: string; entryNumber: number | null; paymentReference: string | null } & EntryFigures,
 ): Promise<ExportRecord> {
   const row = await db.updateTable('exports').set({
     status: 'exported', entry_id: v.entryId, entry_number: v.entryNumber, exact_total: v.exactTotal,
-    total_mismatch: v.totalMismatch, exported_at: sql`now()`, lease_until: null, error_code: null, error_detail: null, updated_at: sql`now()`,
+    total_mismatch: v.totalMismatch, exact_type: v.exactType, type_mismatch: v.typeMismatch, payment_reference: v.paymentReference,
+    read_back_at: v.readBack ? sql<Date>`now()` : null,
+    exported_at: sql`now()`, lease_until: null, error_code: null, error_detail: null, updated_at: sql`now()`,
   }).where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
-  return rowToExport(row)
+  const exported = rowToExport(row)
+  await saveEntryLines(db, exported.tenantId, exportId, v.lineIds)
+  return exported
+}
+
+/** A later read-back's figures (a bulk job's batch); null: Exact no longer has the entry, only the attempt is noted. */
+export async function applyReadBack(db: Executor, exportId: string, v: EntryFigures | null): Promise<void> {
+  const figures = v === null ? {} : { exact_total: v.exactTotal, total_mismatch: v.totalMismatch, exact_type: v.exactType, type_mismatch: v.typeMismatch }
+  const row = await db.updateTable('exports').set({ ...figures, read_back_at: sql<Date>`now()`, updated_at: sql`now()` })
+    .where('id', '=', exportId).returning('tenant_id').executeTakeFirst()
+  if (row && v) await saveEntryLines(db, row.tenant_id, exportId, v.lineIds)
+}
+
+/** Exported exports of one type whose figures were never read back, oldest first (the batched read-back's work). */
+export async function listExportsToReadBack(
+  db: Executor, tenantId: string, type: 'sales' | 'purchase', limit: number,
+): Promise<Array<{ id: string; entryId: string; total: string | null; invoiceNumber: string }>> {
+  const rows = await db.selectFrom('exports').select(['id', 'entry_id', 'total', 'invoice_number']).where('tenant_id', '=', tenantId).where('type', '=', type)
+    .where('status', '=', 'exported').where('read_back_at', 'is', null).where('entry_id', 'is not', null)
+    .orderBy('exported_at').limit(limit).execute()
+  return rows.map((r) => ({ id: r.id, entryId: r.entry_id!, total: r.total, invoiceNumber: r.invoice_number }))
+}
+
+async function saveEntryLines(db: Executor, tenantId: string, exportId: string, lineIds: string[]): Promise<void> {
+  if (lineIds.length === 0) return
+  await db.insertInto('export_entry_lines').values(lineIds.map((lineId) => ({ tenant_id: tenantId, line_id: lineId, export_id: exportId })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'line_id']).doNothing()).execute()
+}
+
+/**
+ * sync/Deleted EntityType 1 tombstones: forgets these line IDs and answers the exported exports
+ * that have no line left. Such an entry was deleted, or its lines were all replaced: the caller
+ * asks Exact which before it calls the entry gone.
+ */
+export async function removeTombstonedLines(
+  db: Executor, tenantId: string, lineIds: readonly string[],
+): Promise<Array<{ exportId: string; type: 'sales' | 'purchase'; entryId: string }>> {
+  if (lineIds.length === 0) return []
+  const gone = await db.deleteFrom('export_entry_lines').where('tenant_id', '=', tenantId)
+    .where('line_id', 'in', lineIds.map((id) => id.toLowerCase())).returning('export_id').execute()
+  const exportIds = [...new Set(gone.map((r) => r.export_id))]
+  if (exportIds.length === 0) return []
+  const rows = await db.selectFrom('exports as e').select(['e.id', 'e.type', 'e.entry_id'])
+    .where('e.id', 'in', exportIds).where('e.status', '=', 'exported').where('e.entry_id', 'is not', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('export_entry_lines as l').select('l.line_id').whereRef('l.export_id', '=', 'e.id'))))
+    .execute()
+  return rows.map((r) => ({ exportId: r.id, type: r.type, entryId: r.entry_id! }))
 }
 
 export async function markFailed(db: Executor, exportId: string, code: string, detail: string): Promise<ExportRecord> {

@@ -139,6 +139,7 @@ export interface StoredTerm {
   discount: string
   matched: boolean
   lastPaymentDate: string | null
+  discountDueDate: string | null
   currency: string
   timestamp: string
 }
@@ -154,6 +155,7 @@ export async function upsertPaymentTerms(trx: Executor, tenantId: string, terms:
   const rows = [...newest.values()].map((t) => ({
     tenant_id: tenantId, term_id: t.termId, entry_id: t.entryId, amount: t.amount, total: t.total, discount: t.discount,
     matched: t.matched, last_payment_date: t.lastPaymentDate, currency: t.currency, exact_timestamp: t.timestamp,
+    discount_due_date: t.discountDueDate,
   }))
   for (let i = 0; i < rows.length; i += 1000) {
     await trx.insertInto('payment_terms').values(rows.slice(i, i + 1000))
@@ -161,6 +163,7 @@ export async function upsertPaymentTerms(trx: Executor, tenantId: string, terms:
         entry_id: eb.ref('excluded.entry_id'), amount: eb.ref('excluded.amount'), total: eb.ref('excluded.total'),
         discount: eb.ref('excluded.discount'), matched: eb.ref('excluded.matched'), last_payment_date: eb.ref('excluded.last_payment_date'),
         currency: eb.ref('excluded.currency'), exact_timestamp: eb.ref('excluded.exact_timestamp'),
+        discount_due_date: eb.ref('excluded.discount_due_date'),
       })).where('payment_terms.exact_timestamp', '<=', (eb) => eb.ref('excluded.exact_timestamp'))).execute()
   }
 }
@@ -171,7 +174,7 @@ export async function findTermsByEntryIds(db: Executor, tenantId: string, entryI
     .where('entry_id', 'in', entryIds.map((id) => id.toLowerCase())).orderBy('term_id').execute()
   return rows.map((r) => ({
     termId: r.term_id, entryId: r.entry_id, amount: r.amount, total: r.total, discount: r.discount, matched: r.matched,
-    lastPaymentDate: r.last_payment_date, currency: r.currency, timestamp: r.exact_timestamp,
+    lastPaymentDate: r.last_payment_date, discountDueDate: r.discount_due_date, currency: r.currency, timestamp: r.exact_timestamp,
   }))
 }
 

@@ -17,6 +17,7 @@ export interface Database {
   payment_sync_cursors: PaymentSyncCursorsTable
   payment_sync_runs: PaymentSyncRunsTable
   payment_terms: PaymentTermsTable
+  export_entry_lines: ExportEntryLinesTable
   webhook_events: WebhookEventsTable
   bulk_jobs: BulkJobsTable
   bulk_job_items: BulkJobItemsTable
@@ -61,6 +62,10 @@ export interface ExactConnectionsTable {
   last_error: string | null
   connected_at: ColumnType<Date, Date | undefined, Date>
   updated_at: UpdatedAt
+  /** Migration 0008: does ReceivablesList / PayablesList accept a filter on EntryNumber / JournalCode? */
+  receivables_list_filter: ColumnType<'unknown' | 'supported' | 'refused', 'unknown' | 'supported' | 'refused' | undefined, 'unknown' | 'supported' | 'refused'>
+  /** Migration 0009: the longest YourRef this Exact was seen to keep; null until one was cut. */
+  your_ref_max_length: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface OauthStatesTable {
@@ -92,6 +97,8 @@ export interface TenantSettingsTable {
   tenant_id: string
   settings: Json
   proposed_fields: Json
+  /** Migration 0008: what the proposal left out and why (SettingsProblem[]). */
+  proposal_problems: ColumnType<unknown, string | undefined, string>
   updated_at: UpdatedAt
 }
 
@@ -148,6 +155,18 @@ export interface ExportsTable {
   undone_at: Date | null
   created_at: CreatedAt
   updated_at: UpdatedAt
+  /** Migration 0008: when Exact's own figures were read back (null: not yet). */
+  read_back_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  exact_type: ColumnType<number | null, number | null | undefined, number | null>
+  type_mismatch: Generated<boolean>
+  payment_reference: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** The line IDs of a booked entry (migration 0008): sync/Deleted EntityType 1 tombstones carry them. */
+export interface ExportEntryLinesTable {
+  tenant_id: string
+  line_id: string
+  export_id: string
 }
 
 export interface ExportAttemptsTable {
@@ -225,6 +244,8 @@ export interface PaymentTermsTable {
   last_payment_date: string | null
   currency: string
   exact_timestamp: string
+  /** Migration 0008: DiscountDueDate ('YYYY-MM-DD'); null for terms synced before it or without a discount. */
+  discount_due_date: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface PaymentSyncRunsTable {

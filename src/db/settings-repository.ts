@@ -8,6 +8,8 @@ export interface SettingsRow {
   settings: unknown
   /** JSON pointers of values proposed from Exact and not changed by the tenant since. */
   proposedFields: string[]
+  /** What the last proposal left out and why ({field, code, message}); empty after a PUT. */
+  proposalProblems: Array<{ field: string; code: string; message: string }>
   updatedAt: Date
 }
 
@@ -16,6 +18,7 @@ function rowToSettings(row: Selectable<TenantSettingsTable>): SettingsRow {
     tenantId: row.tenant_id,
     settings: row.settings,
     proposedFields: Array.isArray(row.proposed_fields) ? (row.proposed_fields as string[]) : [],
+    proposalProblems: Array.isArray(row.proposal_problems) ? (row.proposal_problems as SettingsRow['proposalProblems']) : [],
     updatedAt: row.updated_at,
   }
 }
@@ -31,8 +34,10 @@ export async function lockSettings(trx: Executor, tenantId: string): Promise<Set
   return row && rowToSettings(row)
 }
 
-export async function saveSettings(db: Executor, tenantId: string, settings: unknown, proposedFields: string[]): Promise<SettingsRow> {
-  const values = { settings: JSON.stringify(settings), proposed_fields: JSON.stringify(proposedFields) }
+export async function saveSettings(
+  db: Executor, tenantId: string, settings: unknown, proposedFields: string[], proposalProblems: SettingsRow['proposalProblems'] = [],
+): Promise<SettingsRow> {
+  const values = { settings: JSON.stringify(settings), proposed_fields: JSON.stringify(proposedFields), proposal_problems: JSON.stringify(proposalProblems) }
   const row = await db
     .insertInto('tenant_settings')
     .values({ tenant_id: tenantId, ...values })

@@ -1,7 +1,9 @@
 import Big from 'big.js'
+import { YOUR_REF_MAX_LENGTH } from './entry'
 import type { Invoice } from './invoice'
 import { computeInvoiceAmounts, type InvoiceAmounts } from './invoice-amounts'
 import type { ResolvedPaymentCondition } from './payment-discount'
+import { isValidStructuredReference, looksStructured } from './structured-reference'
 import type { JsonPointer } from './types'
 
 /**
@@ -27,12 +29,16 @@ export interface InvoiceProblem {
     | 'invalid_vat_rate'
     | 'vat_amount_implausible'
     | 'totals_mismatch'
+    | 'number_too_long'
+    | 'payment_reference_invalid'
   message: string
 }
 
 export interface CheckInvoiceOptions {
   /** The invoice's payment condition, resolved from the settings, when it has one. */
   discount?: ResolvedPaymentCondition
+  /** The longest YourRef the tenant's Exact keeps, when found shorter than YOUR_REF_MAX_LENGTH. */
+  yourRefMaxLength?: number
 }
 
 const MONEY = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$/
@@ -40,7 +46,7 @@ const RATE = /^(0|[1-9][0-9]?)(\.[0-9]{1,2})?$/
 const ONE_CENT = new Big('0.01')
 
 export function checkInvoice(invoice: Invoice, options: CheckInvoiceOptions = {}): InvoiceProblem[] {
-  const problems = [...checkDates(invoice), ...checkShapeOfAmounts(invoice)]
+  const problems = [...checkReferences(invoice, options.yourRefMaxLength ?? YOUR_REF_MAX_LENGTH), ...checkDates(invoice), ...checkShapeOfAmounts(invoice)]
   if (problems.some((p) => p.code === 'invalid_amount' || p.code === 'invalid_vat_rate' || p.code === 'no_lines')) {
     return problems
   }
@@ -61,6 +67,32 @@ export function isCalendarDate(value: string): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
   return day <= days
+}
+
+/**
+ * The invoice number becomes the entry's YourRef, which the exactly-once search looks for; a
+ * number Exact might cut would make that search miss (entry.ts YOUR_REF_MAX_LENGTH). A structured
+ * communication with wrong check digits would be refused by the payer's bank.
+ */
+function checkReferences(invoice: Invoice, yourRefMaxLength: number): InvoiceProblem[] {
+  const problems: InvoiceProblem[] = []
+  const length = Array.from(invoice.number).length
+  if (length > yourRefMaxLength) {
+    problems.push({
+      field: '/number',
+      code: 'number_too_long',
+      message: `number is ${length} characters; Exact keeps it as the entry's YourRef, which holds at most ${yourRefMaxLength}`,
+    })
+  }
+  const reference = invoice.paymentReference
+  if (reference !== undefined && looksStructured(reference) && !isValidStructuredReference(reference)) {
+    problems.push({
+      field: '/paymentReference',
+      code: 'payment_reference_invalid',
+      message: `${reference} is not a structured communication: +++ddd/dddd/ddddd+++ whose last two digits are the first ten modulo 97`,
+    })
+  }
+  return problems
 }
 
 function checkDates(invoice: Invoice): InvoiceProblem[] {

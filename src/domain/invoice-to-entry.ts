@@ -1,10 +1,11 @@
 import { layoutEntryLines, type LayoutLine } from './entry-layout'
-import type { Entry, EntryLine } from './entry'
+import { capYourRef, type Entry, type EntryLine } from './entry'
 import type { Invoice } from './invoice'
 import { computeInvoiceAmounts } from './invoice-amounts'
 import { toMoney } from './money'
 import { NO_CONDITION, type ResolvedPaymentCondition } from './payment-discount'
 import { resolvePaymentCondition, vatCodeFor, type Settings } from './settings'
+import { structuredReferenceFor } from './structured-reference'
 import type { JsonPointer } from './types'
 
 export interface MappingProblem {
@@ -22,9 +23,11 @@ const MAX_DESCRIPTION = 60
  * missing code is reported at once, each kind once (a rate used on 100 lines is one problem),
  * pointing at the invoice field that needs it and naming the settings field that would supply it.
  * Amounts: VAT by the rounding rule (invoice-amounts.ts), lines laid out per the payment
- * condition and booking mode (entry-layout.ts); credit notes pass through with their signs.
+ * condition and booking mode (entry-layout.ts); credit notes pass through with their signs and go
+ * to the side's credit-note journal when the settings name one. The discount-for-cash and
+ * credit-limitation lines carry the side's adjustment VAT code (outside the VAT base).
  */
-export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; marker: string }): InvoiceToEntryResult {
+export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; marker: string; yourRefMaxLength?: number }): InvoiceToEntryResult {
   const { invoice, settings, marker } = input
   const side = settings[invoice.type]
   if (!side.enabled) {
@@ -70,15 +73,18 @@ export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; ma
       case 'credit_limitation': {
         const c = condition ?? NO_CONDITION
         const what = item.kind === 'discount_for_cash' ? 'discount for cash' : 'credit limitation'
-        const vatCode = vatCodeFor(side, '0')
+        const vatCode = side.adjustmentVatCode ?? null
         if (c.glAccount === null) {
           missing('adjustment-gl', '/paymentConditionId', `payment condition ${c.id} has no ${what} GL account for ${invoice.type} invoices (/paymentConditions)`)
         }
-        if (vatCode === undefined) {
-          missing('vat:0', '/paymentConditionId', `the ${what} line needs the ${invoice.type} VAT code for 0 % (/${invoice.type}/vatCodes/0)`)
+        if (vatCode === null) {
+          missing(
+            'adjustment-vat', '/paymentConditionId',
+            `the ${what} line is outside the VAT base and needs a ${invoice.type} VAT code that reports no base (type N, no VAT) in the settings (/${invoice.type}/adjustmentVatCode)`,
+          )
         }
-        if (c.glAccount === null || vatCode === undefined) return undefined
-        return entryLine(c.glAccount, `${capitalise(what)} ${c.percent} %`, item, vatCode)
+        if (c.glAccount === null || vatCode === null) return undefined
+        return { ...entryLine(c.glAccount, `${capitalise(what)} ${c.percent} %`, item, vatCode), adjustment: item.kind }
       }
       default: {
         const unexpected: never = item
@@ -88,21 +94,30 @@ export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; ma
   })
 
   if (problems.size > 0 || side.journal === null) return { ok: false, problems: [...problems.values()] }
+  const creditNote = amounts.gross.lt(0)
+  const paymentReference = invoice.paymentReference ?? generatedReference(invoice, settings)
   const entry: Entry = {
     type: invoice.type,
-    journal: side.journal,
+    journal: creditNote && side.creditNoteJournal ? side.creditNoteJournal : side.journal,
     entryDate: invoice.issueDate,
     ...(invoice.dueDate !== undefined ? { dueDate: invoice.dueDate } : {}),
     currency: invoice.currency,
     description: truncate(`${marker} ${invoice.description ?? invoice.number}`),
-    yourRef: invoice.number,
+    yourRef: capYourRef(invoice.number, input.yourRefMaxLength),
     marker,
     ...(condition ? { paymentConditionCode: condition.exactCode } : {}),
+    ...(paymentReference !== undefined ? { paymentReference } : {}),
     lines: lines.filter((l): l is EntryLine => l !== undefined),
     total: toMoney(amounts.gross),
     vatTotal: toMoney(amounts.vat),
   }
   return { ok: true, entry }
+}
+
+/** Only for sales invoices: it is what the customer quotes when paying us; a supplier's reference comes from the app. */
+function generatedReference(invoice: Invoice, settings: Settings): string | undefined {
+  if (invoice.type !== 'sales' || settings.generateStructuredReference !== true) return undefined
+  return structuredReferenceFor(invoice.number) ?? undefined
 }
 
 function entryLine(glAccount: string, description: string, item: LayoutLine, vatCode: string, quantity?: string): EntryLine {
@@ -112,6 +127,7 @@ function entryLine(glAccount: string, description: string, item: LayoutLine, vat
     amount: toMoney(item.amount),
     vatCode,
     vatAmount: toMoney(item.vatAmount),
+    vatBaseAmount: toMoney(item.vatBase),
     ...(quantity !== undefined ? { quantity } : {}),
   }
 }

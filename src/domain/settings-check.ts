@@ -1,5 +1,5 @@
 import Big from 'big.js'
-import { CONTROL_GL_TYPES, JOURNAL_TYPE, sameCode, type ChartOfAccounts } from './chart'
+import { CONTROL_GL_TYPES, CREDIT_NOTE_JOURNAL_TYPES, JOURNAL_TYPE, sameCode, type ChartOfAccounts, type ChartPaymentCondition } from './chart'
 import type { PaymentConditionSetting, Settings, SideSettings } from './settings'
 import type { InvoiceType, JsonPointer } from './types'
 
@@ -19,6 +19,9 @@ export interface SettingsProblem {
     | 'vat_rate_mismatch'
     | 'unknown_payment_condition'
     | 'payment_condition_mismatch'
+    | 'wrong_discount_calculation'
+    | 'wrong_vat_calculation'
+    | 'vat_code_reports_base'
   message: string
 }
 
@@ -80,6 +83,20 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
       })
     }
   }
+  if (typeof s.creditNoteJournal === 'string') {
+    const journal = chart.journals.find((j) => sameCode(j.code, s.creditNoteJournal ?? ''))
+    const allowed: readonly number[] = CREDIT_NOTE_JOURNAL_TYPES[side]
+    if (!journal) {
+      problems.push({ field: at('creditNoteJournal'), code: 'unknown_journal', message: `journal ${s.creditNoteJournal} does not exist in the administration` })
+    } else if (!allowed.includes(journal.type)) {
+      problems.push({
+        field: at('creditNoteJournal'),
+        code: 'wrong_journal_type',
+        message: `journal ${s.creditNoteJournal} (${journal.description}) is type ${journal.type}; ${side} credit notes go to a journal of type ${allowed.join(' or ')}`,
+      })
+    }
+  }
+  if (typeof s.adjustmentVatCode === 'string') problems.push(...checkAdjustmentVatCode(side, s.adjustmentVatCode, at('adjustmentVatCode'), chart))
   if (s.defaultGlAccount === null) {
     if (s.enabled) problems.push({ field: at('defaultGlAccount'), code: 'not_set', message: `no default ${side} GL account chosen` })
   } else {
@@ -101,6 +118,30 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
     }
   }
   return problems
+}
+
+/**
+ * The discount-for-cash and credit-limitation lines are outside the VAT base (art. 28 W.BTW): their
+ * code must report no base. Exact's type N ("no VAT") reports none; a 0 % code of type B ("only
+ * base amount") and any E/I code do. A code whose type Exact did not give passes on its 0 %.
+ */
+export function checkAdjustmentVatCode(side: InvoiceType, code: string, field: JsonPointer, chart: ChartOfAccounts): SettingsProblem[] {
+  const vat = chart.vatCodes.find((v) => sameCode(v.code, code))
+  if (!vat) return [{ field, code: 'unknown_vat_code', message: `VAT code ${code} does not exist in the administration` }]
+  const wanted = side === 'sales' ? 'S' : 'P'
+  if (vat.transactionType !== wanted && vat.transactionType !== 'B') {
+    return [{ field, code: 'wrong_vat_code_type', message: `VAT code ${code} is not a ${side} VAT code (type ${vat.transactionType})` }]
+  }
+  if (!new Big(vat.percentage).eq(0) || (vat.type !== null && vat.type !== 'N')) {
+    return [{
+      field,
+      code: 'vat_code_reports_base',
+      message:
+        `VAT code ${code} (${vat.description}, ${vat.percentage} %, type ${vat.type ?? 'unknown'}) reports a base in the VAT return; ` +
+        'the discount-for-cash and credit-limitation lines are outside the VAT base and need a code of type N (no VAT)',
+    }]
+  }
+  return []
 }
 
 function checkGl(code: string, field: string, chart: ChartOfAccounts): SettingsProblem[] {
@@ -138,6 +179,7 @@ function checkCondition(c: PaymentConditionSetting, at: string, chart: ChartOfAc
     B: exact.discountType === 'B' ? new Big(exact.discountPercentage) : new Big(0),
     K: exact.discountType === 'K' ? new Big(exact.discountPercentage) : new Big(0),
   }
+  problems.push(...conditionCalculationProblems(exact, at))
   if (!theirs.B.eq(new Big(c.discountForCashPercent)) || !theirs.K.eq(new Big(c.creditLimitationPercent))) {
     problems.push({
       field: at,
@@ -145,6 +187,40 @@ function checkCondition(c: PaymentConditionSetting, at: string, chart: ChartOfAc
       message:
         `payment condition ${c.exactCode} in Exact is ${describe(exact.discountType, exact.discountPercentage)}; ` +
         `the settings say discount for cash ${c.discountForCashPercent} %, credit limitation ${c.creditLimitationPercent} %`,
+    })
+  }
+  return problems
+}
+
+/**
+ * What makes an Exact discount-for-cash condition (type B) disagree with the Belgian maths this
+ * service books (domain/payment-discount.ts): the discount must be a share of the amount excluding
+ * VAT (DiscountCalculation E), and VAT must be charged on the amount excluding the discount
+ * (VATCalculation E). With DiscountCalculation I, Exact expects an in-time payer to deduct a share of
+ * the gross and leaves a remainder open; with VATCalculation I its VAT base disagrees with the VAT we
+ * book. Nothing may be booked on such a condition. The fix is named in Exact's own terms.
+ */
+export function conditionCalculationProblems(exact: ChartPaymentCondition, at: JsonPointer): SettingsProblem[] {
+  if (exact.discountType !== 'B') return []
+  const problems: SettingsProblem[] = []
+  if (exact.discountCalculation !== 'E') {
+    problems.push({
+      field: `${at}/exactCode`,
+      code: 'wrong_discount_calculation',
+      message:
+        `payment condition ${exact.code} (${exact.description}) has DiscountCalculation ${exact.discountCalculation ?? 'unset'}; ` +
+        'a Belgian discount for cash is a share of the amount excluding VAT: in Exact Online set the condition\'s ' +
+        'discount calculation to "Excluding VAT" (DiscountCalculation E)',
+    })
+  }
+  if (exact.vatCalculation === 'I') {
+    problems.push({
+      field: `${at}/exactCode`,
+      code: 'wrong_vat_calculation',
+      message:
+        `payment condition ${exact.code} (${exact.description}) has VATCalculation I (VAT including the discount); ` +
+        'Belgian VAT is charged on the amount after the discount for cash: in Exact Online set the condition\'s ' +
+        'VAT calculation to "Excluding discount" (VATCalculation E)',
     })
   }
   return problems

@@ -21,6 +21,16 @@ export const SideSettingsSchema = Type.Object(
       additionalProperties: false,
       description: 'VAT rate -> Exact VAT code, e.g. {"21": "2"}',
     }),
+    creditNoteJournal: Type.Optional({
+      ...CodeOrNull,
+      description: 'Journal for credit notes (negative total), e.g. a return-invoice journal (Exact type 21 sales / 23 purchase); absent or null: the journal above',
+    }),
+    adjustmentVatCode: Type.Optional({
+      ...CodeOrNull,
+      description:
+        'VAT code of the discount-for-cash line (separate_line) and the credit-limitation line. They are outside the VAT base, ' +
+        'so the code must report no base in the VAT return (Exact VAT code type N, "no VAT"); a 0 % code of type B reports its base',
+    }),
   },
   { additionalProperties: false },
 )
@@ -60,6 +70,11 @@ export const SettingsSchema = Type.Object(
     paymentDiscountBooking: PaymentDiscountBookingSchema,
     paymentSync: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
     webhook: Type.Union([WebhookSettingsSchema, Type.Null()]),
+    generateStructuredReference: Type.Optional(Type.Boolean({
+      description:
+        'Belgian sales invoices without a paymentReference get the structured communication +++123/4567/89012+++ made from ' +
+        'the invoice number, sent as the entry\'s PaymentReference so that Exact\'s bank import matches the payment itself',
+    })),
   },
   { $id: 'Settings', additionalProperties: false },
 )

@@ -11,7 +11,11 @@ export interface ExactAccount {
   postcode: string | null
   city: string | null
   email: string | null
-  /** Status 'C'. */
+  /**
+   * Any Status filled in (A none, S suspect, P prospect, C customer): "if the status field is filled
+   * this means the account is a customer" (Exact's Accounts page, picqer:Account.php), so it may be
+   * invoiced as it is. Only an empty Status needs 'C'.
+   */
   isCustomer: boolean
   isSupplier: boolean
 }
@@ -52,7 +56,7 @@ export function accountFromWire(r: WireRecord): ExactAccount {
     postcode: optionalString(r.Postcode),
     city: optionalString(r.City),
     email: optionalString(r.Email),
-    isCustomer: trimCode(r.Status) === 'C',
+    isCustomer: trimCode(r.Status) !== '',
     isSupplier: r.IsSupplier === true,
   }
 }
@@ -101,9 +105,20 @@ export async function createAccount(client: ExactClient, party: NewParty, roles:
   return accountFromWire(await client.post('crm/Accounts', body))
 }
 
-/** Makes a supplier a customer too (Status 'C'), or a customer a supplier (IsSupplier), instead of a duplicate. */
+/**
+ * Makes a supplier a customer too (Status 'C'), or a customer a supplier (IsSupplier), instead of a
+ * duplicate. Status is set only while it is empty: a suspect's or prospect's status is the CRM's to
+ * change, never ours. What we remember of an account can be older than its Status (a relation
+ * matched before any Status counted), so Exact is asked first; that costs a call only when a role
+ * is missing, once per relation.
+ */
 export async function addAccountRoles(client: ExactClient, id: string, roles: AccountRoles): Promise<void> {
-  const body = rolesToWire(roles)
+  let wanted = roles
+  if (roles.customer) {
+    const row = await client.get('crm/Accounts', { $filter: `ID eq ${guidLiteral(id)}`, $select: 'ID,Status', $top: 1 })
+    if (row && trimCode(row.Status) !== '') wanted = { ...roles, customer: false }
+  }
+  const body = rolesToWire(wanted)
   if (Object.keys(body).length > 0) await client.put(keyPath('crm/Accounts', id), body)
 }
 

@@ -1,60 +1,83 @@
 import Big from 'big.js'
 import { toMoney, type Money } from '../domain/money'
+import { needsOutstandingList, type TermFacts } from '../domain/payment-status'
 import type { ExactClient } from './client'
 import type { EntryType } from './entries'
+import { ExactRefusedError } from './errors'
 import { syncPages, type SyncPage } from './sync'
 import { amountFromWire, guidLiteral, numberOr, odataString, parseDate, parseInt64, trimCode, type WireRecord } from './wire'
 
 /** cashflow Status 50: the item is matched (settled). */
 const MATCHED = 50
 
-/** What one live look-up learned about an entry's open item, in our vocabulary. */
+/** Whether Exact accepts a filter on EntryNumber / JournalCode on ReceivablesList / PayablesList (exact-reality #14). */
+export type ListFilterCapability = 'unknown' | 'supported' | 'refused'
+
+/** What one live look-up learned about an entry's open item, in our vocabulary, before the domain's reading of it. */
 export interface OpenItemReading {
-  amount: Money
-  outstanding: Money
-  /** Payment discount granted at matching (AmountDiscountFC). */
-  discount: Money
-  matched: boolean
-  lastPaymentDate: string | null
+  terms: TermFacts[]
+  /** The outstanding amount from ReceivablesList / PayablesList, when it was read. */
+  listOutstanding?: Money
   currency: string
+  /** What this look-up found out about the list's filter, for the caller to remember per connection. */
+  listFilter?: 'supported' | 'refused'
   /** Exact calls this reading cost (1 or 2). */
   calls: number
 }
 
+const TERM_SELECT = 'ID,AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,DiscountDueDate,Currency'
 const OPEN_ITEMS = {
-  sales: { path: 'cashflow/Receivables', list: 'read/financial/ReceivablesList', select: 'AmountFC,TransactionAmountFC,AmountDiscountFC,Status,IsFullyPaid,LastPaymentDate,Currency' },
-  purchase: { path: 'cashflow/Payments', list: 'read/financial/PayablesList', select: 'AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,Currency' },
+  sales: { path: 'cashflow/Receivables', list: 'read/financial/ReceivablesList', select: `${TERM_SELECT},IsFullyPaid` },
+  purchase: { path: 'cashflow/Payments', list: 'read/financial/PayablesList', select: TERM_SELECT },
 } as const
 
-const sum = (rows: WireRecord[], field: string): Big =>
-  rows.reduce((acc, r) => acc.plus(r[field] === null || r[field] === undefined ? 0 : new Big(amountFromWire(r[field]))), new Big(0))
+const amountOrZero = (v: unknown): Money => (v === null || v === undefined ? '0.00' : amountFromWire(v))
+const amountOrNull = (v: unknown): Money | null => (v === null || v === undefined ? null : amountFromWire(v))
+
+function termFromWire(r: WireRecord): TermFacts {
+  return {
+    amount: amountOrZero(r.AmountFC),
+    total: amountOrNull(r.TransactionAmountFC),
+    discount: amountOrZero(r.AmountDiscountFC),
+    matched: numberOr(r.Status, 0) === MATCHED || r.IsFullyPaid === true,
+    lastPaymentDate: parseDate(r.LastPaymentDate),
+    discountDueDate: parseDate(r.DiscountDueDate),
+  }
+}
 
 /**
- * The open item of a booked entry, in at most two calls. cashflow/Receivables (Payments on the AP
- * side) carries the term amount, the matched status, the discount granted and the last payment
- * date, but not what is left: its AmountFC is the term amount, paid or not. Only when something
- * was paid and the item is still open does a second call read the remainder from the outstanding
- * items list (ReceivablesList / PayablesList), filtered on the entry number and journal.
+ * The terms of a booked entry's open item, in one call (two at most). cashflow/Receivables
+ * (Payments on the AP side) has a row per term; a part-paid term is split into a matched part and
+ * an open remainder carrying what is left. Only when the rows cannot tell what is left (something
+ * paid, nothing split: needsOutstandingList) is ReceivablesList / PayablesList asked, filtered on
+ * the entry number and journal, and only while that filter is not known to be refused: a 400 to it
+ * is remembered (`listFilter`) and the terms answer instead, now and from then on.
  * null: Exact has no open item for the entry (it was deleted, or never reached the ledger).
  */
 export async function readOpenItem(
-  client: ExactClient, type: EntryType, entry: { entryId: string; entryNumber: number | null; journal: string | null },
+  client: ExactClient,
+  type: EntryType,
+  entry: { entryId: string; entryNumber: number | null; journal: string | null },
+  opts: { listFilter?: ListFilterCapability } = {},
 ): Promise<OpenItemReading | null> {
   const def = OPEN_ITEMS[type]
   const rows = await client.list(def.path, { $filter: `TransactionEntryID eq ${guidLiteral(entry.entryId)}`, $select: def.select }, 5)
   if (rows.length === 0) return null
-  // Every term of one entry repeats the invoice total; without it, the terms add up to it.
-  const first = rows[0]!.TransactionAmountFC
-  const total = first === null || first === undefined ? sum(rows, 'AmountFC') : new Big(amountFromWire(first))
-  const matched = rows.every((r) => numberOr(r.Status, 0) === MATCHED || r.IsFullyPaid === true)
-  const dates = rows.map((r) => parseDate(r.LastPaymentDate)).filter((d): d is string => d !== null).sort()
-  const lastPaymentDate = dates.at(-1) ?? null
-  const base = { amount: toMoney(total), discount: toMoney(sum(rows, 'AmountDiscountFC')), matched, lastPaymentDate, currency: trimCode(rows[0]!.Currency) }
-  if (matched) return { ...base, outstanding: '0.00', calls: 1 }
-  if (lastPaymentDate === null || entry.entryNumber === null) return { ...base, outstanding: toMoney(total), calls: 1 }
+  const terms = rows.map(termFromWire)
+  const base = { terms, currency: trimCode(rows[0]!.Currency), calls: 1 }
+  if (!needsOutstandingList(terms) || entry.entryNumber === null || opts.listFilter === 'refused') return base
   const filter = `EntryNumber eq ${entry.entryNumber}${entry.journal ? ` and JournalCode eq ${odataString(entry.journal)}` : ''}`
-  const open = await client.list(def.list, { $filter: filter, $select: 'Amount,EntryNumber,JournalCode' }, 5)
-  return { ...base, outstanding: toMoney(sum(open, 'Amount')), calls: 2 }
+  let open: WireRecord[]
+  try {
+    open = await client.list(def.list, { $filter: filter, $select: 'Amount,EntryNumber,JournalCode' }, 5)
+  } catch (err) {
+    if (err instanceof ExactRefusedError && err.status === 400) return { ...base, calls: 2, listFilter: 'refused' }
+    throw err
+  }
+  // A filter Exact ignored silently would list every open item: keep only this entry's.
+  const own = open.filter((r) => numberOr(r.EntryNumber, -1) === entry.entryNumber && (!entry.journal || trimCode(r.JournalCode) === entry.journal))
+  const listOutstanding = own.length === 0 ? undefined : toMoney(own.reduce((acc, r) => acc.plus(new Big(amountFromWire(r.Amount ?? 0))), new Big(0)))
+  return { ...base, calls: 2, listFilter: 'supported', ...(listOutstanding !== undefined ? { listOutstanding } : {}) }
 }
 
 /** Is the entry still in Exact? (one call, a filter rather than a key, so a miss is no 404 error.) */
@@ -73,11 +96,12 @@ export interface SyncedTerm {
   discount: Money
   matched: boolean
   lastPaymentDate: string | null
+  discountDueDate: string | null
   currency: string
   timestamp: string
 }
 
-const TERM_ROW_SELECT = 'ID,Timestamp,TransactionEntryID,AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,Currency'
+const TERM_ROW_SELECT = 'ID,Timestamp,TransactionEntryID,AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,DiscountDueDate,Currency'
 
 function termRow(r: WireRecord): SyncedTerm {
   const amount = (v: unknown): Money => (v === null || v === undefined ? '0.00' : amountFromWire(v))
@@ -89,6 +113,7 @@ function termRow(r: WireRecord): SyncedTerm {
     discount: amount(r.AmountDiscountFC),
     matched: numberOr(r.Status, 0) === MATCHED,
     lastPaymentDate: parseDate(r.LastPaymentDate),
+    discountDueDate: parseDate(r.DiscountDueDate),
     currency: trimCode(r.Currency),
     timestamp: parseInt64(r.Timestamp),
   }

@@ -112,10 +112,11 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       } else if (!target) {
         answer = exactAnswer(new ExactError(404, `Resource not found for the segment '${resourcePart}'.`))
       } else {
-        const ctx: ResourceContext = { state, division, grant, lang: langOf(grant.languageCode), now: state.clock.now(), params }
+        const baseUrl = baseUrlOf(state, request)
+        const ctx: ResourceContext = { state, division, grant, lang: langOf(grant.languageCode), now: state.clock.now(), params, baseUrl }
         try {
           answer = handleResource({
-            ctx, registry, target, method, params, body: request.body, baseUrl: baseUrlOf(state, request),
+            ctx, registry, target, method, params, body: request.body, baseUrl,
             divisionInUrl: isCurrent ? null : division.id, requestPath: `/api/v1/${rawPath}`,
           })
         } catch (error) {

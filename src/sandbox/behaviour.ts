@@ -33,6 +33,22 @@ export interface Behaviour {
   yourRefMaxLength: number
   /** A longer YourRef is cut silently or refused with a 500. */
   yourRefOverflow: 'truncate' | 'refuse'
+  /** Events sent once, silently not sent, or each sent twice (at-least-once delivery, exact-online.md §6). */
+  webhookDelivery: 'normal' | 'drop' | 'repeat'
+  /** Further attempts after a non-2xx or no answer; Exact's real policy is unknown [U]. */
+  webhookRetries: number
+  /** Delay before the first retry, doubled for each next one (real time). */
+  webhookRetryDelayMs: number
+  /** '/' in the Content JSON as is, or escaped '\/' the .NET way [U]. */
+  webhookSlashes: 'plain' | 'escaped'
+  /** Which topics a payment booked or unmatched fires: its bank/cash entry, also the invoice, only the invoice, or none [U]. */
+  paymentEvents: 'payment_entry' | 'payment_entry_and_invoice' | 'invoice' | 'none'
+  /** Deleting an entry keeps its linked document (as far as known) or deletes it with its attachments [U]. */
+  documentOnEntryDelete: 'kept' | 'deleted'
+  /** Largest attachment in bytes; 0 = by the division's country (25 MiB NL/BE, 7 MiB elsewhere) [L]. */
+  attachmentMaxBytes: number
+  /** A larger attachment: a 500 refusal in Exact's style, or a bare 413 as a web server in front would give [U]. */
+  attachmentTooLarge: 'refusal' | 'http_413'
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -51,9 +67,18 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   creditNoteType: 'derived',
   yourRefMaxLength: 30,
   yourRefOverflow: 'truncate',
+  webhookDelivery: 'normal',
+  webhookRetries: 3,
+  webhookRetryDelayMs: 200,
+  webhookSlashes: 'plain',
+  paymentEvents: 'payment_entry',
+  documentOnEntryDelete: 'kept',
+  attachmentMaxBytes: 0,
+  attachmentTooLarge: 'refusal',
 }
 
-type ChoiceKey = Exclude<keyof Behaviour, 'errorLimit' | 'yourRefMaxLength'>
+const COUNT_KEYS = ['errorLimit', 'yourRefMaxLength', 'webhookRetries', 'webhookRetryDelayMs', 'attachmentMaxBytes'] as const
+type ChoiceKey = Exclude<keyof Behaviour, (typeof COUNT_KEYS)[number]>
 
 const CHOICES: { [K in ChoiceKey]: ReadonlyArray<Behaviour[K]> } = {
   errorBlockStatus: [429, 403],
@@ -69,9 +94,14 @@ const CHOICES: { [K in ChoiceKey]: ReadonlyArray<Behaviour[K]> } = {
   deleteRefusal: ['none', 'period_closed', 'vat_return_processed'],
   creditNoteType: ['derived', 'entry'],
   yourRefOverflow: ['truncate', 'refuse'],
+  webhookDelivery: ['normal', 'drop', 'repeat'],
+  webhookSlashes: ['plain', 'escaped'],
+  paymentEvents: ['payment_entry', 'payment_entry_and_invoice', 'invoice', 'none'],
+  documentOnEntryDelete: ['kept', 'deleted'],
+  attachmentTooLarge: ['refusal', 'http_413'],
 }
 
-const COUNTS = new Set<keyof Behaviour>(['errorLimit', 'yourRefMaxLength'])
+const COUNTS = new Set<keyof Behaviour>(COUNT_KEYS)
 
 /** Applies `input` as a whole or not at all; returns an error text naming the first bad key. */
 export function updateBehaviour(current: Behaviour, input: Record<string, unknown>): string | null {

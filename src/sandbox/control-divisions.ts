@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { controlError, divisionOr404 } from './control-helpers'
 import { toPlain } from './envelope'
-import type { Division } from './model'
+import type { Division, Entry } from './model'
 import { accountRow } from './resources/accounts'
 import { entryRow, lineRow } from './resources/entry-rows'
 import type { SandboxState } from './state'
@@ -16,22 +17,33 @@ function plain(row: Record<string, unknown>): Record<string, unknown> {
   return out
 }
 
-function entriesOf(division: Division): unknown[] {
-  return [...division.entries.values()].map((entry) => {
-    const term = termState(entry)
-    const account = division.accounts.get(entry.Account)
-    return {
-      kind: entry.kind, ...plain(entryRow(entry, division)),
-      Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
-      AccountCode: account?.Code ?? null,
-      Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
-      Terms: entry.terms.map((t) => ({
-        ID: t.ID, AmountFC: toPlain(rowAmount(entry, t)), Status: t.payment ? 50 : 20, paymentId: t.payment?.id ?? null,
-      })),
-      discountOffered: toPlain(entry.discountOffered),
-      outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
-    }
-  })
+/** The files of the entry's linked document: names, sizes and SHA-256, so a test can compare byte for byte. */
+function documentFiles(division: Division, entry: Entry): object[] {
+  if (!entry.Document) return []
+  return [...division.attachments.values()].filter((a) => a.Document === entry.Document)
+    .map((a) => ({ ID: a.ID, FileName: a.FileName, FileSize: a.bytes.length, sha256: sha256(a.bytes) }))
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** One entry in the ledger view (GET …/entries, and the answer of the bookkeeper's PATCH). */
+export function entryView(division: Division, entry: Entry): object {
+  const term = termState(entry)
+  const account = division.accounts.get(entry.Account)
+  return {
+    kind: entry.kind, ...plain(entryRow(entry, division)),
+    Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
+    AccountCode: account?.Code ?? null, Timestamp: entry.Timestamp,
+    Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
+    Terms: entry.terms.map((t) => ({
+      ID: t.ID, AmountFC: toPlain(rowAmount(entry, t)), Status: t.payment ? 50 : 20, paymentId: t.payment?.id ?? null,
+    })),
+    discountOffered: toPlain(entry.discountOffered),
+    outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
+    documentFiles: documentFiles(division, entry),
+  }
 }
 
 /** Divisions and what they hold, in plain JSON for tests. */
@@ -56,7 +68,7 @@ export function registerDivisionControl(app: FastifyInstance, state: SandboxStat
 
   app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/entries', async (request, reply) => {
     const division = divisionOr404(state, reply, request.params.d)
-    return division ? entriesOf(division) : reply
+    return division ? [...division.entries.values()].map((e) => entryView(division, e)) : reply
   })
 
   app.get<{ Params: { d: string } }>('/_sandbox/divisions/:d/accounts', async (request, reply) => {

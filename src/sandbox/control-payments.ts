@@ -5,6 +5,7 @@ import { parseAmount, toDecimalString, ZERO } from './decimal'
 import type { Division, Payment } from './model'
 import { bookPayment, termState, unmatchPayment } from './terms'
 import type { SandboxState } from './state'
+import { paymentEvents } from './webhooks/topics'
 
 function view(division: Division, payment: Payment): object {
   const entry = division.entries.get(payment.entryId)
@@ -13,7 +14,7 @@ function view(division: Division, payment: Payment): object {
   return {
     id: payment.id, entryId: payment.entryId, termId: row?.ID ?? null, entryNumber: entry?.EntryNumber ?? null, kind: entry?.kind ?? null,
     amount: toDecimalString(payment.amount), discount: toDecimalString(payment.discount), date: toIsoDate(payment.date),
-    active: payment.active,
+    active: payment.active, via: payment.via,
     term: term && {
       total: toDecimalString(term.total), outstanding: toDecimalString(term.outstanding),
       status: term.status, isFullyPaid: term.fullyPaid,
@@ -22,7 +23,8 @@ function view(division: Division, payment: Payment): object {
 }
 
 /**
- * Payments matched against an entry's open term row. `amount` and `discount` are decimal strings (numbers
+ * Payments matched against an entry's open term row, as a bank (default) or cash entry (`via`), which
+ * fire the webhooks paymentEvents chooses. `amount` and `discount` are decimal strings (numbers
  * are accepted too); the row is settled by amount + discount: all that is open (the open row is matched)
  * or less (a matched row splits off).
  */
@@ -42,14 +44,17 @@ export function registerPaymentControl(app: FastifyInstance, state: SandboxState
     const now = state.clock.now()
     const date = body.date === undefined ? startOfDay(amsterdamWallClock(now)) : parseInputDay(body.date)
     if (date === null) return controlError(reply, 400, 'invalid_payment', 'date must be YYYY-MM-DD.')
+    const via = body.via ?? 'bank'
+    if (via !== 'bank' && via !== 'cash') return controlError(reply, 400, 'invalid_payment', 'via must be "bank" or "cash".')
     const entry = [...division.entries.values()].find((e) => !e.deleted && String(e.EntryNumber) === String(body.entryNumber))
     if (!entry) return controlError(reply, 404, 'entry_not_found', `No live entry with EntryNumber ${String(body.entryNumber)}.`)
-    const result = bookPayment(division, state.ids, entry, amount, discount, date, now)
+    const result = bookPayment(division, state.ids, entry, amount, discount, date, now, via)
     if (result === 'overpayment') {
       const outstanding = toDecimalString(termState(entry).outstanding)
       return controlError(reply, 409, 'overpayment', `amount + discount exceeds the outstanding ${outstanding}.`)
     }
     if (result === 'wrong_sign') return controlError(reply, 409, 'wrong_sign', 'amount must have the sign of the entry total.')
+    state.webhooks.emit(division, paymentEvents(state.behaviour.paymentEvents, result, entry, 'Create'))
     return reply.code(201).send(view(division, result))
   })
 
@@ -59,6 +64,8 @@ export function registerPaymentControl(app: FastifyInstance, state: SandboxState
     const payment = division.payments.get(request.params.id.toLowerCase())
     if (!payment || !payment.active) return controlError(reply, 404, 'payment_not_found', 'No active payment with that id.')
     unmatchPayment(division, state.ids, payment, state.clock.now())
+    const entry = division.entries.get(payment.entryId)
+    if (entry) state.webhooks.emit(division, paymentEvents(state.behaviour.paymentEvents, payment, entry, 'Update'))
     return view(division, payment)
   })
 }

@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { DEFAULT_BEHAVIOUR, updateBehaviour } from './behaviour'
 import { controlError } from './control-helpers'
 import { registerDivisionControl } from './control-divisions'
+import { registerEntryControl } from './control-entries'
 import type { Faults, FaultConfig } from './faults'
 import type { OAuthStore } from './oauth-store'
 import type { ErrorLimiter, RateLimiter } from './rate-limit'
 import { registerLoadControl } from './control-load'
 import { registerPaymentControl } from './control-payments'
 import { registerVatReturnControl } from './control-vat-return'
+import { registerWebhookControl } from './control-webhooks'
 import type { SandboxState } from './state'
 
 export interface ControlDeps {
@@ -29,6 +31,7 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
 
   app.post('/_sandbox/reset', async () => {
     state.resetData()
+    state.webhooks.reset()
     state.stats.reset()
     limiter.reset()
     limiter.limits = { ...deps.initialLimits }
@@ -43,6 +46,8 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
   registerPaymentControl(app, state)
   registerLoadControl(app, state)
   registerVatReturnControl(app, state)
+  registerEntryControl(app, state)
+  registerWebhookControl(app, state)
 
   app.get('/_sandbox/stats', async () => state.stats.toJSON())
   app.post('/_sandbox/stats/reset', async () => { state.stats.reset(); return state.stats.toJSON() })

@@ -39,6 +39,10 @@ const MESSAGES = {
     nl: 'Ongeldig dagboek. Het dagboek moet een {0} zijn.',
     en: 'Invalid journal. The journal must be a {0}.',
   },
+  // Invented in Exact's style [U]: no source shows Exact's answer to an oversized attachment.
+  fileTooLarge: {
+    nl: 'Bestand is te groot: {0} bytes (maximaal {1} bytes)', en: 'File is too large: {0} bytes (maximum {1} bytes)',
+  },
   accountInUse: {
     nl: 'Kan niet verwijderen: Relatie {0} - Gebruikt in: Boekingen',
     en: "Can't delete: Account {0} - Used in: Transactions",
@@ -65,6 +69,14 @@ const LABELS = {
   date: { nl: 'Datum', en: 'Date' },
   code: { nl: 'Code', en: 'Code' },
   yourRef: { nl: 'Uw ref.', en: 'Your ref.' },
+  topic: { nl: 'Topic', en: 'Topic' },
+  callbackUrl: { nl: 'CallbackURL', en: 'CallbackURL' },
+  isInstant: { nl: 'IsInstant', en: 'IsInstant' },
+  subject: { nl: 'Onderwerp', en: 'Subject' },
+  documentType: { nl: 'Type', en: 'Type' },
+  document: { nl: 'Document', en: 'Document' },
+  fileName: { nl: 'Bestandsnaam', en: 'File name' },
+  attachment: { nl: 'Bijlage', en: 'Attachment' },
 } as const
 
 export type MessageKey = keyof typeof MESSAGES
@@ -93,5 +105,8 @@ export function notFound(text = 'Not found'): ExactError {
 
 /** Exact's refusal of a $filter an endpoint does not allow (picqer #532; the rest of that text was cut off there). */
 export const FILTER_NOT_SUPPORTED = 'This $filter parameter is not supported for this resource.'
+
+/** What Exact answered to an Attachment that is not base64 (picqer #178). */
+export const NOT_BASE64 = "Error processing request stream. Error encountered in converting the value from request payload for property 'Attachment' to type 'Byte[]'"
 
 export const MALFORMED_BODY = 'Error processing request stream. The request should be a valid top-level resource object.'

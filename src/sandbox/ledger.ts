@@ -1,6 +1,7 @@
 import type { Behaviour } from './behaviour'
 import { addDays, amsterdamWallClock, endOfMonthPlus, startOfDay } from './dates'
 import { ZERO } from './decimal'
+import { documentRef } from './documents'
 import { entryAmount } from './entry-amounts'
 import { currencyProblem, entryTypeOf, journalFits, yourRefOf } from './entry-rules'
 import { amountOrThrow, buildLine, dayOrThrow, text } from './entry-lines'
@@ -10,14 +11,18 @@ import { nextTimestamp, type Division, type Entry, type EntryKind, type EntryLin
 import { findAccount } from './resources/accounts'
 import { sameCode } from './resources/padding'
 import { newTermRow, offeredDiscount, touchTerms } from './terms'
+import { entryEvents, type Emit } from './webhooks/topics'
 
-/** What booking needs: the division, ids, the user's language, the sandbox time and the behaviour settings. */
-export interface Ledger { division: Division; ids: IdFactory; lang: Lang; now: number; behaviour: Behaviour }
+/**
+ * What booking needs: the division, ids, the user's language, the sandbox time and the behaviour settings;
+ * `emit` sends the webhooks of each change (history loads pass none, so they stay silent).
+ */
+export interface Ledger { division: Division; ids: IdFactory; lang: Lang; now: number; behaviour: Behaviour; emit?: Emit }
 
 export const LINES_FIELD: Record<EntryKind, string> = { sales: 'SalesEntryLines', purchase: 'PurchaseEntryLines' }
 export const ACCOUNT_FIELD: Record<EntryKind, string> = { sales: 'Customer', purchase: 'Supplier' }
 
-function dueDate(division: Division, entryDate: number, conditionCode: string | null): number {
+export function dueDate(division: Division, entryDate: number, conditionCode: string | null): number {
   const condition = conditionCode ? division.paymentConditions.find((p) => sameCode(p.Code, conditionCode)) : undefined
   if (!condition) return entryDate
   const base = condition.PaymentEndOfMonths > 0 ? endOfMonthPlus(entryDate, condition.PaymentEndOfMonths - 1) : entryDate
@@ -67,6 +72,7 @@ export function createEntry(l: Ledger, kind: EntryKind, body: Record<string, unk
   else if (journal) errors.push(...[currencyProblem(journal, currency, lang)].filter((m): m is string => m !== null))
   const yourRef = yourRefOf(text(body.YourRef), l.behaviour, lang, errors)
   const invoiceNumber = amountOrThrow(body.InvoiceNumber, 'InvoiceNumber')
+  const document = documentRef(division, body, lang, errors) ?? null
   if (errors.length) throw refusal([...new Set(errors)])
   const entryNumber = nextEntryNumber(division, journalCode, entryDate)
   const date = new Date(entryDate)
@@ -80,7 +86,7 @@ export function createEntry(l: Ledger, kind: EntryKind, body: Record<string, unk
     ReportingPeriod: Number(body.ReportingPeriod ?? date.getUTCMonth() + 1),
     ExternalLinkReference: text(body.ExternalLinkReference),
     OrderNumber: body.OrderNumber === undefined || body.OrderNumber === null ? null : Number(body.OrderNumber),
-    Status: 20, lines: lines as EntryLine[], Type: 0, Created: now, Modified: now,
+    Document: document, Status: 20, lines: lines as EntryLine[], Type: 0, Created: now, Modified: now,
     Timestamp: nextTimestamp(division, 'TransactionLines', now), terms: [], discountOffered: ZERO,
     hid: (division.hidSeq += 1), headerLineId, deleted: false,
   }
@@ -88,7 +94,15 @@ export function createEntry(l: Ledger, kind: EntryKind, body: Record<string, unk
   entry.discountOffered = offeredDiscount(division, entry)
   entry.terms = [newTermRow(division, ids, true, now)]
   division.entries.set(entry.EntryID, entry)
+  linkDocument(division, entry)
+  l.emit?.(entryEvents(entry, 'Create'))
   return entry
+}
+
+/** The linked document learns its entry, as FinancialTransactionEntryID "references the financial entry" [U]. */
+function linkDocument(division: Division, entry: Entry): void {
+  const doc = entry.Document ? division.documents.get(entry.Document) : undefined
+  if (doc && !doc.FinancialTransactionEntryID) doc.FinancialTransactionEntryID = entry.EntryID
 }
 
 /** After a change to the entry or its lines: new row versions; type and discount follow the lines. */
@@ -99,9 +113,10 @@ export function touchEntry(l: Ledger, entry: Entry): void {
   entry.Modified = l.now
   entry.Timestamp = nextTimestamp(l.division, 'TransactionLines', l.now)
   touchTerms(l.division, entry, l.now)
+  l.emit?.(entryEvents(entry, 'Update'))
 }
 
-/** Header fields a PUT may change; lines are changed through the *EntryLines resources. */
+/** Header fields a PUT may change (Document too: GET/POST/PUT per Exact's reference); lines go through *EntryLines. */
 export function updateEntryHeader(l: Ledger, entry: Entry, body: Record<string, unknown>): void {
   const errors: string[] = []
   const draft = { ...entry }
@@ -117,8 +132,11 @@ export function updateEntryHeader(l: Ledger, entry: Entry, body: Record<string, 
       errors.push(message(l.lang, 'invalidReference', label(l.lang, 'paymentCondition')))
     } else draft.PaymentCondition = code
   }
+  const document = documentRef(l.division, body, l.lang, errors)
+  if (document !== undefined) draft.Document = document
   if (errors.length) throw refusal(errors)
   Object.assign(entry, draft)
+  linkDocument(l.division, entry)
   touchEntry(l, entry)
 }
 

@@ -1,6 +1,8 @@
 import type { Decimal } from './decimal'
+import type { DocumentAttachment, SandboxDocument } from './documents'
 import type { IdFactory } from './ids'
 import type { SyncEndpoint, SyncStamps } from './sync-stamps'
+import type { WebhookSubscription } from './webhooks/subscription'
 
 export interface Journal {
   ID: string; Code: string; Description: string; Type: number; GLAccount: string | null
@@ -51,8 +53,10 @@ export interface EntryLine {
 
 export type EntryKind = 'sales' | 'purchase'
 
+/** A payment matched to an entry. In Exact it is a line of a bank or cash entry, whose EntryID `id` stands for. */
 export interface Payment {
   id: string; entryId: string; amount: Decimal; discount: Decimal; date: number; created: number; active: boolean
+  via: 'bank' | 'cash'
 }
 
 /**
@@ -78,6 +82,8 @@ export interface Entry {
   InvoiceNumber: number; EntryNumber: number; Currency: string; PaymentCondition: string | null
   PaymentReference: string | null; ReportingYear: number; ReportingPeriod: number
   ExternalLinkReference: string | null; OrderNumber: number | null
+  /** documents/Documents ID "manually linked to the invoice" (picqer SalesEntry.php); settable by POST and PUT. */
+  Document: string | null
   Status: number; lines: EntryLine[]
   /** 20/21 sales, 30/31 purchase, fixed when the lines change (behaviour creditNoteType). */
   Type: number
@@ -118,13 +124,17 @@ export interface Division {
   journalSeq: Map<string, number>
   stamps: SyncStamps
   hidSeq: number
+  documents: Map<string, SandboxDocument>
+  attachments: Map<string, DocumentAttachment>
+  documentHidSeq: number
+  webhookSubscriptions: Map<string, WebhookSubscription>
 }
 
 export function nextTimestamp(division: Division, endpoint: SyncEndpoint, atMs: number): number {
   return division.stamps.issue(endpoint, atMs)
 }
 
-/** A sync/Deleted row (picqer SyncDeleted.php: EntityType 1 TransactionLines, 2 Accounts, 10 PaymentTerms). */
+/** A sync/Deleted row (picqer SyncDeleted.php: EntityType 1 TransactionLines, 2 Accounts, 4 Attachments, 6 Documents, 10 PaymentTerms). */
 export function addTombstone(division: Division, ids: IdFactory, key: string, entityType: number, now: number): void {
   division.tombstones.push({
     ID: ids.next(), EntityKey: key, EntityType: entityType, Timestamp: nextTimestamp(division, 'Deleted', now),

@@ -92,5 +92,6 @@ export function seedDivision(id: number, stamps: SyncStamps, profile: DivisionPr
     journalSeq: new Map(),
     stamps,
     hidSeq: 0,
+    documents: new Map(), attachments: new Map(), documentHidSeq: 0, webhookSubscriptions: new Map(),
   }
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { registerApi } from './api'
+import { registerAttachmentDownload } from './attachment-download'
 import { registerControl } from './control'
 import { Faults } from './faults'
 import { OAuthStore } from './oauth-store'
@@ -18,7 +19,19 @@ export interface SandboxOptions {
   publicUrl?: string
   limits?: { perMinute?: number; perDay?: number }
   logger?: false | object
+  /** HMAC key of every webhook's HashCode (the App Center "Webhook secret"); default DEFAULT_WEBHOOK_SECRET. */
+  webhookSecret?: string
+  /** Accept http:// CallbackURLs (default true, for local receivers); real Exact requires https. */
+  webhookAllowHttp?: boolean
+  /** Delay of the validation POST after a subscription (default 50 ms; Exact takes about 1 s). */
+  webhookValidationDelayMs?: number
 }
+
+/** A fixed test value, documented in the README, so tests and the service can agree on it. */
+export const DEFAULT_WEBHOOK_SECRET = 'sandbox-webhook-secret'
+
+/** Above Exact's largest attachment (25 MiB) as base64 in a JSON body. */
+const BODY_LIMIT = 100 * 1024 * 1024
 
 export interface RunningSandbox {
   url: string
@@ -30,13 +43,17 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   const limits = { perMinute: options.limits?.perMinute ?? 60, perDay: options.limits?.perDay ?? 5000 }
   const state = new SandboxState({
     clientId: options.clientId, clientSecret: options.clientSecret, publicUrl: options.publicUrl, limits,
+    webhooks: {
+      secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, allowHttp: options.webhookAllowHttp ?? true,
+      validationDelayMs: options.webhookValidationDelayMs ?? 50, timeoutMs: 5_000,
+    },
   })
   const logger = options.logger ?? false
   // A ready pino instance must go in as loggerInstance; plain options as logger.
   const isInstance = typeof logger === 'object' && typeof (logger as { child?: unknown }).child === 'function'
   const app: FastifyInstance = (isInstance
-    ? Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 10 * 1024 * 1024 })
-    : Fastify({ logger, bodyLimit: 10 * 1024 * 1024 })) as unknown as FastifyInstance
+    ? Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT })
+    : Fastify({ logger, bodyLimit: BODY_LIMIT })) as unknown as FastifyInstance
   // Bodies are parsed by the handlers, so malformed JSON gets Exact's answer, not Fastify's.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
@@ -52,7 +69,9 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   const limiter = new RateLimiter(state.clock, { ...limits })
   const errorLimiter = new ErrorLimiter(state.clock, () => state.behaviour.errorLimit)
   const faults = new Faults()
+  app.addHook('onClose', async () => { await state.webhooks.close() })
   registerOAuthRoutes(app, oauth)
+  registerAttachmentDownload(app, state, oauth)
   registerApi(app, { state, oauth, registry: new Registry(API_RESOURCES), limiter, errorLimiter, faults })
   registerControl(app, { state, oauth, limiter, errorLimiter, faults, initialLimits: limits })
   return app

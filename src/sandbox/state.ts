@@ -5,6 +5,8 @@ import type { Division } from './model'
 import { seedDivision, type DivisionProfile } from './seed'
 import { Stats } from './stats'
 import { SyncStamps } from './sync-stamps'
+import { WebhookDispatcher, type WebhookOptions } from './webhooks/dispatcher'
+import type { Emit } from './webhooks/topics'
 
 const FIRST_DIVISION = 100001
 const FIRST_TIMESTAMP = 100000
@@ -14,6 +16,7 @@ export interface SandboxConfig {
   clientSecret?: string
   publicUrl?: string
   limits: { perMinute: number; perDay: number }
+  webhooks: WebhookOptions
 }
 
 /** Everything the sandbox remembers, in memory. One instance per started server. */
@@ -24,9 +27,17 @@ export class SandboxState {
   readonly divisions = new Map<number, Division>()
   readonly behaviour: Behaviour = { ...DEFAULT_BEHAVIOUR }
   private readonly stamps = new Map<number, SyncStamps>()
+  readonly webhooks: WebhookDispatcher
   private nextDivisionId = FIRST_DIVISION
 
-  constructor(readonly config: SandboxConfig) {}
+  constructor(readonly config: SandboxConfig) {
+    this.webhooks = new WebhookDispatcher(config.webhooks, this.clock, this.behaviour)
+  }
+
+  /** Sends the webhooks of changes in `division` to its subscriptions. */
+  emitter(division: Division): Emit {
+    return (events) => this.webhooks.emit(division, events)
+  }
 
   createDivision(requested?: number, profile: DivisionProfile = {}): Division {
     const id = requested ?? this.nextDivisionId

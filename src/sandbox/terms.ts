@@ -65,14 +65,14 @@ export function touchTerms(division: Division, entry: Entry, now: number): void 
 export type PaymentProblem = 'overpayment' | 'wrong_sign'
 
 export function bookPayment(division: Division, ids: IdFactory, entry: Entry, amount: Decimal, discount: Decimal,
-  date: number, now: number): Payment | PaymentProblem {
+  date: number, now: number, via: Payment['via'] = 'bank'): Payment | PaymentProblem {
   const open = openRow(entry)
   const outstanding = open ? rowAmount(entry, open) : ZERO
   const applied = amount.plus(discount)
   const positive = entryAmount(entry).gte(0)
   if ((positive && (amount.lt(0) || discount.lt(0))) || (!positive && (amount.gt(0) || discount.gt(0)))) return 'wrong_sign'
   if (!open || applied.abs().gt(outstanding.abs())) return 'overpayment'
-  const payment: Payment = { id: ids.next(), entryId: entry.EntryID, amount, discount, date, created: now, active: true }
+  const payment: Payment = { id: ids.next(), entryId: entry.EntryID, amount, discount, date, created: now, active: true, via }
   division.payments.set(payment.id, payment)
   const matched = applied.eq(outstanding) ? open : newTermRow(division, ids, false, now)
   if (matched !== open) entry.terms.push(matched)

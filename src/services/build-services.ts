@@ -57,6 +57,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     )
   const relations = new RelationService(deps.db)
   const exportService = new ExportService(deps.db, exact, relations, settingsOf)
+  const paymentReads = new PaymentStatusReads(deps.db)
   const services: Services = {
     tenants: new TenantService(deps.db, { clock: deps.clock }),
     connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: proposeSettings }),
@@ -67,10 +68,13 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     relations,
     settings,
     webhooks: new WebhookService(deps.db, deps.clock),
-    payments: new PaymentService(deps.db, exact, deps.logger, deps.clock),
-    paymentReads: new PaymentStatusReads(deps.db),
+    payments: new PaymentService(deps.db, exact, deps.logger, deps.clock, paymentReads),
+    paymentReads,
     probes: new ProbeService(deps.db, exact, settingsOf),
-    paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock),
+    paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
+      // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
+      readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
+    }),
   }
   return { services, exact }
 }

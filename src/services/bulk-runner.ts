@@ -20,8 +20,10 @@ export interface BulkExporter {
   exportInvoice(
     tenantId: string,
     invoiceId: string,
-    options: { priority?: Priority; client?: ExactClient; hints?: RelationHints },
+    options: { priority?: Priority; client?: ExactClient; hints?: RelationHints; readBack?: 'now' | 'later' },
   ): Promise<{ export: { id: string; status: string; exportedAt: Date | null }; outcome: 'created' | 'existing' }>
+  /** Exact's figures and line IDs for the entries booked with readBack 'later', READ_BACK_BATCH per call. */
+  readBackPending(tenantId: string, client: ExactClient, limit?: number): Promise<{ read: number; calls: number }>
 }
 
 export interface RelationPrimer {
@@ -56,6 +58,11 @@ export interface RunSummary {
  * last call would sit in the limiter until midnight with its item locked.
  */
 const CALLS_PER_EXPORT = 3
+/**
+ * Entries booked before their figures are read back in one call (ExportService.readBackPending):
+ * a read-back per export would double a job's calls, one per batch adds 1/20 of a call per invoice.
+ */
+const READ_BACK_EVERY = 20
 const WATCH_MS = 1000
 /**
  * Share of each minute's calls a bulk job leaves to interactive requests (at least 2), so a single
@@ -97,13 +104,40 @@ export class BulkRunner {
     })
 
     let outages = 0
+    let unread = 0
+    // Never with the last of the day's calls: a read-back waiting for the daily reset would hold the
+    // job; what is left unread the payment sync reads.
+    const affordable = () => {
+      const s = limiter.state()
+      return s.dailyRemaining === null || s.dailyRemaining > CALLS_PER_EXPORT
+    }
+    const readBack = async (all: boolean) => {
+      while (unread > 0 && (all || unread >= READ_BACK_EVERY) && affordable()) {
+        const { read } = await this.deps.exports.readBackPending(job.tenantId, client, READ_BACK_EVERY).catch((error: unknown) => {
+          // Only figures are missing: the entries are booked, and the next payment sync reads them.
+          log.warn({ err: error }, 'read-back of booked entries failed; the payment sync reads them later')
+          return { read: 0 }
+        })
+        unread = read === 0 ? 0 : Math.max(0, unread - read)
+      }
+    }
+    // Stopping for the daily limit, an outage or a shutdown leaves the last batch unread: its calls
+    // would wait for the limit or fail; the next run or payment sync reads it.
     while (!signal.aborted) {
       const resumeAt = this.dailyPause(limiter)
-      if (resumeAt) return this.pause(job, resumeAt, summary)
+      if (resumeAt) {
+        // The last item may have spent the day's calls: a job with nothing left is done, not waiting.
+        if (await this.completeIfDone(job)) return { ...summary, outcome: 'completed' }
+        return this.pause(job, resumeAt, summary)
+      }
       await this.leaveMinutelyReserve(limiter, signal)
       if (signal.aborted) break
+      const before = summary.exported
       const done = await this.processNext(job, client, limiter, hints, summary)
+      unread += summary.exported - before
+      await readBack(false)
       if (done === 'none') {
+        await readBack(true)
         return (await this.completeIfDone(job)) ? { ...summary, outcome: 'completed' } : summary
       }
       outages = done === 'outage' ? outages + 1 : 0
@@ -132,7 +166,7 @@ export class BulkRunner {
       }
       const stopWatch = this.watchDailyWait(job, limiter)
       try {
-        const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints })
+        const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints, readBack: 'later' })
         if (result.export.status !== 'exported') {
           await this.defer(trx, item, { code: 'exact_unavailable', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
           summary.deferred++

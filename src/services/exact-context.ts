@@ -1,11 +1,12 @@
 import type { Db } from '../db/database'
-import { findChart, saveChart } from '../db/charts-repository'
+import { findChart, forgetChart, saveChart } from '../db/charts-repository'
+import { findProbedDiscountScale } from '../db/probes-repository'
 import { findConnection, type ConnectionRow } from '../db/connections-repository'
 import { AppError } from '../domain/app-error'
 import { ExactClient, type CallEvent, type Dispatcher } from '../exact/client'
 import { fetchChart } from '../exact/reference-data'
 import { baseUrlFor, type Region } from '../exact/regions'
-import type { ChartOfAccounts } from '../domain/chart'
+import { chartHasCurrentShape, type ChartOfAccounts } from '../domain/chart'
 import { staticTokenSource } from '../exact/tokens'
 import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
@@ -116,7 +117,8 @@ export class ExactContext {
     const key = chartKey(client)
     const now = this.clock().getTime()
     const fits = (c: { chart: ChartOfAccounts; fetchedAt: number }) =>
-      now - c.fetchedAt < CHART_TTL_MS && (!opts.mustHave || opts.mustHave(c.chart) || now - c.fetchedAt < CHART_REFETCH_AFTER_MS)
+      now - c.fetchedAt < CHART_TTL_MS && chartHasCurrentShape(c.chart) &&
+      (!opts.mustHave || opts.mustHave(c.chart) || now - c.fetchedAt < CHART_REFETCH_AFTER_MS)
     const memo = this.charts.get(key)
     if (memo && now - memo.checkedAt < CHART_MEMO_MS && fits(memo)) return memo.chart
     const stored = await findChart<ChartOfAccounts>(this.db, client.baseUrl, client.division!)
@@ -134,13 +136,19 @@ export class ExactContext {
     if (running) return running
     const load = (async () => {
       const fetchedAt = this.clock()
-      const chart = await fetchChart(client)
+      const chart = await fetchChart(client, { discountPercentScale: await findProbedDiscountScale(this.db, client.division!) })
       await saveChart(this.db, client.baseUrl, client.division!, chart, fetchedAt)
       this.charts.set(key, { chart, fetchedAt: fetchedAt.getTime(), checkedAt: fetchedAt.getTime() })
       return chart
     })().finally(() => this.chartLoads.delete(key))
     this.chartLoads.set(key, load)
     return load
+  }
+
+  /** Every replica reads this division's chart from Exact next time (a probe changed how it is read). */
+  async forgetChart(client: ExactClient): Promise<void> {
+    this.charts.delete(chartKey(client))
+    await forgetChart(this.db, client.baseUrl, client.division!)
   }
 }
 

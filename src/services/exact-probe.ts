@@ -4,6 +4,7 @@ import Big from 'big.js'
 import type { Db } from '../db/database'
 import { findConnection } from '../db/connections-repository'
 import { findProbe, saveProbe } from '../db/probes-repository'
+import { recordReceivablesListFilter } from '../db/connection-capabilities-repository'
 import { AppError } from '../domain/app-error'
 import { toMoney } from '../domain/money'
 import type { Settings } from '../domain/settings'
@@ -91,6 +92,9 @@ export class ProbeService {
       exactCalls: calls, errorAnswers: errors, allHold: checks.every((c) => c.ok), checks, adaptations,
     }
     await saveProbe(this.db, tenantId, { division: report.division, findings: report, exactCalls: calls, ranAt: this.exact.clock() })
+    // Where the service adapts: the live payment look-up, and the chart's reading of DiscountPercentage.
+    if (adaptations.receivablesListFilter) await recordReceivablesListFilter(this.db, tenantId, adaptations.receivablesListFilter)
+    if (adaptations.discountPercentScale) await this.exact.forgetChart(client)
     return report
   }
 

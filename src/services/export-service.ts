@@ -3,23 +3,27 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
-  claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport, markExported, markFailed, markUndone,
-  recordAttempt, releaseLease, renewLease, setRelation, type ExportRecord,
+  claimLease, countAttempts, findExport, listAbandonedPending, findLiveExport, insertPendingExport,
+  markExported, markFailed, markUndone, recordAttempt, releaseLease, renewLease, setRelation, type ExportRecord,
 } from '../db/exports-repository'
+import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
-import type { Entry } from '../domain/entry'
+import { checkEntryAgainstChart, type BookingProblem, chartKnowsEntryCodes } from '../domain/booking-check'
+import type { ChartOfAccounts } from '../domain/chart'
+import { capYourRef, type Entry } from '../domain/entry'
 import type { Invoice } from '../domain/invoice'
 import { invoiceToEntry } from '../domain/invoice-to-entry'
 import { newMarker } from '../domain/marker'
-import { money } from '../domain/money'
 import type { Settings } from '../domain/settings'
 import type { ExactClient } from '../exact/client'
 import { createEntry, deleteEntry, findEntryByMarker, type BookedEntry } from '../exact/entries'
+import { entryExists } from '../exact/payments'
 import type { Priority } from '../exact/rate-limiter'
 import { toAppError } from './exact-errors'
 import type { ExactContext } from './exact-context'
 import { assertInvoiceValid } from './invoice-service'
+import { EntryReadBack, entryFigures } from './entry-read-back'
 import type { RelationHints, RelationService } from './relation-service'
 
 /**
@@ -35,6 +39,11 @@ export interface ExportOptions {
   priority?: Priority
   client?: ExactClient
   hints?: RelationHints
+  /**
+   * now (default): read Exact's figures back right after booking, one more call per export. later:
+   * leave them for readBackPending, which reads 20 entries per call (a bulk job).
+   */
+  readBack?: 'now' | 'later'
 }
 
 export interface ExportResult {
@@ -48,17 +57,21 @@ export interface ExportResult {
  * search Exact for the marker if an earlier attempt may have landed, and only then send.
  */
 export class ExportService {
+  private readonly readBack: EntryReadBack
+
   constructor(
     private readonly db: Db,
     private readonly exact: ExactContext,
     private readonly relations: RelationService,
     private readonly settingsOf: (tenantId: string) => Promise<Settings | undefined>,
-  ) {}
+  ) {
+    this.readBack = new EntryReadBack(db, exact.logger)
+  }
 
   async exportInvoice(tenantId: string, invoiceId: string, options: ExportOptions = {}): Promise<ExportResult> {
-    const { invoice, settings } = await this.prepare(tenantId, invoiceId)
+    const { invoice, settings, yourRefMax } = await this.prepare(tenantId, invoiceId)
     const marker = newMarker(randomBytes(5))
-    const entry = this.mapOrThrow(invoice.content, settings, marker)
+    const entry = this.mapOrThrow(invoice.content, settings, marker, yourRefMax)
 
     const decision = await this.db.transaction().execute(async (trx) => {
       const locked = await lockInvoice<Invoice>(trx, tenantId, invoiceId)
@@ -98,11 +111,12 @@ export class ExportService {
 
   /** What an export would send, with mapping problems and the relation action; no write anywhere. */
   async preview(tenantId: string, invoiceId: string) {
-    const { invoice, settings } = await this.prepare(tenantId, invoiceId)
-    const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0' })
+    const { invoice, settings, yourRefMax } = await this.prepare(tenantId, invoiceId)
+    const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0', yourRefMaxLength: yourRefMax })
     const client = await this.exact.clientFor(tenantId)
     const relation = await this.relations.preview(client, tenantId, invoice.content.party, invoice.content.type).catch(toAppErrorOrThrow)
-    return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? [] : mapped.problems, relation }
+    const booking = mapped.ok ? checkEntryAgainstChart(mapped.entry, await this.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(mapped.entry, c) }).catch(toAppErrorOrThrow), settings) : []
+    return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? booking : mapped.problems, relation }
   }
 
   /** Deletes the entry in Exact and marks the export undone; repeat-safe. */
@@ -118,10 +132,21 @@ export class ExportService {
       try {
         const client = await this.exact.clientFor(tenantId)
         let entryId = exp.entryId
-        if (exp.status === 'pending') entryId = (await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker))?.entryId ?? null
+        if (exp.status === 'pending') {
+          const yourRef = capYourRef(exp.invoiceNumber, await findYourRefMaxLength(this.db, tenantId))
+          entryId = (await findEntryByMarker(client, exp.type, yourRef, exp.marker))?.entryId ?? null
+        }
         if (entryId) {
-          const outcome = await deleteEntry(client, exp.type, entryId)
+          const deleted = await deleteEntry(client, exp.type, entryId)
+          // 403 or 404 to the key: gone already (a DELETE whose answer was lost), or refused. A filter tells.
+          const outcome = deleted === 'deleted' ? 'deleted' : (await entryExists(client, exp.type, entryId)) ? 'still_there' : 'gone'
           await recordAttempt(this.db, exp.id, { action: 'delete', outcome, request: { entryId } })
+          if (outcome === 'still_there') {
+            await releaseLease(this.db, exp.id)
+            throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: it answered ${deleted} and the entry is still there; it may lack the right to delete it.`, {
+              details: { exactMessage: 'Forbidden' },
+            })
+          }
         }
         return await this.db.transaction().execute(async (trx) => {
           const undone = await markUndone(trx, exp.id)
@@ -129,6 +154,7 @@ export class ExportService {
           return undone
         })
       } catch (error) {
+        if (error instanceof AppError && error.code === 'undo_refused') throw error
         await releaseLease(this.db, exp.id)
         const appError = toAppError(error)
         if (appError.code === 'exact_rejected') {
@@ -160,7 +186,7 @@ export class ExportService {
     }
   }
 
-  private async prepare(tenantId: string, invoiceId: string): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings }> {
+  private async prepare(tenantId: string, invoiceId: string): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings; yourRefMax?: number }> {
     const invoice = await findInvoice<Invoice>(this.db, tenantId, invoiceId)
     if (!invoice) throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
     const settings = await this.settingsOf(tenantId)
@@ -169,12 +195,13 @@ export class ExportService {
       await this.exact.clientFor(tenantId)
       throw new AppError('mapping_missing', 'This tenant has no export settings yet: connect Exact Online or PUT /settings.', { field: '/settings' })
     }
-    assertInvoiceValid(invoice.content, settings)
-    return { invoice, settings }
+    const yourRefMax = await findYourRefMaxLength(this.db, tenantId)
+    assertInvoiceValid(invoice.content, settings, yourRefMax)
+    return { invoice, settings, yourRefMax }
   }
 
-  private mapOrThrow(invoice: Invoice, settings: Settings, marker: string): Entry {
-    const mapped = invoiceToEntry({ invoice, settings, marker })
+  private mapOrThrow(invoice: Invoice, settings: Settings, marker: string, yourRefMaxLength?: number): Entry {
+    const mapped = invoiceToEntry({ invoice, settings, marker, yourRefMaxLength })
     if (mapped.ok) return mapped.entry
     const first = mapped.problems[0]!
     const code = first.code === 'export_disabled' ? 'export_disabled' : 'mapping_missing'
@@ -216,20 +243,23 @@ export class ExportService {
     let sent = false
     try {
       const client = options.client ?? (await this.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))
+      const entry = this.mapOrThrow(invoice, settings, exp.marker, await findYourRefMaxLength(this.db, exp.tenantId))
       if ((await countAttempts(this.db, exp.id, 'create')) > 0) {
-        const found = await findEntryByMarker(client, exp.type, exp.invoiceNumber, exp.marker)
+        // The YourRef this entry was sent with: what a lowered cap would have made of the number is searched too.
+        const found = await findEntryByMarker(client, exp.type, entry.yourRef, exp.marker)
         await recordAttempt(this.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
-        if (found) return this.finish(exp, found)
+        if (found) return this.finish(exp, found, entry, client, options)
       }
+      const chart = await this.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(entry, c) })
+      this.assertBookable(entry, chart, settings)
       const relation = await this.relations.resolve(client, exp.tenantId, invoice.party, invoice.type, options.hints)
       await setRelation(this.db, exp.id, relation)
-      const entry = this.mapOrThrow(invoice, settings, exp.marker)
       // Recorded before sending: if the process dies mid-call, recovery knows to search first.
       await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'sending', request: { relationId: relation.id, entry } })
       sent = true
-      const created = await createEntry(client, entry, relation.id, await this.exact.chart(client))
+      const created = await createEntry(client, entry, relation.id, chart)
       await recordAttempt(this.db, exp.id, { action: 'create', outcome: 'created', response: created })
-      return this.finish(exp, created)
+      return await this.finish(exp, created, entry, client, options)
     } catch (error) {
       const appError = toAppError(error)
       if (appError.code === 'exact_rejected' || (!sent && !TRANSIENT.has(appError.code))) {
@@ -243,13 +273,38 @@ export class ExportService {
     }
   }
 
-  private async finish(exp: ExportRecord, created: BookedEntry): Promise<ExportRecord> {
-    const mismatch = exp.total !== null && created.total !== null && !money(exp.total).eq(money(created.total))
+  /** What only the chart can refuse (booking-check.ts): raised before the relation is touched or anything is sent. */
+  private assertBookable(entry: Entry, chart: ChartOfAccounts, settings: Settings): void {
+    const problems = checkEntryAgainstChart(entry, chart, settings)
+    if (problems.length === 0) return
+    const first: BookingProblem = problems.find((p) => p.code === 'settings_invalid') ?? problems[0]!
+    throw new AppError(first.code, first.message, {
+      field: first.field, details: { errors: problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) },
+    })
+  }
+
+  /**
+   * Marks the export booked. Unless told to leave it for later, Exact's own figures are read back
+   * first (one call): a POST answer may carry a zero total (exact-reality #10), Exact derives the
+   * Type, and only a read-back lists the entry's line IDs. A read-back that fails leaves the export
+   * booked with the answer's figures and `readBackAt` null, for readBackPending to fill in.
+   */
+  private async finish(exp: ExportRecord, booked: BookedEntry, entry: Entry, client: ExactClient, options: ExportOptions): Promise<ExportRecord> {
+    const read = (options.readBack ?? 'now') === 'now' ? await this.readBack.readOne(exp, booked.entryId, client) : undefined
+    const figures = entryFigures(exp.type, exp.total, read ?? booked, read !== undefined)
+    await this.readBack.learnYourRefLength(exp, entry.yourRef, (read ?? booked).yourRef)
     return this.db.transaction().execute(async (trx) => {
-      const done = await markExported(trx, exp.id, { entryId: created.entryId, entryNumber: created.entryNumber, exactTotal: created.total, totalMismatch: mismatch })
+      const done = await markExported(trx, exp.id, {
+        entryId: booked.entryId, entryNumber: read?.entryNumber ?? booked.entryNumber, paymentReference: entry.paymentReference ?? null, ...figures,
+      })
       await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.succeeded', payload: exportEvent(done) })
       return done
     })
+  }
+
+  /** Booked exports whose figures were never read back (a bulk job's), READ_BACK_BATCH per call. */
+  readBackPending(tenantId: string, client: ExactClient, limit?: number): Promise<{ read: number; calls: number }> {
+    return this.readBack.readPending(tenantId, client, limit)
   }
 
   private async fail(exp: ExportRecord, error: AppError): Promise<void> {

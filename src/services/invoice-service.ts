@@ -1,6 +1,7 @@
 import type { Db } from '../db/database'
 import { findInvoice, upsertInvoice, type StoredInvoice } from '../db/invoices-repository'
 import { findLatestExport, flagChangedSinceExport, type ExportRecord } from '../db/exports-repository'
+import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { AppError } from '../domain/app-error'
 import { invoiceContentHash } from '../domain/content-hash'
 import type { Invoice } from '../domain/invoice'
@@ -13,9 +14,9 @@ export interface InvoiceWithExport {
 }
 
 /** Checks an invoice's own arithmetic (422 naming every field); mapping is checked at export. */
-export function assertInvoiceValid(invoice: Invoice, settings: Settings | undefined): void {
+export function assertInvoiceValid(invoice: Invoice, settings: Settings | undefined, yourRefMaxLength?: number): void {
   const condition = settings && invoice.paymentConditionId ? resolvePaymentCondition(settings, invoice.paymentConditionId, invoice.type) : undefined
-  const problems = checkInvoice(invoice, { discount: condition })
+  const problems = checkInvoice(invoice, { discount: condition, ...(yourRefMaxLength !== undefined ? { yourRefMaxLength } : {}) })
   if (problems.length > 0) {
     const first = problems[0]!
     throw new AppError('invoice_invalid', `${first.field} ${first.message}`, {
@@ -33,7 +34,7 @@ export class InvoiceService {
 
   /** Stores the latest version. A changed invoice flags its booked export; Exact is not touched. */
   async put(tenantId: string, id: string, invoice: Invoice): Promise<InvoiceWithExport & { created: boolean }> {
-    assertInvoiceValid(invoice, await this.settingsOf(tenantId))
+    assertInvoiceValid(invoice, await this.settingsOf(tenantId), await findYourRefMaxLength(this.db, tenantId))
     const contentHash = invoiceContentHash(invoice)
     return this.db.transaction().execute(async (trx) => {
       const stored = await upsertInvoice(trx, { tenantId, id, type: invoice.type, number: invoice.number, content: invoice, contentHash })

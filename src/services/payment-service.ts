@@ -5,11 +5,13 @@ import {
 } from '../db/payments-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import { AppError } from '../domain/app-error'
-import { paymentChanged, paymentFigures, unpaidFigures, type PaymentFigures, type PaymentStatus } from '../domain/payment-status'
+import { findReceivablesListFilter, recordReceivablesListFilter } from '../db/connection-capabilities-repository'
+import { factsFromTerms, paymentChanged, paymentFigures, unpaidFigures, type PaymentFigures, type PaymentStatus } from '../domain/payment-status'
 import { entryExists, readOpenItem } from '../exact/payments'
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
 import { toAppError } from './exact-errors'
+import { PaymentStatusReads } from './payment-status-reads'
 
 /** One reading of an export's open item, from a live look-up or a sync page. */
 export interface PaymentReading {
@@ -95,9 +97,13 @@ export class PaymentService {
     private readonly exact: ExactContext,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
+    private readonly reads: PaymentStatusReads = new PaymentStatusReads(db),
   ) {}
 
   async status(tenantId: string, invoiceId: string): Promise<PaymentStatus> {
+    // Paid and not-exported invoices (most reads) in one prepared query; the rest are read live below.
+    const stored = await this.reads.stored(tenantId, invoiceId)
+    if (stored) return stored
     const target = await findPaymentTarget(this.db, tenantId, invoiceId)
     if (!target) {
       const invoice = await invoiceExists(this.db, tenantId, invoiceId)
@@ -115,9 +121,12 @@ export class PaymentService {
     let reading: PaymentReading | 'deleted'
     try {
       const client = await this.exact.clientFor(target.tenantId, 'interactive')
-      const item = await readOpenItem(client, target.type, { entryId, entryNumber: target.entryNumber, journal: target.journal })
+      const listFilter = await findReceivablesListFilter(this.db, target.tenantId)
+      const item = await readOpenItem(client, target.type, { entryId, entryNumber: target.entryNumber, journal: target.journal }, { listFilter })
+      if (item?.listFilter && item.listFilter !== listFilter) await recordReceivablesListFilter(this.db, target.tenantId, item.listFilter)
       if (item) {
-        reading = { figures: paymentFigures(item), lastPaymentDate: item.lastPaymentDate, currency: item.currency || target.currency || 'EUR', observedAt, source: 'live' }
+        const facts = factsFromTerms(item.terms, { bookedTotal: target.total, ...(item.listOutstanding !== undefined ? { listOutstanding: item.listOutstanding } : {}) })
+        reading = { figures: paymentFigures(facts), lastPaymentDate: facts.lastPaymentDate, currency: item.currency || target.currency || 'EUR', observedAt, source: 'live' }
       } else if (await entryExists(client, target.type, entryId)) {
         // Booked, but Exact shows no open item yet: nothing can have been paid.
         reading = { figures: unpaidFigures(target.total ?? '0.00'), lastPaymentDate: null, currency: target.currency ?? 'EUR', observedAt, source: 'live' }

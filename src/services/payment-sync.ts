@@ -5,11 +5,13 @@ import {
   advanceSyncCursor, claimSyncRun, findLatestSyncRun, findSyncRun, finishSyncRun, getSyncCursors, isPaymentSyncEnabled,
   listPaymentSyncTenants, recordSyncProgress, type SyncRunRecord,
 } from '../db/payment-sync-repository'
+import { removeTombstonedLines } from '../db/exports-repository'
 import {
   deletePaymentTerms, findTargetsByEntryIds, findTermsByEntryIds, upsertPaymentTerms, type PaymentTarget, type StoredTerm,
 } from '../db/payments-repository'
 import { AppError } from '../domain/app-error'
 import { factsFromTerms, paymentFigures } from '../domain/payment-status'
+import type { ExactClient } from '../exact/client'
 import { entryExists, syncTermRows } from '../exact/payments'
 import { syncDeleted } from '../exact/sync'
 import type { Logger } from '../logger'
@@ -48,12 +50,15 @@ function toView(r: SyncRunRecord): SyncRun {
   }
 }
 
-/** sync/Deleted EntityType: 1 TransactionLines, 10 PaymentTerms (exact-online.md 5.9). */
-const ENTRY_TOMBSTONES = new Set([1, 10])
+/**
+ * sync/Deleted EntityType: 1 TransactionLines (keyed by the line's ID), 10 PaymentTerms (keyed by
+ * the term's ID) (exact-online.md 5.9, exact-reality #12).
+ */
+const LINE_TOMBSTONE = 1
 const TERM_TOMBSTONE = 10
 
-function readingOf(terms: StoredTerm[], observedAt: Date): PaymentReading {
-  const facts = factsFromTerms(terms)
+function readingOf(terms: StoredTerm[], bookedTotal: string | null, observedAt: Date): PaymentReading {
+  const facts = factsFromTerms(terms, { bookedTotal })
   return { figures: paymentFigures(facts), lastPaymentDate: facts.lastPaymentDate, currency: terms[0]!.currency || 'EUR', observedAt, source: 'sync' }
 }
 
@@ -68,7 +73,7 @@ async function reaggregate(trx: Executor, tenantId: string, entryIds: string[], 
   for (const t of terms) byEntry.set(t.entryId, [...(byEntry.get(t.entryId) ?? []), t])
   const readings = targets.flatMap((target) => {
     const own = byEntry.get(target.entryId!)
-    return own ? [{ target, reading: readingOf(own, observedAt) }] : []
+    return own ? [{ target, reading: readingOf(own, target.total, observedAt) }] : []
   })
   return { changed: await applyReadings(trx, readings), orphans: targets.filter((t) => !byEntry.has(t.entryId!)) }
 }
@@ -78,6 +83,11 @@ export interface PaymentSyncOptions {
   staleMs?: number
   /** Tenants synced at once by one replica's tick. */
   concurrency?: number
+  /**
+   * Reads back booked entries whose figures and line IDs were never read (ExportService.readBackPending),
+   * before the tombstones are looked at, so that type-1 tombstones find them; answers the calls it made.
+   */
+  readBack?: (tenantId: string, client: ExactClient) => Promise<number>
 }
 
 /**
@@ -90,6 +100,7 @@ export class PaymentSync {
   private readonly inFlight = new Set<Promise<unknown>>()
   private readonly staleMs: number
   private readonly concurrency: number
+  private readonly readBack?: PaymentSyncOptions['readBack']
 
   constructor(
     private readonly db: Db,
@@ -101,6 +112,7 @@ export class PaymentSync {
   ) {
     this.staleMs = options.staleMs ?? 15 * 60_000
     this.concurrency = options.concurrency ?? 4
+    this.readBack = options.readBack
   }
 
   /** POST /payment-sync: starts a run in the background, or answers the one already running. */
@@ -194,31 +206,37 @@ export class PaymentSync {
         })
         await recordSyncProgress(this.db, run.id, progress)
       }
-      const orphans = new Map<string, PaymentTarget>()
+      if (this.readBack) progress.exactCalls += await this.readBack(tenantId, client)
+      // Entries that may have been deleted, each asked about once below.
+      const suspects = new Map<string, { type: 'sales' | 'purchase'; entryId: string }>()
+      const suspect = (t: { type: 'sales' | 'purchase'; entryId: string | null }) => {
+        if (t.entryId) suspects.set(t.entryId, { type: t.type, entryId: t.entryId })
+      }
       for await (const page of syncDeleted(client, cursors.deletedTimestamp === '0' ? '1' : cursors.deletedTimestamp)) {
         progress.exactCalls += 1
         const observedAt = this.clock()
-        const entryKeys = [...new Set(page.items.filter((d) => ENTRY_TOMBSTONES.has(d.entityType)).map((d) => d.entityKey))]
+        const lineKeys = [...new Set(page.items.filter((d) => d.entityType === LINE_TOMBSTONE).map((d) => d.entityKey))]
         const termKeys = page.items.filter((d) => d.entityType === TERM_TOMBSTONE).map((d) => d.entityKey)
         const outcome = await this.db.transaction().execute(async (trx) => {
-          // A tombstone keyed by the entry itself (the sandbox writes them so) settles it at once.
-          const deleted = await applyDeletedEntries(trx, tenantId, entryKeys)
+          // Every line booked for an entry tombstoned: deleted, or its lines all replaced.
+          const lineless = await removeTombstonedLines(trx, tenantId, lineKeys)
+          // A tombstone keyed by the entry's own ID (an older sandbox wrote them so).
+          const keyed = await findTargetsByEntryIds(trx, tenantId, [...lineKeys, ...termKeys])
           const touched = await deletePaymentTerms(trx, tenantId, termKeys)
-          const { changed, orphans: left } = await reaggregate(trx, tenantId, touched, observedAt)
+          const { changed, orphans } = await reaggregate(trx, tenantId, touched, observedAt)
           await advanceSyncCursor(trx, tenantId, 'deleted', page.maxTimestamp)
-          return { deleted, changed, left }
+          return { changed, suspects: [...lineless, ...keyed, ...orphans] }
         })
-        progress.deleted += outcome.deleted
         progress.changed += outcome.changed
-        for (const t of outcome.left) orphans.set(t.exportId, t)
+        outcome.suspects.forEach(suspect)
         await recordSyncProgress(this.db, run.id, progress)
       }
-      // Every term of an exported entry gone: the entry was deleted, or Exact re-made its terms.
-      // One call per such entry (in proportion to what changed) tells which.
-      for (const target of orphans.values()) {
+      // None of these is proof (a bookkeeper's edit replaces lines, Exact re-makes terms), and calling a
+      // live entry deleted would let it be booked twice: one call per suspect, in proportion to what changed.
+      for (const s of suspects.values()) {
         progress.exactCalls += 1
-        if (await entryExists(client, target.type, target.entryId!)) continue
-        progress.deleted += await this.db.transaction().execute((trx) => applyDeletedEntries(trx, tenantId, [target.entryId!]))
+        if (await entryExists(client, s.type, s.entryId)) continue
+        progress.deleted += await this.db.transaction().execute((trx) => applyDeletedEntries(trx, tenantId, [s.entryId]))
       }
     } catch (error) {
       progress.errors += 1

@@ -17,6 +17,11 @@ export const SettingsViewSchema = Type.Object(
     proposed: Type.Array(Type.String(), {
       description: 'JSON pointers of values proposed from the Exact administration and not changed by the tenant since ("please confirm")',
     }),
+    proposalProblems: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }), {
+      description:
+        'What the last proposal left out and why, e.g. a payment condition nothing may be booked on until it is fixed in Exact ' +
+        '(field points at the condition by its Exact code). Empty after a PUT',
+    }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'SettingsView', additionalProperties: false },
@@ -35,6 +40,7 @@ export interface SettingsServiceDeps {
 const toView = (row: SettingsRow): SettingsView => ({
   settings: row.settings as Settings,
   proposed: row.proposedFields,
+  proposalProblems: row.proposalProblems,
   updatedAt: row.updatedAt.toISOString(),
 })
 
@@ -103,7 +109,10 @@ export class SettingsService {
    * Reads the chart and lays proposeSettings(chart) over what is stored (see mergeProposal): a new
    * tenant gets a complete proposal, an existing one keeps every value it set. `fresh` (a new
    * administration): the old codes mean nothing there, so only the tenant's choices that name no
-   * Exact code (webhook, payment sync, discount booking mode) survive.
+   * Exact code (webhook, payment sync, discount booking mode) survive. What is stored is validated
+   * first: the schema, and every proposed value against the chart as a PUT would check it. The
+   * proposal already leaves out payment conditions nothing may be booked on (its `problems`, stored
+   * for GET /settings); a proposed value that still fails is withdrawn, never stored.
    */
   async proposeFromExact(tenantId: string, opts: { fresh?: boolean } = {}): Promise<SettingsView> {
     const client = await this.deps.exact.clientFor(tenantId)
@@ -112,15 +121,23 @@ export class SettingsService {
     const row = await this.deps.db.transaction().execute(async (trx) => {
       const stored = await lockSettings(trx, tenantId)
       const valid = stored && Value.Check(SettingsSchema, stored.settings) ? stored.settings : undefined
+      let merged: { settings: Settings; proposed: string[] }
       if (valid && opts.fresh) {
         const { webhook, paymentSync, paymentDiscountBooking } = valid
-        const settings = { ...proposal.settings, paymentSync, paymentDiscountBooking, webhook }
-        return saveSettings(trx, tenantId, settings, proposal.proposed.filter((p) => !KEPT_ON_NEW_DIVISION.some((k) => p.startsWith(k))))
+        merged = {
+          settings: { ...proposal.settings, paymentSync, paymentDiscountBooking, webhook },
+          proposed: proposal.proposed.filter((p) => !KEPT_ON_NEW_DIVISION.some((k) => p.startsWith(k))),
+        }
+      } else {
+        merged = valid ? mergeProposal({ settings: valid, proposedFields: stored!.proposedFields }, proposal) : proposal
       }
-      const merged = valid ? mergeProposal({ settings: valid, proposedFields: stored!.proposedFields }, proposal) : proposal
-      return saveSettings(trx, tenantId, merged.settings, merged.proposed)
+      const checked = withdrawInvalidProposals(merged, chart)
+      if (!Value.Check(SettingsSchema, checked.settings)) {
+        throw new AppError('internal', 'The settings proposed from Exact do not match the settings schema; nothing was stored.')
+      }
+      return saveSettings(trx, tenantId, checked.settings, checked.proposed, [...proposal.problems, ...checked.problems])
     })
-    this.deps.logger.info({ tenantId, proposed: row.proposedFields.length }, 'settings proposed from the Exact administration')
+    this.deps.logger.info({ tenantId, proposed: row.proposedFields.length, problems: row.proposalProblems.length }, 'settings proposed from the Exact administration')
     return toView(row)
   }
 
@@ -139,6 +156,47 @@ export class SettingsService {
 }
 
 const KEPT_ON_NEW_DIVISION = ['/webhook', '/paymentSync', '/paymentDiscountBooking']
+
+/**
+ * A proposed value the chart check refuses is set back to null (a payment condition is dropped),
+ * and the problem kept; values the tenant set are theirs and stay, refused or not, until a PUT.
+ */
+function withdrawInvalidProposals(
+  merged: { settings: Settings; proposed: string[] }, chart: ChartOfAccounts,
+): { settings: Settings; proposed: string[]; problems: SettingsProblem[] } {
+  const problems = [...checkSettings(merged.settings), ...checkSettingsAgainstChart(merged.settings, chart)]
+    .filter((p) => merged.proposed.some((field) => p.field === field || p.field.startsWith(`${field}/`)))
+  if (problems.length === 0) return { ...merged, problems: [] }
+  const settings = structuredClone(merged.settings)
+  const dropped = new Set<number>()
+  let proposed = merged.proposed
+  for (const p of problems) {
+    const field = merged.proposed.find((f) => p.field === f || p.field.startsWith(`${f}/`))!
+    const condition = /^\/paymentConditions\/(\d+)$/.exec(field)
+    if (condition) dropped.add(Number(condition[1]))
+    else setProposedNull(settings, field)
+    proposed = proposed.filter((f) => f !== field)
+  }
+  if (dropped.size > 0) {
+    // Conditions are proposed as one list (mergeProposal): renumber what is left.
+    const kept = settings.paymentConditions.map((c, i) => ({ c, i })).filter(({ i }) => !dropped.has(i))
+    settings.paymentConditions = kept.map(({ c }) => c)
+    proposed = proposed.flatMap((f) => {
+      const m = /^\/paymentConditions\/(\d+)(.*)$/.exec(f)
+      if (!m) return [f]
+      const at = kept.findIndex(({ i }) => i === Number(m[1]))
+      return at < 0 ? [] : [`/paymentConditions/${at}${m[2]}`]
+    })
+  }
+  return { settings, proposed, problems }
+}
+
+function setProposedNull(settings: Settings, pointer: string): void {
+  const [, side, key, rate] = pointer.split('/')
+  if (side !== 'sales' && side !== 'purchase') return
+  if (key === 'vatCodes' && rate !== undefined) delete settings[side].vatCodes[rate]
+  else if (key === 'journal' || key === 'defaultGlAccount' || key === 'creditNoteJournal' || key === 'adjustmentVatCode') settings[side][key] = null
+}
 
 function settingsInvalid(problems: Problem[]): AppError {
   const [first] = problems

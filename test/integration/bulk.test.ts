@@ -54,10 +54,19 @@ describe('bulk export', () => {
     const counts = countByRef(await liveEntries())
     for (const [i, { id }] of invoices.entries()) expect([id, counts.get(id) ?? 0]).toEqual([id, i === 7 ? 0 : 1])
 
+    // Exact's figures and line IDs were read back, 20 entries a call, before the job said completed.
+    const unread = await ctx.h.database.db.selectFrom('exports').select('id').where('tenant_id', '=', ctx.tenant.id)
+      .where('status', '=', 'exported').where((eb) => eb.or([eb('read_back_at', 'is', null), eb('exact_type', 'is', null)])).execute()
+    expect(unread).toEqual([])
+    const lines = await ctx.h.database.db.selectFrom('export_entry_lines').select('line_id').where('tenant_id', '=', ctx.tenant.id).execute()
+    expect(lines).toHaveLength(59)
+
     const after = await stats()
     const calls = after.calls - before.calls
-    // invoices + new parties + batched look-ups (codes and VAT numbers, 40 a GET) + a few for the chart.
-    expect(calls).toBeLessThanOrEqual(58 + 4 + 2 + 6)
+    // invoices + new parties + batched look-ups (codes and VAT numbers, 40 a GET) + a few for the chart
+    // + a read-back per 20 booked entries.
+    expect(calls).toBeLessThanOrEqual(58 + 4 + 2 + 6 + 3)
+    expect(after.byResource['GET salesentry/SalesEntries'] - before.byResource['GET salesentry/SalesEntries']).toBe(3)
     expect(after.rateLimited - before.rateLimited).toBe(0)
 
     const listed = await ctx.call('GET', '/exports/bulk')

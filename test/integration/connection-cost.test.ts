@@ -4,6 +4,8 @@ import { createMetrics } from '../../src/metrics'
 import { buildServices } from '../../src/services/build-services'
 import { sql } from 'kysely'
 import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectedTenant } from '../helpers/tenant-api'
+import { makeInvoice } from '../helpers/factories'
 
 /**
  * What connecting costs in Exact calls: the first payment sync of an administration with years
@@ -52,7 +54,9 @@ describe('the first payment sync of an administration with history', () => {
     await resetStats()
     const full = await waitForRun(t.apiKey, (await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })).json().id)
     expect(full.status).toBe('completed')
-    expect((await stats()).byResource['GET sync/Cashflow/PaymentTerms']).toBeGreaterThanOrEqual(5)
+    const baseline = await stats()
+    expect(baseline.byResource['GET sync/Cashflow/PaymentTerms']).toBeGreaterThanOrEqual(5)
+    process.stdout.write(`first sync after connect: ${s.calls} calls; from Timestamp 1 (the old start): ${baseline.calls} calls\n`)
     // Terms of entries this service did not book are not stored.
     const stored = await sql<{ n: string }>`select count(*) as n from payment_terms where tenant_id = ${t.id}`.execute(h.database.db)
     expect(Number(stored.rows[0]!.n)).toBe(0)
@@ -69,7 +73,9 @@ describe('the chart of a large administration', () => {
     await connectTenant(h, t.apiKey, { consent: { division: String(division) } })
     const proposed = (await h.app.inject({ method: 'GET', url: '/settings', headers: auth(t.apiKey) })).json()
     expect(proposed.settings.sales.journal).toBeTruthy()
-    expect(chartCalls(await stats())).toBeLessThanOrEqual(4)
+    const connectCalls = chartCalls(await stats())
+    expect(connectCalls).toBeLessThanOrEqual(4)
+    process.stdout.write(`chart of 800 GL accounts: ${connectCalls} calls\n`)
 
     const refreshed = await h.app.inject({ method: 'POST', url: '/settings/refresh-chart', headers: auth(t.apiKey) })
     expect(refreshed.statusCode).toBe(200)
@@ -86,5 +92,25 @@ describe('the chart of a large administration', () => {
     } finally {
       await db.destroy()
     }
+  })
+})
+
+describe('a code the cached chart lacks', () => {
+  it('is looked up in Exact again once: an account the bookkeeper just added books at once', async () => {
+    const t = await connectedTenant(h, 'New Account BV')
+    await t.put('inv-0', makeInvoice({ number: 'NEWGL-0000' }))
+    expect((await t.exportIt('inv-0')).statusCode).toBe(201) // the chart is now cached
+    const added = await sandboxJson<{ first: string }>(h, `/_sandbox/divisions/${t.division}/gl-accounts`, { method: 'POST', body: { count: 1, prefix: '8' } })
+    // A code missing within a minute of a read is taken as missing in Exact (no read per request).
+    h.advanceClock(61_000)
+    await resetStats()
+    const invoice = makeInvoice({ number: 'NEWGL-0001' })
+    invoice.lines = invoice.lines.map((l) => ({ ...l, glAccount: added.first }))
+    await t.put('inv-1', invoice)
+    const booked = await t.exportIt('inv-1')
+    expect(booked.statusCode).toBe(201)
+    expect((await t.entryFor('NEWGL-0001')).deleted).toBe(false)
+    expect(chartCalls(await stats())).toBeGreaterThanOrEqual(1)
+    expect(chartCalls(await stats())).toBeLessThanOrEqual(4)
   })
 })

@@ -1,5 +1,5 @@
 import Big from 'big.js'
-import { startHarness, type Harness } from '../helpers/harness'
+import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { DISCOUNT_EXAMPLES, type DiscountExample } from '../unit/discount-examples'
@@ -10,8 +10,10 @@ import type { Settings } from '../../src/domain/settings'
 /**
  * The worked examples (test/unit/discount-examples.ts, README) booked for real: each row's invoice is
  * exported by one tenant per paymentDiscountBooking mode, and the entry in the sandbox ledger must
- * carry the row's lines, VAT and totals. Only the 2 % rows: the sandbox's conditions 32 (B) and 33 (K)
- * are 2 %, and the settings check refuses a percentage Exact's condition does not have.
+ * carry the row's lines, VAT and totals, and the sandbox's VAT return must show the row's VAT base
+ * and VAT, with the discount or surcharge line's amount outside every reported base. Only the 2 %
+ * rows: the sandbox's conditions 32 (B) and 33 (K) are 2 %, and the settings check refuses a
+ * percentage Exact's condition does not have.
  */
 const settingsFor = (mode: Settings['paymentDiscountBooking']): Settings => {
   const base = sandboxSettings({ paymentDiscountBooking: mode })
@@ -24,8 +26,13 @@ const settingsFor = (mode: Settings['paymentDiscountBooking']): Settings => {
 }
 
 const CHART = {
-  sales: { revenue: '8000', discount: '8010', surcharge: '8020', vat: { '21': '2', '6': '6', '0': '0' } as Record<string, string> },
-  purchase: { revenue: '7000', discount: '7010', surcharge: '4000', vat: { '21': '5', '6': '7', '0': '8' } as Record<string, string> },
+  sales: { revenue: '8000', discount: '8010', surcharge: '8020', vat: { '21': '2', '6': '6', '0': '0' } as Record<string, string>, outsideVat: '9' },
+  purchase: { revenue: '7000', discount: '7010', surcharge: '4000', vat: { '21': '5', '6': '7', '0': '8' } as Record<string, string>, outsideVat: '19' },
+}
+
+interface VatReturn {
+  codes: Array<{ vatCode: string; type: string; reported: boolean; base: string; vat: string }>
+  summary: { reportedBase: string; reportedVat: string }
 }
 
 const twoPercent = DISCOUNT_EXAMPLES.filter((e) => e.percent === '2' && e.kind !== 'none')
@@ -54,8 +61,18 @@ function expectedLines(example: DiscountExample, type: InvoiceType, mode: Settin
     const [label, amounts] = cell.includes(' ') ? cell.split(' ') : ['line', cell]
     const [amount, vat] = amounts!.split('/')
     if (label === 'line') return { gl: chart.revenue, amount, vatCode: chart.vat[example.lines[i]![1]], vat }
-    return { gl: label === 'discount' ? chart.discount : chart.surcharge, amount, vatCode: chart.vat['0'], vat }
+    return { gl: label === 'discount' ? chart.discount : chart.surcharge, amount, vatCode: chart.outsideVat, vat }
   })
+}
+
+/** What the VAT return holds per code, as decimal strings, and its reported totals. */
+async function vatReturn(h: Harness, division: number): Promise<{ byCode: Map<string, { base: Big; vat: Big; reported: boolean }>; base: Big; vat: Big }> {
+  const r = await sandboxJson<VatReturn>(h, `/_sandbox/divisions/${division}/vat-return`)
+  return {
+    byCode: new Map(r.codes.map((c) => [c.vatCode.trim(), { base: new Big(c.base), vat: new Big(c.vat), reported: c.reported }])),
+    base: new Big(r.summary.reportedBase),
+    vat: new Big(r.summary.reportedVat),
+  }
 }
 
 describe('payment discounts booked line by line as the worked examples say', () => {
@@ -75,6 +92,7 @@ describe('payment discounts booked line by line as the worked examples say', () 
       const invoice = invoiceFor(example, type)
       const id = `${mode}-${type}-${DISCOUNT_EXAMPLES.indexOf(example)}`
       expect((await tenant.put(id, invoice)).statusCode).toBe(201)
+      const before = await vatReturn(h, tenant.division)
       const res = await tenant.exportIt(id)
       expect(res.statusCode).toBe(201)
       expect(res.json()).toMatchObject({ status: 'exported', total: example.gross, exactTotal: example.gross, totalMismatch: false })
@@ -91,6 +109,19 @@ describe('payment discounts booked line by line as the worked examples say', () 
       })
       const credit = new Big(example.gross).lt(0)
       expect(entry.Type).toBe(type === 'sales' ? (credit ? 21 : 20) : credit ? 31 : 30)
+
+      // The VAT return: the example's base and VAT reported, the adjustment outside every reported base.
+      const after = await vatReturn(h, tenant.division)
+      expect([after.base.minus(before.base).toFixed(2), after.vat.minus(before.vat).toFixed(2)]).toEqual([example.vatBase, example.vat])
+      const adjustment = example.kind === 'discount_for_cash' ? (mode === 'separate_line' ? example.discount : '0.00') : example.surcharge
+      const outside = (r: typeof after) => r.byCode.get(CHART[type].outsideVat)
+      expect(outside(after)?.reported ?? false).toBe(false)
+      expect((outside(after)?.base ?? new Big(0)).minus(outside(before)?.base ?? new Big(0)).toFixed(2)).toBe(new Big(adjustment).abs().times(credit ? -1 : 1).toFixed(2))
+      const rates = new Set(example.lines.map(([, rate]) => rate))
+      if (rates.size === 1) {
+        const code = CHART[type].vat[[...rates][0]!]!
+        expect(after.byCode.get(code)!.base.minus(before.byCode.get(code)?.base ?? new Big(0)).toFixed(2)).toBe(example.vatBase)
+      }
     })
   })
 })

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { ADMIN_KEY, sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { makeInvoice } from '../helpers/factories'
+import { findReceivablesListFilter } from '../../src/db/connection-capabilities-repository'
 
 /**
  * The conformance probe against the sandbox: every assumption holds under its default behaviour,
@@ -64,6 +65,9 @@ it.each([
   expect(failing(report)).toEqual([check])
   expect(report.allHold).toBe(false)
   expect(report.adaptations).toMatchObject(adaptation)
+  // The live payment look-up follows the finding (it no longer asks a refused ReceivablesList filter).
+  const capability = await findReceivablesListFilter(h.database.db, t.id)
+  expect(capability).toBe(check === 'receivables_list_filter' ? 'refused' : 'supported')
 })
 
 it('npm run exact:probe prints the table and exits 1 on a mismatch, 0 when all hold', async () => {

@@ -50,10 +50,16 @@ describe('settings', () => {
     const tenant = await connectedTenant('Proposed BV')
     const res = await tenant.api.get()
     expect(res.statusCode).toBe(200)
-    const { settings, proposed } = res.json()
-    expect(settings.sales).toEqual({ enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' } })
-    expect(settings.purchase).toEqual({ enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' } })
+    const { settings, proposed, proposalProblems } = res.json()
+    expect(settings.sales).toEqual({
+      enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' }, creditNoteJournal: '71', adjustmentVatCode: '9',
+    })
+    expect(settings.purchase).toEqual({
+      enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' }, creditNoteJournal: '61', adjustmentVatCode: '19',
+    })
+    // 34 is a discount for cash on the amount incl. VAT: left out, and said why.
     expect(settings.paymentConditions.map((c: { exactCode: string }) => c.exactCode)).toEqual(['14', '30', '32', '33'])
+    expect(proposalProblems).toEqual([expect.objectContaining({ field: '/paymentConditions/34/exactCode', code: 'wrong_discount_calculation' })])
     expect(settings.paymentConditions.find((c: { exactCode: string }) => c.exactCode === '32')).toMatchObject({
       discountForCashPercent: '2',
       creditLimitationPercent: '0',

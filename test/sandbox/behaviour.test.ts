@@ -35,6 +35,8 @@ describe('sandbox behaviour settings for unconfirmed Exact behaviour', () => {
       discountPercentScale: 'fraction', discountOnOpenItem: 'offered', entryDescriptionFilter: 'supported',
       receivablesListFilter: 'supported', deletedEntryStatus: 403, postAnswerTotals: 'computed', deleteRefusal: 'none',
       creditNoteType: 'derived', yourRefMaxLength: 30, yourRefOverflow: 'truncate',
+      webhookDelivery: 'normal', webhookRetries: 3, webhookRetryDelayMs: 200, webhookSlashes: 'plain',
+      paymentEvents: 'payment_entry', documentOnEntryDelete: 'kept', attachmentMaxBytes: 0, attachmentTooLarge: 'refusal',
     })
     const cases: Array<[object, RegExp]> = [
       [{ discountPercentScale: 'percent', deletedEntryStatus: 410 }, /^deletedEntryStatus must be one of 404, 403\.$/],

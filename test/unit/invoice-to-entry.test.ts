@@ -36,7 +36,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
       description: 'xb-3F7K9Q2M Consulting November',
       yourRef: '2026-0042',
       marker: MARKER,
-      lines: [{ glAccount: '8000', description: 'Consulting', amount: '1000.00', vatCode: '2', vatAmount: '210.00' }],
+      lines: [{ glAccount: '8000', description: 'Consulting', amount: '1000.00', vatCode: '2', vatAmount: '210.00', vatBaseAmount: '1000.00' }],
       total: '1210.00',
       vatTotal: '210.00',
     })
@@ -46,7 +46,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
   test('purchase invoice: purchase journal, cost account, purchase VAT code', () => {
     const entry = entryOf({ type: 'purchase', lines: [{ netAmount: '100.00', vatRate: '6', quantity: '2' }] })
     expect(entry.journal).toBe('60')
-    expect(entry.lines).toEqual([{ glAccount: '7000', description: 'Consulting November', amount: '100.00', vatCode: '7', vatAmount: '6.00', quantity: '2' }])
+    expect(entry.lines).toEqual([{ glAccount: '7000', description: 'Consulting November', amount: '100.00', vatCode: '7', vatAmount: '6.00', vatBaseAmount: '100.00', quantity: '2' }])
     assertEntryShape(entry)
   })
 
@@ -84,18 +84,18 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
   test('discount for cash, payment_condition mode: lines at net, VAT on the discounted base, code carried', () => {
     const entry = entryOf({ paymentConditionId: '32' })
     expect(entry.paymentConditionCode).toBe('32')
-    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount])).toEqual([['8000', '1000.00', '2', '205.80']])
+    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount])).toEqual([['8000', '1000.00', '2', '205.80', '980.00']])
     expect(entry.total).toBe('1205.80')
     assertEntryShape(entry)
   })
 
-  test('discount for cash, separate_line mode: revenue at the VAT base plus a discount line at 0 %', () => {
+  test('discount for cash, separate_line mode: revenue at the VAT base plus a discount line outside the VAT base', () => {
     const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
     const result = invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
     if (!result.ok) throw new Error('expected ok')
-    expect(result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.description])).toEqual([
-      ['8000', '980.00', '2', '205.80', 'Consulting'],
-      ['8010', '20.00', '0', '0.00', 'Discount for cash 2 %'],
+    expect(result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount, l.description, l.adjustment])).toEqual([
+      ['8000', '980.00', '2', '205.80', '980.00', 'Consulting', undefined],
+      ['8010', '20.00', '9', '0.00', '20.00', 'Discount for cash 2 %', 'discount_for_cash'],
     ])
     expect(result.entry.total).toBe('1205.80')
     expect(result.entry.paymentConditionCode).toBe('32')
@@ -108,15 +108,15 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
     const result = invoiceToEntry({ invoice, settings, marker: MARKER })
     expect(result.ok && result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode])).toEqual([
       ['7000', '980.00', '5'],
-      ['7010', '20.00', '8'],
+      ['7010', '20.00', '19'],
     ])
   })
 
-  test('credit limitation: surcharge line at 0 %, VAT on the amount without it', () => {
+  test('credit limitation: surcharge line outside the VAT base, VAT on the amount without it', () => {
     const entry = entryOf({ paymentConditionId: '33' })
-    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount])).toEqual([
-      ['8000', '1000.00', '2', '210.00'],
-      ['8020', '20.00', '0', '0.00'],
+    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount])).toEqual([
+      ['8000', '1000.00', '2', '210.00', '1000.00'],
+      ['8020', '20.00', '9', '0.00', '20.00'],
     ])
     expect(entry.total).toBe('1230.00')
     expect(entry.vatTotal).toBe('210.00')
@@ -163,13 +163,15 @@ describe('invoiceToEntry problems', () => {
     expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code}`)).toEqual(['/paymentConditionId mapping_missing'])
   })
 
-  test('discount line needs the 0 % VAT code', () => {
+  test('the discount line needs a VAT code outside the VAT base; the 0 % code is not one', () => {
     const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
-    delete settings.sales.vatCodes['0']
+    settings.sales.adjustmentVatCode = null
     const result = invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
-    expect(result.ok === false && result.problems.map((p) => p.message)).toEqual([
-      'the discount for cash line needs the sales VAT code for 0 % (/sales/vatCodes/0)',
+    expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code} ${p.message}`)).toEqual([
+      '/paymentConditionId mapping_missing the discount for cash line is outside the VAT base and needs a sales VAT code that reports no base (type N, no VAT) in the settings (/sales/adjustmentVatCode)',
     ])
+    delete settings.sales.adjustmentVatCode
+    expect(invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '33' }), settings, marker: MARKER }).ok).toBe(false)
   })
 })
 
@@ -180,4 +182,36 @@ test.each([
   ['ééé😀x', 4, 'ééé😀'],
 ])('truncate(%s, %d)', (text, max, expected) => {
   expect(truncate(text, max)).toBe(expected)
+})
+
+describe('credit notes, references and YourRef', () => {
+  test('a credit note goes to the side\'s credit-note journal when the settings name one; an invoice does not', () => {
+    const credit = entryOf({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined })
+    expect(credit.journal).toBe('71')
+    expect(entryOf({ type: 'purchase', lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }).journal).toBe('61')
+    expect(entryOf().journal).toBe('70')
+    const settings = sandboxSettings()
+    settings.sales.creditNoteJournal = null
+    const result = invoiceToEntry({ invoice: makeInvoice({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }), settings, marker: MARKER })
+    expect(result.ok && result.entry.journal).toBe('70')
+  })
+
+  test('generateStructuredReference: a sales invoice without a reference gets one from its number; a given one is kept', () => {
+    const settings = { ...sandboxSettings(), generateStructuredReference: true }
+    const entry = (overrides: Parameters<typeof makeInvoice>[0]) => {
+      const result = invoiceToEntry({ invoice: makeInvoice(overrides), settings, marker: MARKER })
+      if (!result.ok) throw new Error(JSON.stringify(result.problems))
+      return result.entry
+    }
+    expect(entry({ number: '2026-0042' }).paymentReference).toBe('+++002/0260/04240+++')
+    expect(entry({ number: 'X', paymentReference: 'RF18539007547034' }).paymentReference).toBe('RF18539007547034')
+    expect('paymentReference' in entry({ type: 'purchase', number: '2026-0042' })).toBe(false)
+    expect('paymentReference' in entry({ number: 'NO-DIGITS' })).toBe(false)
+    expect('paymentReference' in entryOf({ number: '2026-0042' })).toBe(false)
+  })
+
+  test('YourRef is the number, never more than 30 characters', () => {
+    expect(entryOf({ number: 'A'.repeat(30) }).yourRef).toBe('A'.repeat(30))
+    expect(entryOf({ number: 'B'.repeat(35) }).yourRef).toBe('B'.repeat(30))
+  })
 })

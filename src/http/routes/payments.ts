@@ -19,7 +19,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: PaymentStatusSchema, 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
       },
-    }, async (request) => (await deps.paymentReads.stored(request.tenantId, request.params.id)) ?? deps.payments.status(request.tenantId, request.params.id))
+    }, async (request) => deps.payments.status(request.tenantId, request.params.id))
 
     app.get('/payment-statuses', {
       schema: {

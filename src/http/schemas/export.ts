@@ -19,6 +19,9 @@ export const ExportSchema = Type.Object(
     total: Nullable(MoneySchema),
     exactTotal: Nullable(Type.String({ description: 'The total Exact reports for the entry' })),
     totalMismatch: Type.Boolean({ description: "Exact's total differs from the invoice's" }),
+    exactType: Nullable(Type.Integer({ description: "Exact's entry Type: 20 sales, 21 sales credit note, 30 purchase, 31 purchase credit note; null until read back" })),
+    typeMismatch: Type.Boolean({ description: "Exact's Type disagrees with the sign of the total (a credit note not booked as 21 / 31): check the entry in Exact" }),
+    paymentReference: Nullable(Type.String({ description: 'The PaymentReference the entry carries, e.g. the structured communication +++123/4567/89012+++' })),
     changedSinceExport: Type.Boolean(),
     error: Nullable(Type.Object({ code: Type.String(), detail: Type.String() })),
     exportedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -44,6 +47,7 @@ export function toExportView(e: ExportRecord): ExportView {
     id: e.id, invoiceId: e.invoiceId, type: e.type, status: e.status, entryId: e.entryId, entryNumber: e.entryNumber,
     journal: e.journal, relation: e.relationId ? { id: e.relationId, code: e.relationCode, created: e.relationCreated } : null,
     marker: e.marker, total: e.total, exactTotal: e.exactTotal, totalMismatch: e.totalMismatch, changedSinceExport: e.changedSinceExport,
+    exactType: e.exactType, typeMismatch: e.typeMismatch, paymentReference: e.paymentReference,
     error: e.errorCode ? { code: e.errorCode, detail: e.errorDetail ?? '' } : null,
     exportedAt: e.exportedAt?.toISOString() ?? null, undoneAt: e.undoneAt?.toISOString() ?? null, createdAt: e.createdAt.toISOString(),
   }

@@ -2,6 +2,7 @@ import { amsterdamWallClock } from '../dates'
 import { ExactError, label, message, notFound, refusal, type Lang } from '../errors'
 import { ACCOUNT_TEXT_FIELDS, addTombstone, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
 import type { IdFactory } from '../ids'
+import { accountEvents } from '../webhooks/topics'
 import { RowCache } from './memo'
 import { pad3, padCode, sameCode } from './padding'
 import type { ResourceContext, ResourceDef, Row } from './types'
@@ -119,10 +120,11 @@ export const accounts: ResourceDef = {
 
   create: ({ division, state, lang, now }: ResourceContext, body) => {
     const account = createAccount(division, state.ids, lang, now, body)
+    state.webhooks.emit(division, accountEvents(account.ID, 'Create'))
     return { ...accountRow(account, division), __seq: state.ids.seqOf(account.ID) }
   },
 
-  update: ({ division, lang, now }, key, body) => {
+  update: ({ division, state, lang, now }, key, body) => {
     const account = mustFind(division, key)
     const draft: Account = { ...account, text: { ...account.text } }
     const errors: string[] = []
@@ -130,6 +132,7 @@ export const accounts: ResourceDef = {
     applyCode(draft, body, division, lang, errors)
     if (errors.length) throw refusal(errors)
     Object.assign(account, draft, { Modified: now, Timestamp: nextTimestamp(division, 'Accounts', now) })
+    state.webhooks.emit(division, accountEvents(account.ID, 'Update'))
   },
 
   remove: ({ division, state, lang, now }, key) => {
@@ -138,5 +141,6 @@ export const accounts: ResourceDef = {
     if (used) throw new ExactError(500, message(lang, 'accountInUse', account.Code))
     account.deleted = true
     addTombstone(division, state.ids, account.ID, 2, now)
+    state.webhooks.emit(division, accountEvents(account.ID, 'Delete'))
   },
 }

@@ -13,7 +13,7 @@ const ENTITY: Record<EntryKind, string> = { sales: 'SalesEntries', purchase: 'Pu
 const TYPE_NAME: Record<EntryKind, string> = { sales: 'SalesEntry', purchase: 'PurchaseEntry' }
 
 export function ledgerOf({ division, state, lang, now }: ResourceContext): Ledger {
-  return { division, ids: state.ids, lang, now, behaviour: state.behaviour }
+  return { division, ids: state.ids, lang, now, behaviour: state.behaviour, emit: state.emitter(division) }
 }
 
 /** A matched payment refuses every change; deleteRefusal adds a closed period or a processed VAT return [U]. */
@@ -31,8 +31,10 @@ function mustFindEntry(division: Division, kind: EntryKind, key: string): Entry 
   return entry
 }
 
+/** Row version: the entry, its account and its linked document (whose Subject the row shows). */
 function version(entry: Entry, division: Division): string {
-  return `${entry.Timestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}`
+  const doc = entry.Document ? division.documents.get(entry.Document) : undefined
+  return `${entry.Timestamp}|${division.accounts.get(entry.Account)?.Timestamp ?? 0}|${doc?.ID ?? ''}|${doc?.Modified ?? 0}`
 }
 
 function entryWasDeleted(kind: EntryKind): ResourceDef['wasDeleted'] {

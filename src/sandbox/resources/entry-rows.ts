@@ -18,7 +18,7 @@ export function entryFields(accountField: string): string[] {
     'EntryDate', 'DueDate', 'YourRef', 'Description', 'Currency', 'Rate', 'PaymentCondition',
     'PaymentConditionDescription', 'PaymentReference', 'ReportingYear', 'ReportingPeriod', 'AmountFC', 'AmountDC',
     'VATAmountFC', 'VATAmountDC', 'Status', 'StatusDescription', 'Type', 'TypeDescription', 'ExternalLinkReference',
-    'OrderNumber', 'Created', 'Modified', 'Creator', 'Division']
+    'OrderNumber', 'Document', 'DocumentNumber', 'DocumentSubject', 'Created', 'Modified', 'Creator', 'Division']
 }
 
 /** A line's VAT base: the one sent, else its amount. */
@@ -45,6 +45,7 @@ export function entryRow(entry: Entry, division: Division): Row {
   const amount = entryAmount(entry)
   const vat = entryVat(entry)
   const accountField = ACCOUNT_FIELD[entry.kind]
+  const doc = entry.Document ? division.documents.get(entry.Document) : undefined
   return {
     EntryID: entry.EntryID, EntryNumber: entry.EntryNumber, InvoiceNumber: entry.InvoiceNumber,
     Journal: entry.Journal, JournalDescription: journal?.Description ?? null,
@@ -56,6 +57,8 @@ export function entryRow(entry: Entry, division: Division): Row {
     AmountFC: amount, AmountDC: amount, VATAmountFC: vat, VATAmountDC: vat,
     Status: entry.Status, StatusDescription: 'Open', Type: entry.Type, TypeDescription: TYPE_DESCRIPTION[entry.Type],
     ExternalLinkReference: entry.ExternalLinkReference, OrderNumber: entry.OrderNumber,
+    // "Number of the document" and "Subject of the document" (picqer SalesEntry.php): its HID and Subject.
+    Document: doc?.ID ?? null, DocumentNumber: doc?.HID ?? null, DocumentSubject: doc?.Subject ?? null,
     Created: new Date(amsterdamWallClock(entry.Created)), Modified: new Date(amsterdamWallClock(entry.Modified)),
     Creator: division.userId, Division: division.id,
   }

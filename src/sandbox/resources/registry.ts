@@ -1,4 +1,5 @@
 import { accounts } from './accounts'
+import { documentAttachments, documents, documentTypes } from './documents'
 import { bulkPayables, bulkReceivables, payables, paymentTerms, receivables } from './cashflow'
 import { purchaseEntries, purchaseEntryLines, salesEntries, salesEntryLines } from './entries'
 import { bulkAccounts, syncAccounts, syncDeleted } from './sync'
@@ -7,6 +8,7 @@ import { payablesList, receivablesList } from './outstanding-lists'
 import { bulkGlAccounts, glAccounts, journals, paymentConditions, vatCodes } from './reference'
 import { divisions, me, syncTimestamp } from './system'
 import type { ResourceDef } from './types'
+import { webhookSubscriptions } from './webhook-subscriptions'
 
 export interface Target { def: ResourceDef; key: string | null; nav: string | null; count: boolean }
 
@@ -47,6 +49,7 @@ export const API_RESOURCES: ResourceDef[] = [
   salesEntries, purchaseEntries, salesEntryLines, purchaseEntryLines,
   receivables, payables, bulkReceivables, bulkPayables, receivablesList, payablesList,
   paymentTerms, syncDeleted, syncAccounts, bulkAccounts, transactionLines, bulkGlAccounts, divisions, syncTimestamp,
+  webhookSubscriptions, documents, documentAttachments, documentTypes,
 ]
 
 export const ME_RESOURCE = me

@@ -2,7 +2,7 @@ import { amsterdamWallClock } from '../dates'
 import { accountRow, accounts } from './accounts'
 import type { ResourceDef } from './types'
 
-/** sync/Deleted: tombstones (EntityType 1 = transaction line, 2 = account, 10 = payment term; picqer SyncDeleted.php). */
+/** sync/Deleted: tombstones (EntityType 1 transaction line, 2 account, 4 attachment, 6 document, 10 payment term; picqer SyncDeleted.php). */
 export const syncDeleted: ResourceDef = {
   path: 'sync/Deleted', type: 'Deleted', key: 'ID', keyKind: 'guid', kind: 'sync', order: 'Timestamp',
   fields: ['Timestamp', 'ID', 'DeletedBy', 'DeletedDate', 'Division', 'EntityKey', 'EntityType'],

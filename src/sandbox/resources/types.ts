@@ -15,6 +15,8 @@ export interface ResourceContext {
   now: number
   /** The request's query, for function-like resources (SyncTimestamp). */
   params: URLSearchParams
+  /** publicUrl, else the request's scheme and Host: the base of absolute URLs a resource hands out. */
+  baseUrl: string
 }
 
 export type ResourceKind = 'crud' | 'sync' | 'bulk' | 'read' | 'single'
