@@ -14,6 +14,10 @@ COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS runtime
+# V8's defaults size the heap for the machine, not the service: under load the young generation
+# grows to 32 MB and the old one far past the ~50 MB the service keeps alive. These keep the
+# process under 150 MB RSS through npm run bench:http (which reads this line) at the same speed.
+ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=192"
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

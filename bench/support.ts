@@ -71,7 +71,7 @@ export function markdownTable(head: string[], rows: string[][]): string[] {
 }
 
 /** DATABASE_URL: a fresh database made in that Postgres; else an embedded Postgres of our own. */
-async function startDatabase(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startDatabase(name: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const database = `bench_${name}_${randomBytes(4).toString('hex')}`
   let adminUrl = process.env.DATABASE_URL
   let stopServer = async () => {}

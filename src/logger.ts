@@ -48,6 +48,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         err: pino.stdSerializers.err,
       },
     },
-    destination,
+    // Asynchronous by default: a line costs a buffer append, and lines that arrive while a write is
+    // under way go out together in the next. pino flushes what is left when the process exits.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   )
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
-import { Pool, types } from 'pg'
+import { Pool, types, type PoolClient } from 'pg'
 import type { Database } from './schema'
+import { statementNames } from './prepared'
 
 // numeric (money) stays a string; int8 (Exact sync timestamps, counters) too, so nothing is rounded.
 types.setTypeParser(types.builtins.NUMERIC, (value) => value)
@@ -39,8 +40,21 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   // runs) has no listener, and an unheard 'error' is an uncaught exception that ends the process.
   // Every client gets a listener for its whole life: the query in flight fails on its own, and the
   // pool drops the broken client when it is released.
-  pool.on('connect', (client) => client.on('error', (err) => options.onConnectionError?.(err)))
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.onConnectionError?.(err))
+    useStatementNames(client)
+  })
   // The pool re-emits an idle client's error here; the listener above has already reported it.
   pool.on('error', () => undefined)
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/** Kysely sends (text, values); the hot queries of prepared.ts go as named statements instead. */
+function useStatementNames(client: PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' ? statementNames.get(text) : undefined
+    if (name === undefined || typeof values === 'function') return query(text, values, callback)
+    return query({ name, text, values }, callback)
+  }) as typeof client.query
 }

@@ -33,7 +33,7 @@ export interface PaymentStateRecord {
 
 export type PaymentStateWrite = Omit<PaymentStateRecord, 'checkedAt'> & { checkedAt: Date }
 
-function rowToState(r: Selectable<PaymentStatesTable>): PaymentStateRecord {
+function rowToState(r: Omit<Selectable<PaymentStatesTable>, 'change_xid'>): PaymentStateRecord {
   return {
     status: r.status, amount: r.amount, paid: r.paid, discount: r.discount, outstanding: r.outstanding, currency: r.currency,
     lastPaymentDate: r.last_payment_date, checkedAt: r.checked_at, source: r.source,

@@ -37,6 +37,8 @@ export interface ApiKeysTable {
   tenant_id: string
   key_hash: string
   created_at: CreatedAt
+  /** Written by the authentication look-up, at most once a minute per key. */
+  last_used_at: Date | null
 }
 
 export type RegionColumn = 'nl' | 'be' | 'de' | 'uk' | 'fr' | 'es' | 'us'
@@ -218,6 +220,8 @@ export interface PaymentStatesTable {
   checked_at: Date
   source: 'live' | 'sync' | 'webhook'
   updated_at: UpdatedAt
+  /** xid8 of the last writing transaction, set by a trigger (0013): the change feed's cursor. */
+  change_xid: ColumnType<string, never, never>
 }
 
 /** Highest Exact row version (Int64, kept as a decimal string) applied per sync endpoint. */

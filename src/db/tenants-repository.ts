@@ -8,11 +8,6 @@ export async function insertApiKey(db: Executor, tenantId: string, keyHash: stri
   await db.insertInto('api_keys').values({ tenant_id: tenantId, key_hash: keyHash }).execute()
 }
 
-export async function findTenantIdByKeyHash(db: Executor, keyHash: string): Promise<string | undefined> {
-  const row = await db.selectFrom('api_keys').select('tenant_id').where('key_hash', '=', keyHash).executeTakeFirst()
-  return row?.tenant_id
-}
-
 export async function findTenantByName(db: Executor, name: string): Promise<{ id: string; name: string } | undefined> {
   return db.selectFrom('tenants').select(['id', 'name']).where('name', '=', name).orderBy('created_at').executeTakeFirst()
 }

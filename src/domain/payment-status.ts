@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type Big from 'big.js'
 import { money, MoneySchema, toMoney, type Money } from './money'
+import { Nullable, StringEnum } from './schema-shapes'
 
 /**
  * An exported invoice's payment state, worked out from its open item in Exact. Pure: the service
@@ -174,26 +175,25 @@ export function paymentChanged(
   )
 }
 
-const NullableMoney = Type.Union([MoneySchema, Type.Null()])
-
 /** GET /invoices/:id/payment-status: what the app shows; `source` says whether Exact was asked just now. */
 export const PaymentStatusSchema = Type.Object(
   {
     invoiceId: Type.String(),
-    status: Type.Union([Type.Literal('not_exported'), PaymentStateStatusSchema], {
+    status: StringEnum(['not_exported', 'unpaid', 'partially_paid', 'paid'], {
       description: 'not_exported: no booked entry in Exact (never exported, undone, failed or deleted in Exact)',
     }),
-    amount: NullableMoney,
-    paid: NullableMoney,
-    discount: Type.Union([MoneySchema, Type.Null()], { description: 'Payment discount granted when the invoice was settled' }),
-    outstanding: NullableMoney,
-    currency: Type.Union([Type.String({ minLength: 3, maxLength: 3 }), Type.Null()]),
-    lastPaymentDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
-    checkedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When Exact was last read for this invoice' }),
-    source: Type.Union([Type.Literal('live'), Type.Literal('stored')], {
+    amount: Nullable(MoneySchema),
+    paid: Nullable(MoneySchema),
+    discount: Nullable(Type.String({ ...MoneySchema, description: 'Payment discount granted when the invoice was settled' })),
+    outstanding: Nullable(MoneySchema),
+    currency: Nullable(Type.String({ minLength: 3, maxLength: 3 })),
+    lastPaymentDate: Nullable(Type.String({ format: 'date' })),
+    checkedAt: Nullable(Type.String({ format: 'date-time', description: 'When Exact was last read for this invoice' })),
+    source: StringEnum(['live', 'stored'], {
       description: 'live: Exact was asked during this request; stored: answered from the last reading (paid invoices, not exported ones)',
     }),
   },
+  // Nullable and StringEnum, not unions: Fastify serializes this on every read (schema-shapes.ts).
   { $id: 'PaymentStatus', additionalProperties: false },
 )
 export type PaymentStatus = Static<typeof PaymentStatusSchema>

@@ -185,7 +185,7 @@ export class ExactClient {
     } catch (err) {
       throw networkError(err, resource)
     } finally {
-      const e = { method, resource, status, durationMs: Math.round(performance.now() - started) }
+      const e = { method, resource, status, durationMs: performance.now() - started }
       this.opts.logger.debug(e, 'exact call')
       this.opts.onCall?.(e)
     }

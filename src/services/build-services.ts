@@ -7,6 +7,7 @@ import { BulkService } from './bulk-service'
 import { ConnectionService } from './connection-service'
 import { PaymentSyncSchedule } from './payment-schedule'
 import { PaymentService } from './payment-service'
+import { PaymentStatusReads } from './payment-status-reads'
 import { PaymentSync } from './payment-sync'
 import { SettingsService } from './settings-service'
 import { WebhookService } from './webhook-service'
@@ -42,9 +43,10 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     // The service clock, so waits for a reset follow the clock tests move (and the bulk job's resumeAt).
     ...(deps.clock ? { now: () => deps.clock!().getTime() } : {}),
   })
-  const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) =>
-    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc(),
-  )
+  const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) => {
+    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc()
+    deps.metrics.exactCallDuration.observe(call.durationMs / 1000)
+  })
   const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
   const settingsOf = (tenantId: string) => settings.get(tenantId)
   // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.
@@ -55,8 +57,9 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     )
   const relations = new RelationService(deps.db)
   const exportService = new ExportService(deps.db, exact, relations, settingsOf)
+  const paymentReads = new PaymentStatusReads(deps.db)
   const services: Services = {
-    tenants: new TenantService(deps.db),
+    tenants: new TenantService(deps.db, { clock: deps.clock }),
     connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: proposeSettings }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
@@ -65,7 +68,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     relations,
     settings,
     webhooks: new WebhookService(deps.db, deps.clock),
-    payments: new PaymentService(deps.db, exact, deps.logger, deps.clock),
+    payments: new PaymentService(deps.db, exact, deps.logger, deps.clock, paymentReads),
+    paymentReads,
     probes: new ProbeService(deps.db, exact, settingsOf),
     paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
       // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).

@@ -8,6 +8,7 @@ import type { InvoiceService } from './invoice-service'
 import type { RelationService } from './relation-service'
 import type { TenantService } from './tenant-service'
 import type { PaymentService } from './payment-service'
+import type { PaymentStatusReads } from './payment-status-reads'
 import type { PaymentSync } from './payment-sync'
 import type { ProbeService } from './exact-probe'
 
@@ -23,6 +24,7 @@ export interface Services {
   settings: SettingsService
   webhooks: WebhookService
   payments: PaymentService
+  paymentReads: PaymentStatusReads
   paymentSync: PaymentSync
   probes: ProbeService
 }

@@ -11,6 +11,7 @@ import { entryExists, readOpenItem } from '../exact/payments'
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
 import { toAppError } from './exact-errors'
+import { PaymentStatusReads } from './payment-status-reads'
 
 /** One reading of an export's open item, from a live look-up or a sync page. */
 export interface PaymentReading {
@@ -96,9 +97,13 @@ export class PaymentService {
     private readonly exact: ExactContext,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
+    private readonly reads: PaymentStatusReads = new PaymentStatusReads(db),
   ) {}
 
   async status(tenantId: string, invoiceId: string): Promise<PaymentStatus> {
+    // Paid and not-exported invoices (most reads) in one prepared query; the rest are read live below.
+    const stored = await this.reads.stored(tenantId, invoiceId)
+    if (stored) return stored
     const target = await findPaymentTarget(this.db, tenantId, invoiceId)
     if (!target) {
       const invoice = await invoiceExists(this.db, tenantId, invoiceId)

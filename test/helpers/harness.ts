@@ -120,3 +120,30 @@ export async function sandboxJson<T = any>(h: Harness, path: string, init: { met
   if (res.statusCode >= 400) throw new Error(`sandbox ${path}: ${res.statusCode} ${text}`)
   return (text ? JSON.parse(text) : undefined) as T
 }
+
+export interface Replica {
+  app: Awaited<ReturnType<typeof buildApp>>
+  services: Services
+  /** The replica's clock stands still until moved: what it caches expires only when the test says. */
+  advanceClock(ms: number): void
+  close(): Promise<void>
+}
+
+/** A second replica of the service on the harness's database: its own services, caches and clock. */
+export async function startReplica(h: Harness): Promise<Replica> {
+  let now = Date.now()
+  const clock = () => new Date(now)
+  const logger = createLogger('silent')
+  const metrics = createMetrics()
+  const exactApp = { baseUrl: h.sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: `${h.url}/oauth/callback` }
+  const { services } = buildServices({ db: h.database.db, exactApp, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true })
+  const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
+  return {
+    app, services,
+    advanceClock: (ms) => { now += ms },
+    async close() {
+      await services.paymentSync.drain()
+      await app.close()
+    },
+  }
+}

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireAdmin } from '../auth'
 import { emptyBodyIsObject } from '../empty-body'
 import { problemResponses } from '../problem'
+import { apiKeyRoutes } from './api-keys'
 import type { TenantService } from '../../services/tenant-service'
 import { ProbeReportSchema, type ProbeService } from '../../services/exact-probe'
 
@@ -37,5 +38,7 @@ export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService
         response: { 200: ProbeReportSchema, 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 422: problemResponses[422], 502: problemResponses[502], 503: problemResponses[503] },
       },
     }, async (request) => deps.probes.run(request.params.tenantId, { write: request.body.write }))
+
+    await app.register(apiKeyRoutes(deps.tenants))
   }
 }

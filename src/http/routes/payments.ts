@@ -1,11 +1,15 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { PaymentStatusSchema } from '../../domain/payment-status'
+import { PaymentStatusesSchema } from '../../domain/payment-status-items'
+import { AppError } from '../../domain/app-error'
 import type { PaymentService } from '../../services/payment-service'
+import type { PaymentStatusReads } from '../../services/payment-status-reads'
 import { SyncOverviewSchema, SyncRunSchema, type PaymentSync } from '../../services/payment-sync'
 import { problemResponses } from '../problem'
+import { PaymentStatusesQuerySchema } from '../schemas/payment-status'
 
-export function paymentRoutes(deps: { payments: PaymentService; paymentSync: PaymentSync }): FastifyPluginAsyncTypebox {
+export function paymentRoutes(deps: { payments: PaymentService; paymentReads: PaymentStatusReads; paymentSync: PaymentSync }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/invoices/:id/payment-status', {
       schema: {
@@ -16,6 +20,24 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentSync: Pay
         response: { 200: PaymentStatusSchema, 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
       },
     }, async (request) => deps.payments.status(request.tenantId, request.params.id))
+
+    app.get('/payment-statuses', {
+      schema: {
+        tags: ['payments'], summary: 'Payment statuses of many invoices, or of every invoice whose payment changed after a cursor', operationId: 'listPaymentStatuses',
+        description: 'Answered from the database alone (`source: stored`, no call to Exact), with `checkedAt` per item. '
+          + '`?invoiceId=a&invoiceId=b` (at most 100): one item per id, in that order, `not_found` for an id the tenant has no invoice for. '
+          + '`?since=0`, then `?since=<nextCursor>`: each invoice whose payment state changed after the cursor, oldest change first, '
+          + '`limit` at a time; an app that missed webhooks catches up from the last cursor it kept.',
+        querystring: PaymentStatusesQuerySchema,
+        response: { 200: PaymentStatusesSchema, 400: problemResponses[400], 401: problemResponses[401] },
+      },
+    }, async (request) => {
+      const { invoiceId, since, limit } = request.query
+      if ((invoiceId === undefined) === (since === undefined)) {
+        throw new AppError('validation_failed', 'Send either invoiceId (one or more) or since, not both and not neither.', { field: invoiceId ? 'querystring/since' : 'querystring/invoiceId' })
+      }
+      return invoiceId ? deps.paymentReads.byIds(request.tenantId, invoiceId) : deps.paymentReads.changes(request.tenantId, since!, limit ?? 100)
+    })
 
     app.post('/payment-sync', {
       schema: {

@@ -1,0 +1,28 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Nullable } from '../../domain/schema-shapes'
+import type { ApiKeyRecord } from '../../services/tenant-service'
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Nullable(Type.String({ format: 'date-time', description: 'To within a minute; null when never used' })),
+  },
+  { $id: 'ApiKey', additionalProperties: false },
+)
+export type ApiKey = Static<typeof ApiKeySchema>
+
+export const ApiKeyListSchema = Type.Object({ items: Type.Array(ApiKeySchema) }, { additionalProperties: false })
+
+export const CreatedApiKeySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    apiKey: Type.String({ description: 'Shown once; only its hash is stored' }),
+  },
+  { additionalProperties: false },
+)
+
+export function toApiKeyView(k: ApiKeyRecord): ApiKey {
+  return { id: k.id, createdAt: k.createdAt.toISOString(), lastUsedAt: k.lastUsedAt?.toISOString() ?? null }
+}
