@@ -32,7 +32,7 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
   const dataDir = mkdtempSync(join(tmpdir(), 'eb-proc-'))
   const url = `http://127.0.0.1:${port}`
   const root = resolve(__dirname, '../..')
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'sucrase/register/ts', 'src/main.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
