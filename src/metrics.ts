@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['method', 'resource', 'status'],
       registers: [registry],
     }),
+    exactWebhookCalls: new Counter({
+      name: 'exact_webhook_calls_total',
+      help: 'Calls Exact Online made to the webhook callback, by outcome (validation, accepted, ignored, rejected: a bad HashCode)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     rateLimitWait: new Histogram({
       name: 'exact_rate_limit_wait_seconds',
       help: 'Time spent waiting for Exact rate-limit windows',

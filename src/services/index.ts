@@ -10,6 +10,7 @@ import type { TenantService } from './tenant-service'
 import type { PaymentService } from './payment-service'
 import type { PaymentSync } from './payment-sync'
 import type { ProbeService } from './exact-probe'
+import type { ExactWebhookService } from './exact-webhook-service'
 
 /** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
 export interface Services {
@@ -25,4 +26,5 @@ export interface Services {
   payments: PaymentService
   paymentSync: PaymentSync
   probes: ProbeService
+  exactWebhooks: ExactWebhookService
 }
