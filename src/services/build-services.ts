@@ -16,6 +16,7 @@ import { InvoiceService } from './invoice-service'
 import { RelationService } from './relation-service'
 import { ExactContext, type ExactApp } from './exact-context'
 import { ProbeService } from './exact-probe'
+import { EntryChangeCheck } from './entry-change-check'
 import { ExactWebhookService, type ExactWebhookConfig } from './exact-webhook-service'
 import type { Services } from './index'
 import { TenantService } from './tenant-service'
@@ -64,9 +65,11 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
     readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
   })
+  const entryCheck = new EntryChangeCheck(deps.db, exact, deps.logger)
   const exactWebhooks = new ExactWebhookService({
     db: deps.db, exact, logger: deps.logger, config: deps.exactWebhooks ?? null,
     startSync: (tenantId) => paymentSync.startTriggered(tenantId),
+    checkEntry: async (tenantId, entryId) => { await entryCheck.check(tenantId, entryId) },
     onOutcome: (outcome) => deps.metrics.exactWebhookCalls.labels(outcome).inc(),
     ...deps.exactWebhookTiming,
   })

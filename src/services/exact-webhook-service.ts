@@ -207,6 +207,11 @@ export class ExactWebhookService {
     return { started: tenants.length }
   }
 
+  /** Something this process started is pending: a timer, a sync start, a run or an entry check (tests wait on it). */
+  get busy(): boolean {
+    return this.timers.size > 0 || this.inFlight.size > 0
+  }
+
   /** Resolves when nothing this process started is left: timers are cleared (the wish stays in the database). */
   async drain(): Promise<void> {
     for (const { timer } of this.timers.values()) clearTimeout(timer)

@@ -21,7 +21,7 @@ describe('Exact webhooks: payments known within seconds, the scheduled sync as s
   const quiet = async () => {
     const state = await h.database.db.selectFrom('exact_webhook_state').selectAll().where('tenant_id', '=', tenant.id).executeTakeFirst()
     const deliveries = await sandboxJson<any[]>(h, `/_sandbox/webhooks/deliveries?division=${tenant.division}`)
-    return !state?.sync_pending && (await idle()) && deliveries.every((d) => d.status !== 'pending')
+    return !state?.sync_pending && !h.services.exactWebhooks.busy && (await idle()) && deliveries.every((d) => d.status !== 'pending')
   }
   async function exported(id: string) {
     const invoice = makeInvoice()
@@ -63,8 +63,9 @@ describe('Exact webhooks: payments known within seconds, the scheduled sync as s
     const [hook] = await waitFor(() => receiver.of('invoice.payment_updated', (d) => d.invoiceId === 'wh-pay-1'), (r) => r.length > 0, 5_000)
     expect(hook!.at - paidAt).toBeLessThan(5_000)
     expect(hook!.body.data).toMatchObject({ invoiceId: 'wh-pay-1', status: 'paid' })
-    const newRuns = (await runs()).slice(before)
-    expect(newRuns.map((r) => r.trigger)).toEqual(['webhook'])
+    const all = await runs()
+    const newRuns = all.slice(before)
+    expect({ newRuns: newRuns.map((r) => r.trigger), all: all.map((r) => [r.trigger, r.started_at.getTime() - paidAt, r.finished_at && r.finished_at.getTime() - paidAt]) }).toMatchObject({ newRuns: ['webhook'] })
     // The burst of one payment (BankEntries + FinancialTransactions) is one run, at the sync's usual cost.
     await waitFor(quiet, (q) => q)
     const after = (await runs()).slice(before)
@@ -138,6 +139,38 @@ describe('Exact webhooks: payments known within seconds, the scheduled sync as s
     expect((await runs()).length).toBe(before)
     const after = await h.database.db.selectFrom('exact_webhook_state').selectAll().where('tenant_id', '=', tenant.id).executeTakeFirstOrThrow()
     expect(after).toEqual(state)
+  })
+
+  it('a bookkeeper\'s change of an exported entry: modifiedInExact with the differing fields and one export.modified_in_exact', async () => {
+    const { entry } = await exported('wh-edit-1')
+    const exportId = (await tenant.call('GET', '/invoices/wh-edit-1/export')).json().id
+    await waitFor(quiet, (q) => q)
+    const edit = (body: unknown) => sandboxJson(h, `/_sandbox/divisions/${tenant.division}/entries/${entry.EntryID}`, { method: 'PATCH', body })
+    // Only the description: the bookkeeper's to edit, nothing is flagged.
+    await edit({ Description: `${entry.Description} (checked)` })
+    await waitFor(() => sandboxJson<any[]>(h, `/_sandbox/webhooks/deliveries?division=${tenant.division}&topic=SalesEntries`),
+      (d) => d.filter((x) => x.key === entry.EntryID && x.action === 'Update').every((x) => x.status === 'delivered') && d.some((x) => x.key === entry.EntryID && x.action === 'Update'))
+    await h.services.exactWebhooks.drain()
+    expect((await tenant.call('GET', `/exports/${exportId}`)).json()).toMatchObject({ modifiedInExact: false, modifiedFields: [] })
+
+    const line = entry.Lines[0]
+    await edit({ EntryDate: '2026-11-02', Lines: [{ ID: line.ID, AmountFC: '900.00' }] })
+    const hooks = await waitFor(() => receiver.of('export.modified_in_exact', (d) => d.exportId === exportId), (r) => r.length > 0)
+    await waitFor(quiet, (q) => q)
+    await h.services.exactWebhooks.drain()
+    await waitFor(() => h.database.db.selectFrom('webhook_events').select('status').where('tenant_id', '=', tenant.id).where('status', '=', 'pending').execute(), (r) => r.length === 0)
+    expect(receiver.of('export.modified_in_exact', (d) => d.exportId === exportId)).toHaveLength(1)
+    expect(hooks[0]!.body.data).toMatchObject({ exportId, invoiceId: 'wh-edit-1', entryId: entry.EntryID, modifiedFields: ['total', 'vatTotal', 'lines', 'entryDate'] })
+    expect((await tenant.call('GET', `/exports/${exportId}`)).json()).toMatchObject({ status: 'exported', modifiedInExact: true, modifiedFields: ['total', 'vatTotal', 'lines', 'entryDate'] })
+  })
+
+  it('a bookkeeper\'s delete of an exported entry: deleted_in_exact through the triggered sync, no manual sync', async () => {
+    const { entry } = await exported('wh-del-1')
+    const exportId = (await tenant.call('GET', '/invoices/wh-del-1/export')).json().id
+    await waitFor(quiet, (q) => q)
+    await sandboxJson(h, `/_sandbox/divisions/${tenant.division}/entries/${entry.EntryID}`, { method: 'DELETE' })
+    await waitFor(async () => (await tenant.call('GET', `/exports/${exportId}`)).json().status, (s) => s === 'deleted_in_exact', 5_000)
+    expect((await runs()).some((r) => r.trigger === 'manual')).toBe(false)
   })
 
   it('DELETE /connection removes the subscriptions in Exact', async () => {
