@@ -23,6 +23,8 @@ const EnvSchema = Type.Object({
   EXACT_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
   EXACT_DEFAULT_REGION: Type.Union(REGIONS.map((r) => Type.Literal(r)), { default: 'nl' }),
   TOKEN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  EXACT_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  EXACT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   PAYMENT_SYNC_CRON: Type.String({ minLength: 9, default: '0 */4 * * *' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -41,6 +43,7 @@ const HINTS: Record<string, string> = {
   EXACT_DEFAULT_REGION: `one of ${REGIONS.join(', ')}`,
   EXACT_REDIRECT_URI: 'an http(s) URL ending in /oauth/callback',
   TOKEN_ENCRYPTION_KEY: '64 hex characters (32 bytes); generate one with `openssl rand -hex 32`',
+  EXACT_WEBHOOK_URL: 'the public http(s) base URL Exact reaches this service under (the callback is <it>/exact/webhooks)',
   NODE_ENV: 'development, production or test',
   SANDBOX: 'true or false',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
@@ -77,6 +80,8 @@ export interface Config {
   }
   /** Absent outside production: main.ts keeps a generated key under dataDir. */
   readonly tokenEncryptionKey?: Buffer
+  /** Both EXACT_WEBHOOK_SECRET and EXACT_WEBHOOK_URL set: subscribe Exact's webhooks (issue 13); otherwise nothing changes. */
+  readonly exactWebhooks?: { readonly secret: string; readonly publicUrl: string }
   readonly paymentSyncCron: string
   readonly logLevel: string
 }
@@ -109,6 +114,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       throw new ConfigError('EXACT_CLIENT_ID', 'required when NODE_ENV=production (or set SANDBOX=true explicitly)')
     }
   }
+  if (Boolean(e.EXACT_WEBHOOK_SECRET) !== Boolean(e.EXACT_WEBHOOK_URL)) {
+    const missing = e.EXACT_WEBHOOK_SECRET ? 'EXACT_WEBHOOK_URL' : 'EXACT_WEBHOOK_SECRET'
+    throw new ConfigError(missing, 'required together with the other EXACT_WEBHOOK_ variable')
+  }
   if (!sandboxMode) {
     for (const name of ['EXACT_CLIENT_ID', 'EXACT_CLIENT_SECRET', 'EXACT_REDIRECT_URI'] as const) {
       if (!e[name]) throw new ConfigError(name, 'required when the service talks to Exact Online (sandbox mode is off)')
@@ -133,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       defaultRegion: e.EXACT_DEFAULT_REGION as Region,
     }),
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'hex') : undefined,
+    exactWebhooks: e.EXACT_WEBHOOK_SECRET && e.EXACT_WEBHOOK_URL ? Object.freeze({ secret: e.EXACT_WEBHOOK_SECRET, publicUrl: e.EXACT_WEBHOOK_URL }) : undefined,
     paymentSyncCron: e.PAYMENT_SYNC_CRON,
     logLevel: e.LOG_LEVEL,
   })

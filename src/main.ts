@@ -19,7 +19,7 @@ import { webhookUrlProblem } from './services/webhook-url'
 import { buildServices } from './services/build-services'
 import { ensureDemoTenant } from './services/demo-tenant'
 import { generateApiKey } from './services/tenant-service'
-import { startSandbox } from './sandbox/server'
+import { DEFAULT_WEBHOOK_SECRET, startSandbox } from './sandbox/server'
 
 async function main(): Promise<void> {
   const startedAt = Date.now()
@@ -47,8 +47,12 @@ async function main(): Promise<void> {
     const displayHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
     let publicUrl = `http://${displayHost}:${config.port}`
     let exactApp
+    // Exact webhooks (issue 13): in sandbox mode always on, with the sandbox signing by the same secret.
+    const exactWebhooks = config.exactWebhooks
+      ? { ...config.exactWebhooks }
+      : config.sandboxMode ? { secret: DEFAULT_WEBHOOK_SECRET, publicUrl } : undefined
     if (config.sandboxMode) {
-      const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false })
+      const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false, webhookSecret: exactWebhooks!.secret })
       closers.push(() => sandbox.close())
       logger.warn({ sandboxUrl: sandbox.url }, 'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox')
       // Every region's host points at the sandbox.
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
     const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
     const metrics = createMetrics()
     const allowPrivateWebhooks = config.env !== 'production' || config.sandboxMode
-    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks, paymentSyncCron: config.paymentSyncCron })
+    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks, paymentSyncCron: config.paymentSyncCron, exactWebhooks })
     const scheduler = new Scheduler(logger)
     const app = await buildApp({
       services,
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
     // PORT=0 picks a free port: report (and, in sandbox mode, redirect to) the one actually bound.
     publicUrl = `http://${displayHost}:${(app.server.address() as { port: number }).port}`
     if (config.sandboxMode) exactApp.redirectUri = `${publicUrl}/oauth/callback`
+    if (config.sandboxMode && !config.exactWebhooks) exactWebhooks!.publicUrl = publicUrl
     // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
     const webhookDelivery = startWebhookDelivery({
       db,
@@ -96,13 +101,15 @@ async function main(): Promise<void> {
     closers.push(() => bulkWorker.stop())
     schedulePaymentSync(scheduler, services.paymentSync)
     scheduleTokenKeepAlive(scheduler, services.connections)
+    // Syncs Exact events asked for whose replica died before its timer fired.
+    scheduler.every('exact-webhook-syncs', '* * * * *', () => services.exactWebhooks.runWanted())
     // At start (a crash may have left pending exports) and every minute after.
     const recover = () => recoverPendingExports({ exports: services.exports, logger })
     scheduler.every('export-recovery', '* * * * *', recover)
     void recover().catch((err) => logger.error({ err }, 'export recovery at start failed'))
     scheduler.start()
     // Stops firing, waits for the running tick, then for manual syncs still in flight.
-    closers.push(async () => { await scheduler.stop(); await services.paymentSync.drain() })
+    closers.push(async () => { await scheduler.stop(); await services.exactWebhooks.drain(); await services.paymentSync.drain() })
 
     if (config.sandboxMode) {
       const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)

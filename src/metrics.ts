@@ -26,6 +26,12 @@ export function createMetrics() {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    exactWebhookCalls: new Counter({
+      name: 'exact_webhook_calls_total',
+      help: 'Calls Exact Online made to the webhook callback, by outcome (validation, accepted, ignored, rejected: a bad HashCode)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     rateLimitWait: new Histogram({
       name: 'exact_rate_limit_wait_seconds',
       help: 'Time spent waiting for Exact rate-limit windows',

@@ -28,6 +28,9 @@ export interface ExportRecord {
   readBackAt: Date | null
   paymentReference: string | null
   changedSinceExport: boolean
+  /** A bookkeeper changed the booked entry in Exact (issue 13): the fields that differ from what was booked. */
+  modifiedInExact: boolean
+  modifiedFields: string[]
   errorCode: string | null
   errorDetail: string | null
   exportedAt: Date | null
@@ -49,6 +52,7 @@ function rowToExport(r: Selectable<ExportsTable>): ExportRecord {
     contentHash: r.content_hash, invoiceNumber: r.invoice_number, journal: r.journal, entryId: r.entry_id,
     entryNumber: r.entry_number, relationId: r.relation_id, relationCode: r.relation_code, relationCreated: r.relation_created,
     total: r.total, exactTotal: r.exact_total, totalMismatch: r.total_mismatch, changedSinceExport: r.changed_since_export,
+    modifiedInExact: r.modified_in_exact, modifiedFields: Array.isArray(r.modified_fields) ? (r.modified_fields as string[]) : [],
     exactType: r.exact_type, typeMismatch: r.type_mismatch, readBackAt: r.read_back_at, paymentReference: r.payment_reference,
     errorCode: r.error_code, errorDetail: r.error_detail, exportedAt: r.exported_at, undoneAt: r.undone_at, createdAt: r.created_at,
   }
@@ -283,4 +287,26 @@ export async function countLiveExports(db: Executor, tenantId: string): Promise<
   const row = await db.selectFrom('exports').select((eb) => eb.fn.countAll<string>().as('n'))
     .where('tenant_id', '=', tenantId).where('status', 'in', ['pending', 'exported']).executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The exported export booked as this Exact entry, locked when asked (the entry check writes under it). */
+export async function findExportByEntryId(db: Executor, tenantId: string, entryId: string, opts: { lock?: boolean } = {}): Promise<ExportRecord | undefined> {
+  let q = db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'exported').where('entry_id', '=', entryId.toLowerCase())
+  if (opts.lock) q = q.forUpdate()
+  const row = await q.executeTakeFirst()
+  return row && rowToExport(row)
+}
+
+/** The entry as this export sent it: the request of its create attempt (ExportService records it before sending). */
+export async function findBookedRequest(db: Executor, exportId: string): Promise<unknown> {
+  const row = await db.selectFrom('export_attempts').select('request').where('export_id', '=', exportId)
+    .where('action', '=', 'create').where('outcome', '=', 'sending').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row?.request ?? null
+}
+
+export async function markModifiedInExact(db: Executor, exportId: string, fields: string[]): Promise<ExportRecord> {
+  const row = await db.updateTable('exports')
+    .set({ modified_in_exact: fields.length > 0, modified_fields: sql`${JSON.stringify(fields)}::jsonb`, modified_checked_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', exportId).returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
 }

@@ -41,7 +41,7 @@ export async function restartPaymentSync(trx: Executor, tenantId: string, cursor
 export interface SyncRunRecord {
   id: string
   tenantId: string
-  trigger: 'schedule' | 'manual'
+  trigger: 'schedule' | 'manual' | 'webhook'
   status: 'running' | 'completed' | 'failed' | 'abandoned'
   startedAt: Date
   finishedAt: Date | null
@@ -69,7 +69,7 @@ export type ClaimResult = { claimed: true; run: SyncRunRecord } | { claimed: fal
  * `startedAt` is the service clock's, the same clock the slots are computed with.
  */
 export async function claimSyncRun(
-  trx: Tx, tenantId: string, trigger: 'schedule' | 'manual', opts: { staleMs: number; startedAt: Date; notBefore?: Date },
+  trx: Tx, tenantId: string, trigger: 'schedule' | 'manual' | 'webhook', opts: { staleMs: number; startedAt: Date; notBefore?: Date },
 ): Promise<ClaimResult> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`payment-sync:${tenantId}`}, 0))`.execute(trx)
   await trx.updateTable('payment_sync_runs')

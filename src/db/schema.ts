@@ -21,6 +21,8 @@ export interface Database {
   webhook_events: WebhookEventsTable
   bulk_jobs: BulkJobsTable
   bulk_job_items: BulkJobItemsTable
+  exact_webhook_subscriptions: ExactWebhookSubscriptionsTable
+  exact_webhook_state: ExactWebhookStateTable
 }
 
 type CreatedAt = ColumnType<Date, never, never>
@@ -162,6 +164,10 @@ export interface ExportsTable {
   exact_type: ColumnType<number | null, number | null | undefined, number | null>
   type_mismatch: Generated<boolean>
   payment_reference: ColumnType<string | null, string | null | undefined, string | null>
+  /** Migration 0014: a bookkeeper changed the booked entry in Exact (issue 13). */
+  modified_in_exact: Generated<boolean>
+  modified_fields: ColumnType<Json | null, Json | null | undefined, Json | null>
+  modified_checked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 /** The line IDs of a booked entry (migration 0008): sync/Deleted EntityType 1 tombstones carry them. */
@@ -181,7 +187,7 @@ export interface ExportAttemptsTable {
   created_at: CreatedAt
 }
 
-export type WebhookEventTypeColumn = 'export.succeeded' | 'export.failed' | 'export.undone' | 'invoice.payment_updated' | 'bulk.completed'
+export type WebhookEventTypeColumn = 'export.succeeded' | 'export.failed' | 'export.undone' | 'invoice.payment_updated' | 'bulk.completed' | 'export.modified_in_exact'
 export type WebhookStatusColumn = 'pending' | 'delivered' | 'failed'
 
 /** The outbound webhook outbox (migration 0003): an event and its delivery state in one row. */
@@ -253,7 +259,7 @@ export interface PaymentTermsTable {
 export interface PaymentSyncRunsTable {
   id: Generated<string>
   tenant_id: string
-  trigger: 'schedule' | 'manual'
+  trigger: 'schedule' | 'manual' | 'webhook'
   status: ColumnType<'running' | 'completed' | 'failed' | 'abandoned', 'running' | undefined, 'running' | 'completed' | 'failed' | 'abandoned'>
   started_at: ColumnType<Date, Date | undefined, Date>
   heartbeat_at: ColumnType<Date, Date | undefined, Date>
@@ -303,4 +309,29 @@ export interface BulkJobItemsTable {
   /** Who works on it right now (a random id per claim), and until when unless renewed. */
   claimed_by: string | null
   claimed_until: Date | null
+}
+
+/** Migration 0014: the Exact webhook subscriptions the service made for a tenant. */
+export interface ExactWebhookSubscriptionsTable {
+  tenant_id: string
+  topic: string
+  division: number
+  /** Exact's WebhookSubscriptions ID; null when the subscription could not be made or is another tenant's. */
+  exact_id: string | null
+  callback_url: string
+  status: 'subscribed' | 'shared' | 'failed'
+  error: string | null
+  created_at: ColumnType<Date, never, never>
+}
+
+/** Migration 0014: the last Exact webhook event of a tenant and the debounce of the sync it triggers. */
+export interface ExactWebhookStateTable {
+  tenant_id: string
+  events_received: ColumnType<number, number | undefined, number>
+  last_event_at: Date | null
+  last_event_topic: string | null
+  last_event_action: string | null
+  last_event_key: string | null
+  sync_pending: ColumnType<boolean, boolean | undefined, boolean>
+  next_sync_after: Date | null
 }

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely'
 import type { Executor } from './database'
 import type { WebhookEventsTable, WebhookEventTypeColumn, WebhookStatusColumn } from './schema'
 
-export const WEBHOOK_EVENT_TYPES = ['export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed'] as const
+export const WEBHOOK_EVENT_TYPES = ['export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed', 'export.modified_in_exact'] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] & WebhookEventTypeColumn
 export type WebhookStatus = WebhookStatusColumn
 

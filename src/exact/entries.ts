@@ -3,7 +3,8 @@ import type { Entry } from '../domain/entry'
 import type { Money } from '../domain/money'
 import type { ExactClient } from './client'
 import { ExactMappingError, ExactNotFoundError, ExactRefusedError } from './errors'
-import { amountToWire, guidLiteral, isGuid, keyPath, numberOr, odataString, optionalAmount, optionalString, trimCode, type WireRecord } from './wire'
+import type { EntrySnapshot } from '../domain/entry-drift'
+import { amountToWire, guidLiteral, isGuid, keyPath, numberOr, odataString, optionalAmount, optionalString, parseDate, trimCode, type WireRecord } from './wire'
 
 export type EntryType = Entry['type']
 
@@ -163,5 +164,25 @@ export async function deleteEntry(client: ExactClient, type: EntryType, entryId:
   } catch (err) {
     if (err instanceof ExactNotFoundError || (err instanceof ExactRefusedError && err.status === 403)) return 'maybe_gone'
     throw err
+  }
+}
+
+/**
+ * The entry as Exact holds it now, for the check against what was booked: header amounts, date,
+ * relation and every line (GL code, amount, VAT code and amount). One call; null when Exact no
+ * longer has it (a filter, so a deleted entry is no error answer).
+ */
+export async function readEntrySnapshot(client: ExactClient, type: EntryType, entryId: string): Promise<EntrySnapshot | null> {
+  const e = ENTITY[type]
+  const lineFields = ['GLAccountCode', 'AmountFC', 'VATCode', 'VATAmountFC'].map((f) => `${e.lines}/${f}`).join(',')
+  const row = await client.get(e.path, {
+    $filter: `EntryID eq ${guidLiteral(entryId)}`, $select: `EntryID,EntryDate,AmountFC,VATAmountFC,${e.relation},${lineFields}`, $expand: e.lines,
+  })
+  if (!row) return null
+  const lines = ((row[e.lines] as { results?: WireRecord[] } | null)?.results ?? []).map((l) => ({
+    glAccount: trimCode(l.GLAccountCode), amount: optionalAmount(l.AmountFC) ?? '0.00', vatCode: trimCode(l.VATCode), vatAmount: optionalAmount(l.VATAmountFC) ?? '0.00',
+  }))
+  return {
+    relationId: optionalString(row[e.relation]), entryDate: parseDate(row.EntryDate), total: optionalAmount(row.AmountFC), vatTotal: optionalAmount(row.VATAmountFC), lines,
   }
 }

@@ -17,6 +17,8 @@ import { InvoiceService } from './invoice-service'
 import { RelationService } from './relation-service'
 import { ExactContext, type ExactApp } from './exact-context'
 import { ProbeService } from './exact-probe'
+import { EntryChangeCheck } from './entry-change-check'
+import { ExactWebhookService, type ExactWebhookConfig } from './exact-webhook-service'
 import type { Services } from './index'
 import { TenantService } from './tenant-service'
 import { TokenCipher } from './token-cipher'
@@ -33,6 +35,10 @@ export interface ServiceDeps {
   paymentSyncCron?: string
   /** Development and sandbox mode: webhooks may go to any http(s) URL, localhost included. Default false: production rules. */
   allowPrivateWebhooks?: boolean
+  /** EXACT_WEBHOOK_SECRET + EXACT_WEBHOOK_URL; absent: no subscriptions, the callback answers 404. */
+  exactWebhooks?: ExactWebhookConfig
+  /** Exact webhook debounce (default 30 s) and burst gathering (default 1 s). */
+  exactWebhookTiming?: { debounceMs?: number; gatherMs?: number }
 }
 
 /** Wires the use cases; main.ts and the integration tests build the service the same way. */
@@ -58,9 +64,25 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const relations = new RelationService(deps.db)
   const exportService = new ExportService(deps.db, exact, relations, settingsOf)
   const paymentReads = new PaymentStatusReads(deps.db)
+  const paymentSync = new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
+    // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
+    readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
+  })
+  const entryCheck = new EntryChangeCheck(deps.db, exact, deps.logger)
+  const exactWebhooks = new ExactWebhookService({
+    db: deps.db, exact, logger: deps.logger, config: deps.exactWebhooks ?? null,
+    startSync: (tenantId) => paymentSync.startTriggered(tenantId),
+    checkEntry: async (tenantId, entryId) => { await entryCheck.check(tenantId, entryId) },
+    onOutcome: (outcome) => deps.metrics.exactWebhookCalls.labels(outcome).inc(),
+    ...deps.exactWebhookTiming,
+  })
+  const divisionChosen = async (tenantId: string, opts: { changed: boolean }) => {
+    await proposeSettings(tenantId, opts)
+    await exactWebhooks.subscribe(tenantId)
+  }
   const services: Services = {
     tenants: new TenantService(deps.db, { clock: deps.clock }),
-    connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: proposeSettings }),
+    connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: divisionChosen, onDisconnecting: (tenantId) => exactWebhooks.unsubscribe(tenantId) }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
     bulk: new BulkService({ db: deps.db, exact, exports: exportService, relations, logger: deps.logger }),
@@ -71,10 +93,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     payments: new PaymentService(deps.db, exact, deps.logger, deps.clock, paymentReads),
     paymentReads,
     probes: new ProbeService(deps.db, exact, settingsOf),
-    paymentSync: new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
-      // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
-      readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
-    }),
+    paymentSync,
+    exactWebhooks,
   }
   return { services, exact }
 }

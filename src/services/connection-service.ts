@@ -40,6 +40,8 @@ export interface Connection {
 export interface ConnectionHooks {
   /** A division was chosen (at consent or later): propose settings from its chart. Must not throw. */
   onDivisionChosen?: (tenantId: string, opts: { changed: boolean }) => Promise<void>
+  /** Before the tokens are forgotten (unsubscribe Exact's webhooks while they still work). Must not throw. */
+  onDisconnecting?: (tenantId: string) => Promise<void>
 }
 
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex')
@@ -172,6 +174,7 @@ export class ConnectionService {
 
   /** Forgets the tokens. Exact has no revoke endpoint; the user removes the app in Exact if wanted. */
   async disconnect(tenantId: string): Promise<void> {
+    await this.hooks.onDisconnecting?.(tenantId)
     await deleteConnection(this.db, tenantId)
   }
 

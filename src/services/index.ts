@@ -11,6 +11,7 @@ import type { PaymentService } from './payment-service'
 import type { PaymentStatusReads } from './payment-status-reads'
 import type { PaymentSync } from './payment-sync'
 import type { ProbeService } from './exact-probe'
+import type { ExactWebhookService } from './exact-webhook-service'
 
 /** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
 export interface Services {
@@ -27,4 +28,5 @@ export interface Services {
   paymentReads: PaymentStatusReads
   paymentSync: PaymentSync
   probes: ProbeService
+  exactWebhooks: ExactWebhookService
 }

@@ -23,7 +23,7 @@ import type { PaymentSyncSchedule } from './payment-schedule'
 export const SyncRunSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual')]),
+    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('webhook')], { description: 'webhook: an Exact Online event asked for it (debounced, issue 13)' }),
     status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('abandoned')]),
     startedAt: Type.String({ format: 'date-time' }),
     finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -122,6 +122,19 @@ export class PaymentSync {
     if (!claim.claimed) return { run: toView(claim.run!), started: false }
     this.track(this.execute(claim.run))
     return { run: toView(claim.run), started: true }
+  }
+
+  /**
+   * A run an Exact webhook event asked for (ExactWebhookService debounces them): starts one unless
+   * one is running, and answers its completion; null when one was running already.
+   */
+  async startTriggered(tenantId: string): Promise<{ done: Promise<unknown> } | null> {
+    if (!(await isPaymentSyncEnabled(this.db, tenantId))) return { done: Promise.resolve() }
+    const claim = await this.db.transaction().execute((trx) => claimSyncRun(trx, tenantId, 'webhook', { staleMs: this.staleMs, startedAt: this.clock() }))
+    if (!claim.claimed) return null
+    const done = this.execute(claim.run)
+    this.track(done)
+    return { done }
   }
 
   async overview(tenantId: string): Promise<SyncOverview> {

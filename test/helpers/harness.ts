@@ -6,7 +6,7 @@ import { createMetrics } from '../../src/metrics'
 import { buildServices } from '../../src/services/build-services'
 import type { ExactContext } from '../../src/services/exact-context'
 import type { Services } from '../../src/services'
-import { startSandbox } from '../../src/sandbox/server'
+import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../src/sandbox/server'
 import { createTestDatabase, type TestDatabase } from './postgres'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789'
@@ -32,6 +32,8 @@ export interface HarnessOptions {
   unlimited?: boolean
   /** Use this database (a Postgres the test stops and starts) instead of a fresh clone; close() drops it. */
   database?: TestDatabase
+  /** Exact webhooks on: the service's secret is the sandbox's default one and its callback this service's port. */
+  exactWebhooks?: boolean | { debounceMs?: number; gatherMs?: number }
 }
 
 /** The real service on a real port, a fresh database and its own sandbox over HTTP. */
@@ -45,15 +47,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = () => new Date(Date.now() + offset)
   const metrics = createMetrics()
   const app0 = { baseUrl: sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  const { services, exact } = buildServices({ db: database.db, exactApp: app0, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true })
+  // The public URL is known once the app listens; the service reads it only when a tenant connects.
+  const exactWebhooks = options.exactWebhooks ? { secret: DEFAULT_WEBHOOK_SECRET, publicUrl: 'http://placeholder' } : undefined
+  const exactWebhookTiming = typeof options.exactWebhooks === 'object' ? options.exactWebhooks : undefined
+  const { services, exact } = buildServices({
+    db: database.db, exactApp: app0, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true, exactWebhooks, exactWebhookTiming,
+  })
   const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   app0.redirectUri = `${url}/oauth/callback`
+  if (exactWebhooks) exactWebhooks.publicUrl = url
   const harness: Harness = {
     app, url, sandboxUrl, database, services, exact, logs,
     advanceClock: (ms) => { offset += ms },
     async close() {
+      await services.exactWebhooks.drain()
       await services.paymentSync.drain()
       await app.close()
       await sandbox?.close()

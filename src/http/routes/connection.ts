@@ -6,6 +6,7 @@ import { problemResponses } from '../problem'
 import type { ConnectionService } from '../../services/connection-service'
 import type { ProbeService } from '../../services/exact-probe'
 import { ProbeReportSchema } from '../../services/exact-probe'
+import type { ExactWebhookService } from '../../services/exact-webhook-service'
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
 
@@ -22,6 +23,22 @@ export const ConnectionSchema = Type.Object({
   refreshTokenExpiresAt: Nullable(Type.String({ format: 'date-time', description: 'When the refresh token dies unless spent; the daily keep-alive spends it after 20 days' })),
   connectedAt: Nullable(Type.String({ format: 'date-time' })),
   lastError: Nullable(Type.String()),
+  exactWebhooks: Type.Object({
+    enabled: Type.Boolean({ description: 'EXACT_WEBHOOK_SECRET and EXACT_WEBHOOK_URL are set' }),
+    subscriptions: Type.Array(Type.Object({
+      topic: Type.String(),
+      division: Type.Integer(),
+      status: Type.Union([Type.Literal('subscribed'), Type.Literal('shared'), Type.Literal('failed')], {
+        description: 'shared: the subscription exists for this division already (another tenant on it, or an earlier connection)',
+      }),
+      error: Nullable(Type.String()),
+      createdAt: Type.String({ format: 'date-time' }),
+    }, { additionalProperties: false })),
+    lastEvent: Type.Union([Type.Object({
+      at: Type.String({ format: 'date-time' }), topic: Type.String(), action: Type.String(), key: Type.String(),
+      received: Type.Integer({ description: 'Events received for this tenant in all' }),
+    }, { additionalProperties: false }), Type.Null()]),
+  }, { additionalProperties: false, description: 'Exact Online webhooks: the subscriptions made and the last event received' }),
 }, { additionalProperties: false })
 
 const DivisionSchema = Type.Object({
@@ -31,7 +48,7 @@ const DivisionSchema = Type.Object({
   current: Type.Boolean({ description: 'The administration the user last opened in Exact (current/Me.CurrentDivision)' }),
 }, { additionalProperties: false })
 
-export function connectionRoutes(connections: ConnectionService, probes: ProbeService): FastifyPluginAsyncTypebox {
+export function connectionRoutes(connections: ConnectionService, probes: ProbeService, exactWebhooks: ExactWebhookService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/connection/authorize', {
       preValidation: emptyBodyIsObject,
@@ -51,7 +68,7 @@ export function connectionRoutes(connections: ConnectionService, probes: ProbeSe
         tags: ['connection'], summary: 'The tenant\'s Exact Online connection', operationId: 'getConnection',
         response: { 200: ConnectionSchema, 401: problemResponses[401] },
       },
-    }, async (request) => connections.status(request.tenantId))
+    }, async (request) => ({ ...(await connections.status(request.tenantId)), exactWebhooks: await exactWebhooks.status(request.tenantId) }))
 
     app.get('/connection/divisions', {
       schema: {
@@ -67,7 +84,7 @@ export function connectionRoutes(connections: ConnectionService, probes: ProbeSe
         body: Type.Object({ division: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
         response: { 200: ConnectionSchema, 400: problemResponses[400], 401: problemResponses[401], 409: problemResponses[409], 422: problemResponses[422] },
       },
-    }, async (request) => connections.chooseDivision(request.tenantId, request.body.division))
+    }, async (request) => ({ ...(await connections.chooseDivision(request.tenantId, request.body.division)), exactWebhooks: await exactWebhooks.status(request.tenantId) }))
 
     app.get('/connection/probe', {
       schema: {

@@ -7,11 +7,12 @@ import { webhookRoutes } from './webhooks'
 import { exportRoutes } from './exports'
 import { invoiceRoutes } from './invoices'
 import { paymentRoutes } from './payments'
+import { exactWebhookRoutes } from './exact-webhooks'
 
 /** Routes behind a tenant API key (the caller registers requireTenant around them). */
 export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    await app.register(connectionRoutes(services.connections, services.probes))
+    await app.register(connectionRoutes(services.connections, services.probes, services.exactWebhooks))
     await app.register(settingsRoutes(services.settings))
     await app.register(webhookRoutes(services.webhooks))
     await app.register(invoiceRoutes(services))
@@ -25,5 +26,6 @@ export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
 export function publicRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(oauthCallbackRoutes(services.connections))
+    await app.register(exactWebhookRoutes(services.exactWebhooks))
   }
 }
