@@ -31,7 +31,7 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: 10 * 1024 * 1024,
     // An invoice id may be 200 characters, each up to 12 characters percent-encoded (4 UTF-8 bytes);
     // past that a segment is refused as 414 uri_too_long.
-    maxParamLength: 200 * 12,
+    routerOptions: { maxParamLength: 200 * 12 },
     // A bad URL encoding or an over-long segment is refused before routing: answer it as problem+json too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },

@@ -94,6 +94,8 @@ export class BulkRunner {
       client = await this.deps.exact.clientFor(job.tenantId, 'background')
     } catch (error) {
       const appError = toAppError(error)
+      // The database, not Exact: the worker backs off and comes back, without leaving the job alone.
+      if (appError.code === 'database_unavailable') throw appError
       await setBulkJobError(this.deps.db, job.id, appError.message)
       log.warn({ code: appError.code }, 'bulk job cannot reach Exact')
       return { ...summary, outcome: 'blocked' }
@@ -103,6 +105,7 @@ export class BulkRunner {
     if (pauseUntil) return this.pause(job, pauseUntil, summary)
     await markBulkJobRunning(this.deps.db, job.id)
     const hints = await this.prime(job, client).catch((error: unknown) => {
+      if (toAppError(error).code === 'database_unavailable') throw error
       log.warn({ err: error }, 'batched party look-up failed; each export looks its party up itself')
       return undefined
     })

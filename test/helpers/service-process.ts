@@ -71,7 +71,9 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
   const exited = new Promise<ProcessExit>((done) => child.once('exit', (code, signal) => done({ code, signal })))
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true })
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000)
+  // A deadline, not a wait: on a loaded machine ts-node's start alone can take half a minute.
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000
+  const deadline = Date.now() + readyTimeoutMs
   for (;;) {
     if (child.exitCode !== null) {
       cleanup()
@@ -83,7 +85,7 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
       child.kill('SIGKILL')
       await exited
       cleanup()
-      throw new Error(`service not ready after ${opts.readyTimeoutMs ?? 30_000} ms:\n${out}`)
+      throw new Error(`service not ready after ${readyTimeoutMs} ms:\n${out}`)
     }
     await new Promise((r) => setTimeout(r, 100))
   }

@@ -87,7 +87,7 @@ describe('an export lease holder frozen past its lease', () => {
     const callsOf = async () => (await stats()).byResource[freezeOnCallOf] ?? 0
     const before = await callsOf()
     const fromA = api(a.url, tenant.apiKey, 'POST', `/invoices/${id}/export`)
-    await waitUntil(async () => (await callsOf()) > before, { intervalMs: 5, timeoutMs: 30_000, what: `A to call ${freezeOnCallOf}` })
+    await waitUntil(async () => (await callsOf()) > before, { intervalMs: 5, timeoutMs: 60_000, what: `A to call ${freezeOnCallOf}` })
     freeze(a)
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: {} })
     const frozenAt = Date.now()
@@ -105,7 +105,7 @@ describe('an export lease holder frozen past its lease', () => {
     await waitUntil(async () => {
       const rows = await sql<{ n: string }>`select count(*)::text as n from webhook_events where payload->>'exportId' = ${pending.id} and status <> 'delivered'`.execute(h.database.db)
       return rows.rows[0]!.n === '0'
-    }, { timeoutMs: 30_000, what: "A's webhook delivery" })
+    }, { timeoutMs: 60_000, what: "A's webhook delivery" })
 
     const live = (await tenant.entries()).filter((e) => e.YourRef === invoice.number && !e.deleted)
     expect(live).toHaveLength(1)
@@ -128,7 +128,7 @@ describe('an export lease holder frozen past its lease', () => {
     await scenario('frozen-in-flight', 'POST salesentry/SalesEntries')
     // The warm-up export's and A's: B found A's entry and sent none.
     expect(await postsOfEntries()).toBe(postsBefore + 2)
-  }, 120_000)
+  }, 300_000)
 
   it('frozen before it sent the entry: B books it; A, thawed, does not send it', async () => {
     const postsBefore = await postsOfEntries()
@@ -136,5 +136,5 @@ describe('an export lease holder frozen past its lease', () => {
     await scenario('frozen-before-send', 'GET financial/Journals')
     // The warm-up export's and B's: A's POST never left.
     expect(await postsOfEntries()).toBe(postsBefore + 2)
-  }, 120_000)
+  }, 300_000)
 })
