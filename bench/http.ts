@@ -8,7 +8,7 @@
  * and `npm start` (sandbox mode) under the same stored-read load.
  *
  *   npm run bench:http
- *   npm run bench:http -- --duration 8 --connections 50 --rounds 3 --skip-npm-start
+ *   npm run bench:http -- --duration 8 --connections 50 --rounds 5 --skip-npm-start
  *   npm run bench:http -- --profile      # one stored-read run under --cpu-prof, top entries printed
  *
  * DATABASE_URL: use that Postgres (a fresh database is made in it); else an embedded one.
@@ -36,7 +36,7 @@ function parseArgs(argv: string[]): Options {
   const flags = argv.indexOf('--node-flags')
   return {
     nodeFlags: flags >= 0 ? argv[flags + 1]!.split(' ').filter(Boolean) : [],
-    duration: value('duration', 8), connections: value('connections', 50), rounds: value('rounds', 3),
+    duration: value('duration', 8), connections: value('connections', 50), rounds: value('rounds', 5),
     invoices: value('invoices', 100), paid: value('paid', 20),
     profile: argv.includes('--profile'), npmStart: !argv.includes('--skip-npm-start'),
   }
