@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Executor } from './database'
 import { prepared } from './prepared'
+import type { PaymentStateRecord } from './payments-repository'
 
 /**
  * What the database knows of an invoice's payment status, in one indexed query per call: the
@@ -15,16 +16,8 @@ export interface StoredStatusRow {
   entryId: string | null
   /** Exact's booked total when known, else what we sent. */
   total: string | null
-  state: {
-    status: 'unpaid' | 'partially_paid' | 'paid'
-    amount: string
-    paid: string
-    discount: string
-    outstanding: string
-    currency: string
-    lastPaymentDate: string | null
-    checkedAt: Date
-  } | null
+  /** The stored state, without its source: a stored read answers `stored` whatever wrote it. */
+  state: Omit<PaymentStateRecord, 'source'> | null
   /** From the invoice's content, only when there is no state (or no export). */
   invoiceCurrency: string | null
   /** The invoice's gross total, only when it has no export. */
