@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant } from '../helpers/tenant-api'
 import { makeInvoice } from '../helpers/factories'
+import { waitUntil } from '../helpers/wait'
 
 /**
  * GET /payment-statuses: many invoices in one call, answered from the database alone (the
@@ -92,6 +93,8 @@ test('the ids are checked: 1 to 100 of them, or since, never both; the field is 
 test('since: every change after the cursor, paged, oldest first; a caught-up cursor sees only what changed later', async () => {
   // Everything so far, a page of 2 at a time.
   const seen: string[] = []
+  // Released once every older transaction in the cluster has ended (see below).
+  await waitUntil(async () => (await api('/payment-statuses?since=0')).json().items.length >= 2, { timeoutMs: 30_000, what: 'the feed to release both states' })
   let cursor = '0'
   for (let page = 0; page < 20; page++) {
     const body = (await api(`/payment-statuses?since=${cursor}&limit=2`)).json()
@@ -112,7 +115,13 @@ test('since: every change after the cursor, paged, oldest first; a caught-up cur
   await pay(later.entryNumber, '1210.00')
   await readLive('batch-2')
   await readLive(later.id)
-  const next = (await api(`/payment-statuses?since=${cursor}`)).json()
+  // The feed releases a change once every transaction older than it has ended, in the whole
+  // Postgres cluster (pg_snapshot_xmin): the test files running beside this one can hold it back a moment.
+  let next = (await api(`/payment-statuses?since=${cursor}`)).json()
+  await waitUntil(async () => {
+    next = (await api(`/payment-statuses?since=${cursor}`)).json()
+    return next.items.length >= 2
+  }, { timeoutMs: 30_000, what: 'the feed to release both changes' })
   expect(next.items.map((i: { invoiceId: string; status: string }) => [i.invoiceId, i.status])).toEqual([['batch-2', 'partially_paid'], [later.id, 'paid']])
   expect(next.nextCursor).not.toBe(cursor)
   expect((await api(`/payment-statuses?since=${next.nextCursor}`)).json().items).toEqual([])
