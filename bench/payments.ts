@@ -23,7 +23,7 @@ import { createAccount } from '../src/exact/accounts'
 import { createEntry } from '../src/exact/entries'
 import { readOpenItem } from '../src/exact/payments'
 import type { ExactContext } from '../src/services/exact-context'
-import { PaymentSyncSchedule } from '../src/services/payment-schedule'
+import { paymentSyncSchedule } from '../src/jobs/cron'
 import { makeInvoice, sandboxSettings } from '../test/helpers/factories'
 import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startBench } from './support'
 
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     say(`cycle calls by resource: ${byResource.map(([k, v]) => `${k} x${v}`).join(', ')}`)
 
     // The scheduler's spread of many tenants over the PAYMENT_SYNC_CRON window.
-    const schedule = new PaymentSyncSchedule('0 */4 * * *')
+    const schedule = paymentSyncSchedule('0 */4 * * *')
     const window = schedule.window(new Date('2026-11-26T01:30:00Z'))
     const windowMs = window.end.getTime() - window.start.getTime()
     const ids = Array.from({ length: opts.tenants }, () => randomUUID())

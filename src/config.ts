@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { isCronExpression } from './jobs/cron'
 import { REGIONS, type Region } from './exact/regions'
 
 /**
@@ -113,6 +114,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!sandboxMode && !e.EXACT_CLIENT_ID) {
       throw new ConfigError('EXACT_CLIENT_ID', 'required when NODE_ENV=production (or set SANDBOX=true explicitly)')
     }
+  }
+  if (!isCronExpression(e.PAYMENT_SYNC_CRON)) {
+    throw new ConfigError('PAYMENT_SYNC_CRON', `expected a cron expression read in UTC, e.g. "0 */4 * * *", got ${JSON.stringify(e.PAYMENT_SYNC_CRON)}`)
   }
   if (Boolean(e.EXACT_WEBHOOK_SECRET) !== Boolean(e.EXACT_WEBHOOK_URL)) {
     const missing = e.EXACT_WEBHOOK_SECRET ? 'EXACT_WEBHOOK_URL' : 'EXACT_WEBHOOK_SECRET'

@@ -1,6 +1,6 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron'
 import type { Logger } from '../logger'
-import { CRON_TIMEZONE } from '../services/payment-schedule'
+import { CRON_TIMEZONE } from './cron'
 import { OutageLog } from './outage'
 
 export type Tick = (now: Date) => Promise<unknown>

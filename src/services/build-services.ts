@@ -5,7 +5,7 @@ import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import { BulkService } from './bulk-service'
 import { ConnectionService } from './connection-service'
-import { PaymentSyncSchedule } from './payment-schedule'
+import { paymentSyncSchedule } from '../jobs/cron'
 import { PaymentService } from './payment-service'
 import { PaymentStatusReads } from './payment-status-reads'
 import { PaymentSync } from './payment-sync'
@@ -64,7 +64,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
   const relations = new RelationService(deps.db)
   const exportService = new ExportService(deps.db, exact, relations, settingsOf)
   const paymentReads = new PaymentStatusReads(deps.db)
-  const paymentSync = new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
+  const paymentSync = new PaymentSync(deps.db, exact, paymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
     // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
     readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
   })

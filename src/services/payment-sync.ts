@@ -18,7 +18,7 @@ import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
 import { toAppError } from './exact-errors'
 import { applyDeletedEntries, applyReadings, type PaymentReading } from './payment-service'
-import type { PaymentSyncSchedule } from './payment-schedule'
+import type { PaymentSyncSchedule } from '../domain/sync-windows'
 
 export const SyncRunSchema = Type.Object(
   {

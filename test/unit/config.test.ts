@@ -18,6 +18,8 @@ describe('loadConfig', () => {
     [{ EXACT_BASE_URL: 'https://start.exactonline.be/' }, 'EXACT_BASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ EXACT_DEFAULT_REGION: 'benelux' }, 'EXACT_DEFAULT_REGION'],
+    [{ PAYMENT_SYNC_CRON: 'every four hours' }, 'PAYMENT_SYNC_CRON'],
+    [{ PAYMENT_SYNC_CRON: '61 * * * *' }, 'PAYMENT_SYNC_CRON'],
   ])('names the bad variable in %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: expected`))

@@ -1,10 +1,10 @@
-import { PaymentSyncSchedule } from '../../src/services/payment-schedule'
+import { paymentSyncSchedule } from '../../src/jobs/cron'
 
 const at = (iso: string) => new Date(iso)
 const ids = Array.from({ length: 10 }, (_, i) => `tenant-${i}`)
 
 describe('PaymentSyncSchedule', () => {
-  const every4h = new PaymentSyncSchedule('0 */4 * * *')
+  const every4h = paymentSyncSchedule('0 */4 * * *')
 
   it.each([
     ['2026-11-26T05:17:30Z', '2026-11-26T04:00:00.000Z', '2026-11-26T08:00:00.000Z'],
@@ -16,7 +16,7 @@ describe('PaymentSyncSchedule', () => {
   })
 
   it('an irregular cron gets windows of its own length', () => {
-    const w = new PaymentSyncSchedule('0 9,17 * * *').window(at('2026-11-26T12:00:00Z'))
+    const w = paymentSyncSchedule('0 9,17 * * *').window(at('2026-11-26T12:00:00Z'))
     expect([w.start.toISOString(), w.end.toISOString()]).toEqual(['2026-11-26T09:00:00.000Z', '2026-11-26T17:00:00.000Z'])
   })
 
@@ -39,6 +39,6 @@ describe('PaymentSyncSchedule', () => {
   })
 
   it('refuses a bad cron expression at start', () => {
-    expect(() => new PaymentSyncSchedule('every four hours')).toThrow(/not a cron expression/)
+    expect(() => paymentSyncSchedule('every four hours')).toThrow(/not a cron expression/)
   })
 })

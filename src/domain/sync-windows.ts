@@ -1,11 +1,7 @@
-import { createTask, validate, type ScheduledTask } from 'node-cron'
-import { spreadOffsets } from '../domain/sync-spread'
+import { spreadOffsets } from './sync-spread'
 
-/**
- * Every cron expression is read in UTC, whatever the host's zone: replicas in different zones
- * then agree on the same windows, and a DST change does not move or skip a sync.
- */
-export const CRON_TIMEZONE = 'UTC'
+/** Whether a cron expression fires in the minute that starts at `minute` (jobs/cron.ts reads it in UTC). */
+export type CronMatcher = (minute: Date) => boolean
 
 const MINUTE = 60_000
 /** How far to look for the cron's previous/next fire (a monthly cron still fits). */
@@ -22,19 +18,13 @@ export interface SyncWindow {
  * so tests and the per-minute tick agree on the same plan.
  */
 export class PaymentSyncSchedule {
-  private readonly matcher: ScheduledTask
-
-  constructor(readonly cron: string) {
-    if (!validate(cron)) throw new Error(`not a cron expression: ${cron}`)
-    // A task that is never started: only its matcher is used.
-    this.matcher = createTask(cron, () => undefined, { timezone: CRON_TIMEZONE })
-  }
+  constructor(readonly cron: string, private readonly matches: CronMatcher) {}
 
   /** The window `now` falls in: [the last fire at or before now, the next fire after it). */
   window(now: Date): SyncWindow {
     const minute = Math.floor(now.getTime() / MINUTE) * MINUTE
     let start: number | null = null
-    for (let i = 0; i <= HORIZON_MINUTES && start === null; i++) if (this.matcher.match(new Date(minute - i * MINUTE))) start = minute - i * MINUTE
+    for (let i = 0; i <= HORIZON_MINUTES && start === null; i++) if (this.matches(new Date(minute - i * MINUTE))) start = minute - i * MINUTE
     const end = this.nextFireAfter(minute)
     return { start: new Date(start ?? end - (this.nextFireAfter(end) - end)), end: new Date(end) }
   }
@@ -61,7 +51,7 @@ export class PaymentSyncSchedule {
 
   private nextFireAfter(ms: number): number {
     const minute = Math.floor(ms / MINUTE) * MINUTE
-    for (let i = 1; i <= HORIZON_MINUTES; i++) if (this.matcher.match(new Date(minute + i * MINUTE))) return minute + i * MINUTE
+    for (let i = 1; i <= HORIZON_MINUTES; i++) if (this.matches(new Date(minute + i * MINUTE))) return minute + i * MINUTE
     throw new Error(`cron ${this.cron} does not fire within 32 days`)
   }
 }
