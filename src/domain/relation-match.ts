@@ -68,7 +68,7 @@ interface MatchFields {
 }
 
 export function normaliseVatNumber(vatNumber: string | null | undefined): string | undefined {
-  return vatNumber?.replace(/[\s.\-]/g, '').toUpperCase()
+  return vatNumber?.replace(/[\s.-]/g, '').toUpperCase()
 }
 
 function nameAndPostcode(x: { name?: string | null; postcode?: string | null }): string | undefined {

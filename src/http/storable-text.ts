@@ -7,6 +7,7 @@ import { AppError } from '../domain/app-error'
  * changing the value; jsonb refuses the \\ud800 escape). Every string a request carries, keys
  * included, is checked before validation and refused as a 400 that names the field.
  */
+// eslint-disable-next-line no-control-regex -- finding the NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** The first place under `root` holding an unstorable string, as `part/a/0/b`; undefined if none. */

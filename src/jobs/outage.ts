@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '../db/database-errors'
+import { isDatabaseUnavailable } from '../services/database-unavailable'
 import type { Logger } from '../logger'
 
 export interface BackoffOptions {

@@ -12,3 +12,6 @@ export function asDatabaseUnavailable(error: unknown): AppError | undefined {
     retryAfterSeconds: RETRY_AFTER_SECONDS, cause: error,
   })
 }
+
+/** For the background loops (jobs/), which reach the database only through the use cases. */
+export { isDatabaseUnavailable }

@@ -3,7 +3,7 @@ import { sandboxJson } from '../helpers/harness'
 import { useBulkContext } from '../helpers/bulk-context'
 import { sandboxSettings } from '../helpers/factories'
 import { countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
-import { deliverDueWebhooks } from '../../src/jobs/webhook-delivery'
+import { deliverDueWebhooks } from '../../src/services/webhook-delivery'
 import { createLogger } from '../../src/logger'
 
 /** Bulk export through the HTTP API with the worker running in-process; outcomes read from the sandbox ledger. */

@@ -5,7 +5,7 @@ import { startHarness, type Harness } from '../helpers/harness'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { createAccount } from '../../src/exact/accounts'
-import { deliverDueWebhooks } from '../../src/jobs/webhook-delivery'
+import { deliverDueWebhooks } from '../../src/services/webhook-delivery'
 import { createLogger } from '../../src/logger'
 
 /** The invoicing app's webhook endpoint: keeps every POST it gets. */

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
-import { deliverDueWebhooks } from '../../src/jobs/webhook-delivery'
+import { deliverDueWebhooks } from '../../src/services/webhook-delivery'
 import { Scheduler, schedulePaymentSync } from '../../src/jobs/scheduler'
 import { createLogger } from '../../src/logger'
 import { createMetrics } from '../../src/metrics'

@@ -2,7 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { enqueueWebhookEvent, type WebhookEventType } from '../../src/db/webhook-outbox-repository'
-import { deliverDueWebhooks, retryDelayMs, startWebhookDelivery } from '../../src/jobs/webhook-delivery'
+import { deliverDueWebhooks, webhookRetryDelayMs } from '../../src/services/webhook-delivery'
+import { startWebhookDelivery } from '../../src/jobs/webhook-delivery'
 import { createLogger } from '../../src/logger'
 import { connectTenant, createTenant, startHarness, type Harness } from '../helpers/harness'
 
@@ -232,6 +233,6 @@ describe('retry schedule', () => {
     [27, 3_600_000],
     [28, null],
   ])('after %i failed attempts waits %p ms', (failed, wait) => {
-    expect(retryDelayMs(failed)).toBe(wait)
+    expect(webhookRetryDelayMs(failed)).toBe(wait)
   })
 })

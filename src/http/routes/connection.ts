@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { REGIONS } from '../../exact/regions'
+import { REGIONS } from '../../domain/region'
 import { emptyBodyIsObject } from '../empty-body'
 import { problemResponses } from '../problem'
 import type { ConnectionService } from '../../services/connection-service'
