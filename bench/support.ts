@@ -8,14 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from 'pg'
 import { request } from 'undici'
-import { buildApp } from '../src/app'
 import { createDb } from '../src/db/database'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
 import { createLogger } from '../src/logger'
-import { createMetrics } from '../src/metrics'
 import { startSandbox } from '../src/sandbox/server'
-import { buildServices } from '../src/services/build-services'
+import { createRuntime } from '../src/runtime'
 import { sandboxSettings } from '../test/helpers/factories'
 import { freePort } from '../test/helpers/free-port'
 
@@ -31,18 +29,17 @@ export async function startBench(name: string) {
   await migrateToLatest(db)
   const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
   const logger = createLogger('error')
-  const metrics = createMetrics()
   const adminApiKey = randomBytes(16).toString('hex')
-  const exactApp = { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  const { services, exact } = buildServices({ db, exactApp, tokenEncryptionKey: randomBytes(32), logger, metrics })
-  const app = await buildApp({ services, logger, metrics, adminApiKey, readiness: async () => ({ database: true, scheduler: true }) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  exactApp.redirectUri = `${baseUrl}/oauth/callback`
+  const runtime = await createRuntime({
+    db, logger, adminApiKey, tokenEncryptionKey: randomBytes(32),
+    exactApp: { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret' },
+  })
+  const baseUrl = await runtime.listen(0, '127.0.0.1')
+  const { services, exact, app } = runtime
   return {
     db, sandbox, logger, services, exact, app, baseUrl, adminApiKey,
     async close() {
-      await app.close()
+      await runtime.close()
       await sandbox.close()
       await db.destroy()
       await stopPg()

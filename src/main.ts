@@ -2,21 +2,13 @@ import closeWithGrace from 'close-with-grace'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildApp } from './app'
 import { ConfigError, loadConfigFromProcess, type Config } from './config'
-import { createDb, pingDatabase } from './db/database'
 import { startEmbeddedPostgres } from './db/embedded-postgres'
+import { createDb } from './db/database'
 import { migrateToLatest } from './db/migrate'
 import { createLogger, type Logger } from './logger'
-import { createMetrics } from './metrics'
-import { startBulkWorker } from './jobs/bulk-worker'
-import { recoverPendingExports } from './jobs/export-recovery'
-import { startWebhookDelivery } from './jobs/webhook-delivery'
 import { throttled } from './jobs/outage'
-import { Scheduler, schedulePaymentSync } from './jobs/scheduler'
-import { scheduleTokenKeepAlive } from './jobs/token-keep-alive'
-import { webhookUrlProblem } from './services/webhook-url'
-import { buildServices } from './services/build-services'
+import { createRuntime, type RuntimeOptions } from './runtime'
 import { ensureDemoTenant } from './services/demo-tenant'
 import { generateApiKey } from './services/tenant-service'
 import { DEFAULT_WEBHOOK_SECRET, startSandbox } from './sandbox/server'
@@ -44,19 +36,18 @@ async function main(): Promise<void> {
     const applied = await migrateToLatest(db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
 
-    const displayHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
-    let publicUrl = `http://${displayHost}:${config.port}`
-    let exactApp
-    // Exact webhooks (issue 13): in sandbox mode always on, with the sandbox signing by the same secret.
-    const exactWebhooks = config.exactWebhooks
-      ? { ...config.exactWebhooks }
-      : config.sandboxMode ? { secret: DEFAULT_WEBHOOK_SECRET, publicUrl } : undefined
+    let exactApp: RuntimeOptions['exactApp']
+    // Exact webhooks (issue 13): in sandbox mode always on, with the sandbox signing by the same secret
+    // and calling this service back at the URL it listens on.
+    const exactWebhooks = config.exactWebhooks ?? (config.sandboxMode ? { secret: DEFAULT_WEBHOOK_SECRET } : undefined)
+    let sandboxUrl: string | undefined
     if (config.sandboxMode) {
       const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false, webhookSecret: exactWebhooks!.secret })
       closers.push(() => sandbox.close())
-      logger.warn({ sandboxUrl: sandbox.url }, 'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox')
-      // Every region's host points at the sandbox.
-      exactApp = { baseUrl: sandbox.url, defaultRegion: config.exact.defaultRegion, clientId: 'exact-bridge-sandbox', clientSecret: 'sandbox-secret', redirectUri: `${publicUrl}/oauth/callback` }
+      sandboxUrl = sandbox.url
+      logger.warn({ sandboxUrl }, 'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox')
+      // Every region's host points at the sandbox; it sends the browser back to this service's own callback.
+      exactApp = { baseUrl: sandbox.url, defaultRegion: config.exact.defaultRegion, clientId: 'exact-bridge-sandbox', clientSecret: 'sandbox-secret' }
     } else {
       exactApp = {
         baseUrl: config.exact.baseUrl,
@@ -69,52 +60,21 @@ async function main(): Promise<void> {
 
     const adminApiKey = config.adminApiKey ?? persistentSecret(config, 'admin-api-key', generateApiKey)
     const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
-    const metrics = createMetrics()
-    const allowPrivateWebhooks = config.env !== 'production' || config.sandboxMode
-    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks, paymentSyncCron: config.paymentSyncCron, exactWebhooks })
-    const scheduler = new Scheduler(logger)
-    const app = await buildApp({
-      services,
-      logger,
-      metrics,
-      adminApiKey,
-      readiness: async () => ({
-        database: await pingDatabase(db),
-        scheduler: scheduler.isRunning(),
-      }),
+    const runtime = await createRuntime({
+      db, logger, adminApiKey, tokenEncryptionKey: tokenKey, exactApp, exactWebhooks,
+      allowPrivateWebhooks: config.env !== 'production' || config.sandboxMode,
+      paymentSyncCron: config.paymentSyncCron,
     })
-    closers.push(() => app.close())
-    await app.listen({ port: config.port, host: config.host })
+    closers.push(() => runtime.close())
     // PORT=0 picks a free port: report (and, in sandbox mode, redirect to) the one actually bound.
-    publicUrl = `http://${displayHost}:${(app.server.address() as { port: number }).port}`
-    if (config.sandboxMode) exactApp.redirectUri = `${publicUrl}/oauth/callback`
-    if (config.sandboxMode && !config.exactWebhooks) exactWebhooks!.publicUrl = publicUrl
-    // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
-    const webhookDelivery = startWebhookDelivery({
-      db,
-      logger,
-      checkUrl: allowPrivateWebhooks ? undefined : (url) => webhookUrlProblem(url, { allowPrivate: false }),
-    })
-    closers.push(() => webhookDelivery.stop())
-    const bulkWorker = startBulkWorker({ bulk: services.bulk, logger })
-    services.bulk.onJobCreated(() => bulkWorker.wake())
-    closers.push(() => bulkWorker.stop())
-    schedulePaymentSync(scheduler, services.paymentSync)
-    scheduleTokenKeepAlive(scheduler, services.connections)
-    // Syncs Exact events asked for whose replica died before its timer fired.
-    scheduler.every('exact-webhook-syncs', '* * * * *', () => services.exactWebhooks.runWanted())
-    // At start (a crash may have left pending exports) and every minute after.
-    const recover = () => recoverPendingExports({ exports: services.exports, logger })
-    scheduler.every('export-recovery', '* * * * *', recover)
-    void recover().catch((err) => logger.error({ err }, 'export recovery at start failed'))
-    scheduler.start()
-    // Stops firing, waits for the running tick, then for manual syncs still in flight.
-    closers.push(async () => { await scheduler.stop(); await services.exactWebhooks.drain(); await services.paymentSync.drain() })
+    const publicUrl = await runtime.listen(config.port, config.host)
+    runtime.startWorkers()
+    const { services } = runtime
 
     if (config.sandboxMode) {
       const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)
       const demo = await ensureDemoTenant(db, services, demoKey)
-      printSandboxBlock(logger, { publicUrl, sandboxUrl: exactApp.baseUrl!, demoKey, adminApiKey, division: demo.division, seconds: (Date.now() - startedAt) / 1000 })
+      printSandboxBlock(logger, { publicUrl, sandboxUrl: sandboxUrl!, demoKey, adminApiKey, division: demo.division, seconds: (Date.now() - startedAt) / 1000 })
     } else {
       logger.info({ url: publicUrl, docs: `${publicUrl}/docs` }, 'exact-bridge listening')
     }

@@ -60,7 +60,7 @@ export class ConnectionService {
     const expiresAt = new Date(this.exact.clock().getTime() + STATE_TTL_MS)
     await insertOauthState(this.db, hashState(state), tenantId, region, expiresAt)
     const app = this.exact.app
-    const authorizeUrl = buildAuthorizeUrl({ baseUrl: this.exact.baseUrlFor(region), clientId: app.clientId, redirectUri: app.redirectUri, state })
+    const authorizeUrl = buildAuthorizeUrl({ baseUrl: this.exact.baseUrlFor(region), clientId: app.clientId, redirectUri: app.redirectUri(), state })
     return { authorizeUrl, region, expiresAt: expiresAt.toISOString() }
   }
 
@@ -75,7 +75,7 @@ export class ConnectionService {
     const baseUrl = this.exact.baseUrlFor(region)
     let tokens
     try {
-      tokens = await exchangeCode({ ...this.exact.app, baseUrl, code, dispatcher: this.exact.dispatcher, now: () => this.exact.clock().getTime() })
+      tokens = await exchangeCode({ ...this.exact.app, redirectUri: this.exact.app.redirectUri(), baseUrl, code, dispatcher: this.exact.dispatcher, now: () => this.exact.clock().getTime() })
     } catch (error) {
       if (error instanceof ExactAuthError) {
         throw new AppError('oauth_state_invalid', `Exact refused the authorization code: ${error.message}`, { field: 'query/code', cause: error })

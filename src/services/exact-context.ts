@@ -21,7 +21,8 @@ export interface ExactApp {
   defaultRegion?: Region
   clientId: string
   clientSecret: string
-  redirectUri: string
+  /** Where Exact sends the browser back to: read when a tenant connects (the service's own URL is known once it listens). */
+  redirectUri: () => string
 }
 
 export type ExactCall = CallEvent

@@ -14,8 +14,8 @@ import type { ExactContext } from './exact-context'
 export interface ExactWebhookConfig {
   /** The app's "Webhook secret" from Exact's App Center (not the client secret). */
   secret: string
-  /** EXACT_WEBHOOK_URL: the public base URL the callback lives under. */
-  publicUrl: string
+  /** EXACT_WEBHOOK_URL: the public base URL the callback lives under (read when a tenant subscribes). */
+  publicUrl: () => string
 }
 
 export const EXACT_WEBHOOK_PATH = '/exact/webhooks'
@@ -64,7 +64,7 @@ export class ExactWebhookService {
   }
 
   private get callbackUrl(): string {
-    return `${this.deps.config!.publicUrl.replace(/\/+$/, '')}${EXACT_WEBHOOK_PATH}`
+    return `${this.deps.config!.publicUrl().replace(/\/+$/, '')}${EXACT_WEBHOOK_PATH}`
   }
 
   /**

@@ -13,7 +13,7 @@ import type { PaymentSync } from './payment-sync'
 import type { ProbeService } from './exact-probe'
 import type { ExactWebhookService } from './exact-webhook-service'
 
-/** The use cases the HTTP layer and the jobs call; built in one place (see build-services.ts). */
+/** The use cases the HTTP layer and the jobs call; built in one place (src/runtime.ts). */
 export interface Services {
   bulk: BulkService
   tenants: TenantService

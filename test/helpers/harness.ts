@@ -1,9 +1,7 @@
 import { request } from 'undici'
 import { Writable } from 'node:stream'
-import { buildApp } from '../../src/app'
 import { createLogger } from '../../src/logger'
-import { createMetrics } from '../../src/metrics'
-import { buildServices } from '../../src/services/build-services'
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime'
 import type { ExactContext } from '../../src/services/exact-context'
 import type { Services } from '../../src/services'
 import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../src/sandbox/server'
@@ -12,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from './postgres'
 export const ADMIN_KEY = 'test-admin-key-0123456789'
 
 export interface Harness {
-  app: Awaited<ReturnType<typeof buildApp>>
+  app: Runtime['app']
   url: string
   sandboxUrl: string
   database: TestDatabase
@@ -45,26 +43,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done() } }) as never)
   let offset = 0
   const clock = () => new Date(Date.now() + offset)
-  const metrics = createMetrics()
-  const app0 = { baseUrl: sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  // The public URL is known once the app listens; the service reads it only when a tenant connects.
-  const exactWebhooks = options.exactWebhooks ? { secret: DEFAULT_WEBHOOK_SECRET, publicUrl: 'http://placeholder' } : undefined
-  const exactWebhookTiming = typeof options.exactWebhooks === 'object' ? options.exactWebhooks : undefined
-  const { services, exact } = buildServices({
-    db: database.db, exactApp: app0, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true, exactWebhooks, exactWebhookTiming,
+  const runtime = await createRuntime({
+    db: database.db, logger, clock, adminApiKey: ADMIN_KEY, tokenEncryptionKey: Buffer.alloc(32, 7), allowPrivateWebhooks: true,
+    exactApp: { baseUrl: sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret' },
+    // Exact webhooks on: the service's secret is the sandbox's default one and its callback this service's port.
+    exactWebhooks: options.exactWebhooks ? { secret: DEFAULT_WEBHOOK_SECRET } : undefined,
+    exactWebhookTiming: typeof options.exactWebhooks === 'object' ? options.exactWebhooks : undefined,
   })
-  const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-  app0.redirectUri = `${url}/oauth/callback`
-  if (exactWebhooks) exactWebhooks.publicUrl = url
+  const url = await runtime.listen(0, '127.0.0.1')
+  const { app, services, exact } = runtime
   const harness: Harness = {
     app, url, sandboxUrl, database, services, exact, logs,
     advanceClock: (ms) => { offset += ms },
     async close() {
-      await services.exactWebhooks.drain()
-      await services.paymentSync.drain()
-      await app.close()
+      await runtime.close()
       await sandbox?.close()
       await database.drop()
     },
@@ -86,6 +78,11 @@ export async function advanceClocks(h: Harness, ms: number): Promise<void> {
 }
 
 /** The sandbox clock's now, in epoch ms. */
+/** The harness's Exact app, for another runtime (a replica) on the same sandbox and callback. */
+export function exactAppOf(h: Harness): RuntimeOptions['exactApp'] {
+  return { baseUrl: h.sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: `${h.url}/oauth/callback` }
+}
+
 export async function sandboxNow(h: Harness): Promise<number> {
   return (await sandboxJson<{ now: number }>(h, '/_sandbox/clock')).now
 }
@@ -131,7 +128,7 @@ export async function sandboxJson<T = any>(h: Harness, path: string, init: { met
 }
 
 export interface Replica {
-  app: Awaited<ReturnType<typeof buildApp>>
+  app: Runtime['app']
   services: Services
   /** The replica's clock stands still until moved: what it caches expires only when the test says. */
   advanceClock(ms: number): void
@@ -143,16 +140,14 @@ export async function startReplica(h: Harness): Promise<Replica> {
   let now = Date.now()
   const clock = () => new Date(now)
   const logger = createLogger('silent')
-  const metrics = createMetrics()
-  const exactApp = { baseUrl: h.sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: `${h.url}/oauth/callback` }
-  const { services } = buildServices({ db: h.database.db, exactApp, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true })
-  const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
+  const runtime = await createRuntime({
+    db: h.database.db, logger, clock, adminApiKey: ADMIN_KEY, tokenEncryptionKey: Buffer.alloc(32, 7), allowPrivateWebhooks: true,
+    exactApp: exactAppOf(h),
+  })
+  const { app, services } = runtime
   return {
     app, services,
     advanceClock: (ms) => { now += ms },
-    async close() {
-      await services.paymentSync.drain()
-      await app.close()
-    },
+    close: () => runtime.close(),
   }
 }

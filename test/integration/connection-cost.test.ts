@@ -1,9 +1,8 @@
 import { createDb } from '../../src/db/database'
 import { createLogger } from '../../src/logger'
-import { createMetrics } from '../../src/metrics'
-import { buildServices } from '../../src/services/build-services'
+import { createRuntime } from '../../src/runtime'
 import { sql } from 'kysely'
-import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectTenant, createTenant, sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
 import { connectedTenant } from '../helpers/tenant-api'
 import { makeInvoice } from '../helpers/factories'
 
@@ -83,7 +82,7 @@ describe('the chart of a large administration', () => {
 
     const db = createDb(h.database.url, { max: 2 })
     try {
-      const replica = buildServices({ db, exactApp: h.exact.app, tokenEncryptionKey: Buffer.alloc(32, 7), logger: createLogger('silent'), metrics: createMetrics(), clock: h.exact.clock })
+      const replica = await createRuntime({ db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger: createLogger('silent'), clock: h.exact.clock })
       await resetStats()
       const client = await replica.exact.clientFor(t.id)
       const chart = await replica.exact.chart(client)

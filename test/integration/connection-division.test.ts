@@ -1,10 +1,8 @@
 import { createDb } from '../../src/db/database'
 import { createLogger } from '../../src/logger'
-import { createMetrics } from '../../src/metrics'
-import { buildApp } from '../../src/app'
-import { buildServices } from '../../src/services/build-services'
+import { createRuntime } from '../../src/runtime'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
-import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
 
 /**
  * The administration a tenant books in is the one it chose among those its grant reaches, not
@@ -108,10 +106,8 @@ describe('regions', () => {
   it('sends a Belgian tenant to start.exactonline.be when no EXACT_BASE_URL is set', async () => {
     const db = createDb(h.database.url, { max: 2 })
     const logger = createLogger('silent')
-    const metrics = createMetrics()
     const exactApp = { defaultRegion: 'nl' as const, clientId: 'c', clientSecret: 's', redirectUri: 'https://bridge.example/oauth/callback' }
-    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics })
-    const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
+    const { app } = await createRuntime({ db, exactApp, tokenEncryptionKey: Buffer.alloc(32, 7), logger, adminApiKey: ADMIN_KEY })
     try {
       const t = await createTenant(h, 'be-real')
       const be = await app.inject({ method: 'POST', url: '/connection/authorize', headers: auth(t.apiKey), payload: { region: 'be' } })
@@ -136,9 +132,7 @@ describe('tokens cached per stored version', () => {
 
     const db = createDb(h.database.url, { max: 4 })
     const logger = createLogger('silent')
-    const metrics = createMetrics()
-    const replica = buildServices({ db, exactApp: h.exact.app, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock: h.exact.clock })
-    const app = await buildApp({ services: replica.services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
+    const { app } = await createRuntime({ db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger, adminApiKey: ADMIN_KEY, clock: h.exact.clock })
     try {
       const viaReplica = (url: string, method: 'GET' | 'POST' = 'GET', payload?: object) =>
         app.inject({ method, url, headers: auth(t.apiKey), ...(payload ? { payload } : {}) })

@@ -4,10 +4,9 @@ import { once } from 'node:events'
 import { deliverDueWebhooks } from '../../src/services/webhook-delivery'
 import { Scheduler, schedulePaymentSync } from '../../src/jobs/scheduler'
 import { createLogger } from '../../src/logger'
-import { createMetrics } from '../../src/metrics'
-import { buildServices } from '../../src/services/build-services'
+import { createRuntime } from '../../src/runtime'
 import type { Services } from '../../src/services'
-import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
 import { connectedTenant } from '../helpers/tenant-api'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 
@@ -45,8 +44,8 @@ describe('scheduled payment sync', () => {
   const api = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
     h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
   /** Another replica: its own services over the same database and the same Exact app; a sync window of one minute. */
-  const replica = (): Services =>
-    buildServices({ db: h.database.db, exactApp: h.exact.app, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics: createMetrics(), paymentSyncCron: '* * * * *' }).services
+  const replica = async (): Promise<Services> =>
+    (await createRuntime({ db: h.database.db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger, paymentSyncCron: '* * * * *' })).services
   const runs = async () => h.database.db.selectFrom('payment_sync_runs').selectAll().where('tenant_id', '=', tenantId).execute()
   async function exported(id: string): Promise<number> {
     expect((await api('PUT', `/invoices/${id}`, makeInvoice())).statusCode).toBe(201)
@@ -72,7 +71,7 @@ describe('scheduled payment sync', () => {
   it('two replicas and a tick: the tenant is synced once', async () => {
     const entryNumber = await exported('r-1')
     await sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount: '1210.00', date: '2026-11-24' } })
-    const [a, b] = [replica(), replica()]
+    const [a, b] = [await replica(), await replica()]
     const before = (await sandboxJson(h, '/_sandbox/stats')).byResource['GET sync/Cashflow/PaymentTerms'] ?? 0
     const now = new Date()
     const results = await Promise.all([a.paymentSync.runDue(now), b.paymentSync.runDue(now)])
@@ -163,7 +162,7 @@ describe('scheduled payment sync', () => {
     let release!: () => void
     let ticks = 0
     scheduler.every('slow', '0 0 1 1 *', async () => { ticks += 1; await new Promise<void>((r) => (release = r)) })
-    schedulePaymentSync(scheduler, replica().paymentSync)
+    schedulePaymentSync(scheduler, (await replica()).paymentSync)
     scheduler.start()
     expect(scheduler.isRunning()).toBe(true)
     const first = scheduler.runNow('slow')

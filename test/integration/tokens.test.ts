@@ -1,13 +1,11 @@
 import { Agent, request, type Dispatcher } from 'undici'
-import { buildApp } from '../../src/app'
 import { createDb } from '../../src/db/database'
 import { findConnection } from '../../src/db/connections-repository'
 import { createLogger } from '../../src/logger'
-import { createMetrics } from '../../src/metrics'
-import { buildServices } from '../../src/services/build-services'
+import { createRuntime } from '../../src/runtime'
 import { TokenCipher } from '../../src/services/token-cipher'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
-import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
 
 /**
  * Exact's OAuth against the sandbox over HTTP, judged by the sandbox's token log (what Exact saw),
@@ -56,17 +54,13 @@ async function startInstance(tokenDelayMs: number): Promise<{ url: string; close
   }
   const db = createDb(h.database.url, { max: 20 })
   const logger = createLogger('silent')
-  const metrics = createMetrics()
-  const { services } = buildServices({
-    db, exactApp: h.exact.app, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock: h.exact.clock, dispatcher: agent.compose(slowTokens),
+  const runtime = await createRuntime({
+    db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger, adminApiKey: ADMIN_KEY, clock: h.exact.clock, dispatcher: agent.compose(slowTokens),
   })
-  const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
   return {
-    url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    url: await runtime.listen(0, '127.0.0.1'),
     async close() {
-      await services.paymentSync.drain()
-      await app.close()
+      await runtime.close()
       await db.destroy()
       await agent.close()
     },
