@@ -62,7 +62,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
       (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
     )
   const relations = new RelationService(deps.db)
-  const exportService = new ExportService(deps.db, exact, relations, settingsOf)
+  const exportService = new ExportService(deps.db, exact, relations, settingsOf, deps.clock)
   const paymentReads = new PaymentStatusReads(deps.db)
   const paymentSync = new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
     // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
