@@ -320,6 +320,25 @@ export async function giveUpRecovery(db: Executor, exportId: string, seenAttempt
   return row && rowToExport(row)
 }
 
+/**
+ * The invoice's latest export when the recovery pass gave up on it after a send whose outcome is
+ * unknown (needs_attention with a create attempt): its entry may be in Exact under its marker.
+ */
+export async function findUncertainGivenUp(db: Executor, tenantId: string, invoiceId: string): Promise<ExportRecord | undefined> {
+  const latest = await findLatestExport(db, tenantId, invoiceId)
+  if (!latest || latest.status !== 'failed' || latest.errorCode !== 'needs_attention') return undefined
+  return (await countAttempts(db, latest.id, 'create')) > 0 ? latest : undefined
+}
+
+/** Makes a given-up export pending again under `holder`, its back-off reset (see findUncertainGivenUp). */
+export async function revivePending(db: Executor, exportId: string, v: { leaseMs: number; leaseHolder: string; numberKey: string | null }): Promise<ExportRecord> {
+  const row = await db.updateTable('exports').set({
+    status: 'pending', error_code: null, error_detail: null, recovery_attempts: 0, next_recovery_at: null, number_key: v.numberKey,
+    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`, lease_holder: v.leaseHolder, updated_at: sql`now()`,
+  }).where('id', '=', exportId).where('status', '=', 'failed').returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
+}
+
 /** The live export of another invoice booked under the same number key (the duplicate-number guard). */
 export async function findLiveExportByNumber(
   db: Executor, tenantId: string, type: 'sales' | 'purchase', numberKey: string, exceptInvoiceId: string,

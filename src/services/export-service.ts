@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
 import {
-  countAttempts, findBookedRequest, findExport, findLiveExport, findLiveExportByNumber, giveUpRecovery, insertPendingExport, listAbandonedPending,
+  countAttempts, findBookedRequest, findExport, findUncertainGivenUp, revivePending, findLiveExport, findLiveExportByNumber, giveUpRecovery, insertPendingExport, listAbandonedPending,
   markExported, markFailed, markUndone, noteRecoveryMiss, recordAttempt, setRelation, type ExportRecord,
 } from '../db/exports-repository'
 import { isUniqueViolation } from '../db/database-errors'
@@ -101,6 +101,12 @@ export class ExportService {
       if (numberKey) {
         const other = await findLiveExportByNumber(trx, tenantId, invoice.type, numberKey, invoiceId)
         if (other) throw duplicateNumber(invoice.content, other)
+      }
+      // A send of this very content whose outcome nobody learned (the recovery pass gave up): drive
+      // that export again, so its marker is searched before anything is sent, instead of a new one.
+      const givenUp = await findUncertainGivenUp(trx, tenantId, invoiceId)
+      if (givenUp && givenUp.contentHash === locked.contentHash) {
+        return { kind: 'new' as const, export: await revivePending(trx, givenUp.id, { leaseMs: LEASE_MS, leaseHolder: taken.holder, numberKey }) }
       }
       const created = await insertPendingExport(trx, {
         tenantId, invoiceId, type: invoice.type, marker, contentHash: locked.contentHash, invoiceNumber: invoice.number,
@@ -317,7 +323,7 @@ export class ExportService {
     const misses = exp.recoveryAttempts + 1
     if (misses >= MAX_RECOVERY_ATTEMPTS) {
       const detail = `The recovery pass gave up after ${misses} attempts over about a day; the last one answered ${error.code}: ${error.message} ` +
-        'Check the connection and the invoice, then export it again (the marker search runs first, so nothing is booked twice).'
+        'Check the connection and the invoice, then export it again: an unchanged invoice resumes this export, whose marker is searched for first.'
       const failed = await this.db.transaction().execute(async (trx) => {
         const row = await giveUpRecovery(trx, exp.id, exp.recoveryAttempts, 'needs_attention', detail)
         if (row) await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(row) })

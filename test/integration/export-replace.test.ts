@@ -8,7 +8,7 @@ describe('?replace=true', () => {
   let h: Harness
   let tenant: TenantApi
   const stats = async () => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource
-  const doubled = (invoice: Invoice, lines = [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21' }]): Invoice =>
+  const doubled = (invoice: Invoice, lines: Invoice['lines'] = [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21' }]): Invoice =>
     ({ ...invoice, lines, totals: { net: '2000.00', vat: '420.00', gross: '2420.00' } })
 
   beforeAll(async () => {
