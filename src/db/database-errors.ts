@@ -42,3 +42,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return visit(error)
 }
+
+/** A unique_violation (23505) of the named index or constraint: the database refused a duplicate. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null
+  return !!e && typeof e === 'object' && e.code === '23505' && e.constraint === constraint
+}

@@ -33,6 +33,9 @@ export interface ExportRecord {
   modifiedFields: string[]
   errorCode: string | null
   errorDetail: string | null
+  /** Recovery passes that left it pending (migration 0016), and when the next may try it. */
+  recoveryAttempts: number
+  nextRecoveryAt: Date | null
   exportedAt: Date | null
   undoneAt: Date | null
   createdAt: Date
@@ -54,7 +57,7 @@ function rowToExport(r: Selectable<ExportsTable>): ExportRecord {
     total: r.total, exactTotal: r.exact_total, totalMismatch: r.total_mismatch, changedSinceExport: r.changed_since_export,
     modifiedInExact: r.modified_in_exact, modifiedFields: Array.isArray(r.modified_fields) ? (r.modified_fields as string[]) : [],
     exactType: r.exact_type, typeMismatch: r.type_mismatch, readBackAt: r.read_back_at, paymentReference: r.payment_reference,
-    errorCode: r.error_code, errorDetail: r.error_detail, exportedAt: r.exported_at, undoneAt: r.undone_at, createdAt: r.created_at,
+    errorCode: r.error_code, errorDetail: r.error_detail, recoveryAttempts: r.recovery_attempts, nextRecoveryAt: r.next_recovery_at, exportedAt: r.exported_at, undoneAt: r.undone_at, createdAt: r.created_at,
   }
 }
 
@@ -82,6 +85,8 @@ export async function insertPendingExport(
   v: {
     tenantId: string; invoiceId: string; type: 'sales' | 'purchase'; marker: string; contentHash: string; invoiceNumber: string; journal: string; total: string
     leaseMs: number; leaseHolder: string
+    /** The duplicate-number guard's key (exportNumberKey); null when a duplicate number was allowed. */
+    numberKey: string | null
   },
 ): Promise<ExportRecord> {
   const row = await trx.insertInto('exports').values({
@@ -89,7 +94,7 @@ export async function insertPendingExport(
     content_hash: v.contentHash, invoice_number: v.invoiceNumber, journal: v.journal, total: v.total,
     entry_id: null, entry_number: null, relation_id: null, relation_code: null, error_code: null, error_detail: null,
     exported_at: null, undone_at: null, exact_total: null,
-    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`, lease_holder: v.leaseHolder,
+    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`, lease_holder: v.leaseHolder, number_key: v.numberKey,
   }).returningAll().executeTakeFirstOrThrow()
   return rowToExport(row)
 }
@@ -255,6 +260,8 @@ export interface ExportFilter {
   status?: ExportStatusColumn
   type?: 'sales' | 'purchase'
   changedSinceExport?: boolean
+  /** The error code of a failed export, e.g. needs_attention. */
+  errorCode?: string
   /** Keyset cursor: the last row of the previous page; `cursorTime` is created_at as Postgres prints it. */
   after?: { cursorTime: string; id: string }
   limit: number
@@ -266,6 +273,7 @@ export async function listExports(db: Executor, tenantId: string, f: ExportFilte
   if (f.status) q = q.where('status', '=', f.status)
   if (f.type) q = q.where('type', '=', f.type)
   if (f.changedSinceExport !== undefined) q = q.where('changed_since_export', '=', f.changedSinceExport)
+  if (f.errorCode) q = q.where('error_code', '=', f.errorCode)
   if (f.after) {
     const { cursorTime, id } = f.after
     q = q.where(sql<boolean>`(created_at, id) < (${cursorTime}::timestamptz, ${id}::uuid)`)
@@ -274,12 +282,71 @@ export async function listExports(db: Executor, tenantId: string, f: ExportFilte
   return rows.map((r) => ({ ...rowToExport(r), cursorTime: r.cursor_time }))
 }
 
-/** Pending exports nobody is working on (a crash, a lost answer): the recovery pass's input. */
-export async function listAbandonedPending(db: Executor, limit: number): Promise<Array<{ tenantId: string; id: string }>> {
+/**
+ * Pending exports nobody is working on (a crash, a lost answer) that are due at `now`: the
+ * recovery pass's input, the longest overdue first (an export never tried is due since it was
+ * created), so exports that keep failing and are backed off never crowd out newer ones.
+ */
+export async function listAbandonedPending(db: Executor, limit: number, now: Date): Promise<Array<{ tenantId: string; id: string }>> {
   const rows = await db.selectFrom('exports').select(['tenant_id', 'id']).where('status', '=', 'pending')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .orderBy('created_at').limit(limit).execute()
+    .where(sql<boolean>`coalesce(next_recovery_at, created_at) <= ${now}`)
+    .orderBy(sql`coalesce(next_recovery_at, created_at)`).orderBy('id').limit(limit).execute()
   return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }))
+}
+
+/**
+ * A recovery pass left the export pending: counts the miss and sets when the next pass may try.
+ * Fenced by the count the pass saw and by nobody holding the lease, so two replicas' passes count
+ * one miss once and a request driving it meanwhile is left alone. The new count, or undefined.
+ */
+export async function noteRecoveryMiss(db: Executor, exportId: string, seenAttempts: number, nextAt: Date): Promise<number | undefined> {
+  const row = await db.updateTable('exports')
+    .set({ recovery_attempts: seenAttempts + 1, next_recovery_at: nextAt, updated_at: sql`now()` })
+    .where('id', '=', exportId).where('status', '=', 'pending').where('recovery_attempts', '=', seenAttempts)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .returning('recovery_attempts').executeTakeFirst()
+  return row?.recovery_attempts
+}
+
+/** The recovery pass gives up on a pending export (the cap): failed with `code`; fenced as noteRecoveryMiss. */
+export async function giveUpRecovery(db: Executor, exportId: string, seenAttempts: number, code: string, detail: string): Promise<ExportRecord | undefined> {
+  const row = await db.updateTable('exports')
+    .set({ status: 'failed', error_code: code, error_detail: detail, recovery_attempts: seenAttempts + 1, next_recovery_at: null,
+      lease_until: null, lease_holder: null, updated_at: sql`now()` })
+    .where('id', '=', exportId).where('status', '=', 'pending').where('recovery_attempts', '=', seenAttempts)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .returningAll().executeTakeFirst()
+  return row && rowToExport(row)
+}
+
+/**
+ * The invoice's latest export when the recovery pass gave up on it after a send whose outcome is
+ * unknown (needs_attention with a create attempt): its entry may be in Exact under its marker.
+ */
+export async function findUncertainGivenUp(db: Executor, tenantId: string, invoiceId: string): Promise<ExportRecord | undefined> {
+  const latest = await findLatestExport(db, tenantId, invoiceId)
+  if (!latest || latest.status !== 'failed' || latest.errorCode !== 'needs_attention') return undefined
+  return (await countAttempts(db, latest.id, 'create')) > 0 ? latest : undefined
+}
+
+/** Makes a given-up export pending again under `holder`, its back-off reset (see findUncertainGivenUp). */
+export async function revivePending(db: Executor, exportId: string, v: { leaseMs: number; leaseHolder: string; numberKey: string | null }): Promise<ExportRecord> {
+  const row = await db.updateTable('exports').set({
+    status: 'pending', error_code: null, error_detail: null, recovery_attempts: 0, next_recovery_at: null, number_key: v.numberKey,
+    lease_until: sql<Date>`now() + ${`${v.leaseMs} milliseconds`}::interval`, lease_holder: v.leaseHolder, updated_at: sql`now()`,
+  }).where('id', '=', exportId).where('status', '=', 'failed').returningAll().executeTakeFirstOrThrow()
+  return rowToExport(row)
+}
+
+/** The live export of another invoice booked under the same number key (the duplicate-number guard). */
+export async function findLiveExportByNumber(
+  db: Executor, tenantId: string, type: 'sales' | 'purchase', numberKey: string, exceptInvoiceId: string,
+): Promise<ExportRecord | undefined> {
+  const row = await db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('type', '=', type)
+    .where('number_key', '=', numberKey).where('status', 'in', ['pending', 'exported']).where('invoice_id', '<>', exceptInvoiceId)
+    .executeTakeFirst()
+  return row && rowToExport(row)
 }
 
 /** Exports still booked (or being booked) in the tenant's administration: they pin its division. */

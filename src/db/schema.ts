@@ -168,6 +168,11 @@ export interface ExportsTable {
   modified_in_exact: Generated<boolean>
   modified_fields: ColumnType<Json | null, Json | null | undefined, Json | null>
   modified_checked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Migration 0016: recovery passes that left the export pending, and when the next may try it (null: now). */
+  recovery_attempts: Generated<number>
+  next_recovery_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Migration 0016: the duplicate-number guard's key (type-scoped number, supplier-prefixed for purchase); null: a duplicate was allowed. */
+  number_key: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** The line IDs of a booked entry (migration 0008): sync/Deleted EntityType 1 tombstones carry them. */

@@ -23,6 +23,12 @@ export type AppErrorCode =
   | 'division_has_exports'
   | 'oauth_state_invalid'
   | 'undo_refused'
+  /** Another invoice of this type (and supplier) with the same number is booked; `details.invoiceId` names it. */
+  | 'duplicate_invoice_number'
+  /** ?replace=true booked the new version, but Exact refused to delete the old entry; the new one was removed again. */
+  | 'replace_refused'
+  /** The recovery pass gave up on a pending export after MAX_RECOVERY_ATTEMPTS misses; a person has to look. */
+  | 'needs_attention'
   /** Postgres is unreachable (restart, failover, lost connection): nothing was done; ask again. */
   | 'database_unavailable'
   | 'internal'

@@ -113,6 +113,9 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'undo_refused':
     case 'division_unreachable':
     case 'division_has_exports':
+    case 'duplicate_invoice_number':
+    case 'replace_refused':
+    case 'needs_attention':
       return { kind: 'failed' }
     default: {
       const never: never = code

@@ -20,9 +20,12 @@ import type { JsonPointer } from './types'
  * Sign: lines may mix signs (a discount line on an invoice, a correction on a credit note). The sign
  * of the total decides what Exact books: a negative gross is a credit note (Exact type 21 / 31).
  */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 export interface InvoiceProblem {
   field: JsonPointer
   code:
+    | 'account_id_invalid'
     | 'invalid_date'
     | 'due_before_issue'
     | 'no_lines'
@@ -95,6 +98,12 @@ function checkReferences(invoice: Invoice, yourRefMaxLength: number): InvoicePro
       code: 'number_too_long',
       message: `number is ${length} characters; Exact keeps it as the entry's YourRef, which holds at most ${yourRefMaxLength}`,
     })
+  }
+  // Exact's account IDs are GUIDs; anything else would be refused (an error answer that counts
+  // toward Exact's block) or, worse, thrown while building the filter and retried for ever (review H2).
+  const pinned = invoice.party.exactAccountId
+  if (pinned !== undefined && !GUID.test(pinned)) {
+    problems.push({ field: '/party/exactAccountId', code: 'account_id_invalid', message: `${pinned} is not an Exact account ID (a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6)` })
   }
   const reference = invoice.paymentReference
   if (reference !== undefined && looksStructured(reference) && !isValidStructuredReference(reference)) {

@@ -36,6 +36,8 @@ export interface NewParty {
   vatNumber?: string
   email?: string
   address?: { line1?: string; postcode?: string; city?: string; country?: string }
+  /** Written to Remarks, so the account can be found again after a lost answer (findAccountsByRemark). */
+  remarks?: string
 }
 
 export interface AccountRoles {
@@ -82,6 +84,16 @@ export async function findAccounts(client: ExactClient, q: AccountQuery): Promis
   return [...seen.values()]
 }
 
+/**
+ * Accounts of this exact name whose Remarks contain `mark`. Remarks is not among crm/Accounts'
+ * filter fields (and an unsupported filter is a 400 that counts toward Exact's error block), so
+ * the filter is on Name and the mark is matched here, as the entry marker is on Description.
+ */
+export async function findAccountsByRemark(client: ExactClient, name: string, mark: string): Promise<ExactAccount[]> {
+  const rows = await client.list('crm/Accounts', { $filter: `Name eq ${odataString(name.trim())}`, $select: `${SELECT},Remarks` }, 20)
+  return rows.filter((r) => typeof r.Remarks === 'string' && r.Remarks.includes(mark)).map(accountFromWire)
+}
+
 function orFilters(terms: string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < terms.length; i += CHUNK) out.push(terms.slice(i, i + CHUNK).join(' or '))
@@ -101,6 +113,7 @@ export async function createAccount(client: ExactClient, party: NewParty, roles:
   if (party.address?.postcode) body.Postcode = party.address.postcode
   if (party.address?.city) body.City = party.address.city
   if (party.address?.country) body.Country = party.address.country
+  if (party.remarks) body.Remarks = party.remarks
   Object.assign(body, rolesToWire(roles))
   return accountFromWire(await client.post('crm/Accounts', body))
 }

@@ -54,13 +54,14 @@ export function entryToWire(entry: Entry, relationId: string, chart: ChartOfAcco
     if (!chart.vatCodes.some((v) => v.code === line.vatCode.trim())) {
       throw new ExactMappingError(`lines/${i}/vatCode`, line.vatCode, `VAT code ${line.vatCode} does not exist in this division`)
     }
+    const amount = (field: string, value: Money): number => exactAmount(`lines/${i}/${field}`, value)
     const wire: WireRecord = {
       GLAccount: gl.id,
-      AmountFC: amountToWire(line.amount),
+      AmountFC: amount('amount', line.amount),
       VATCode: line.vatCode.trim(),
-      VATAmountFC: amountToWire(line.vatAmount),
+      VATAmountFC: amount('vatAmount', line.vatAmount),
       // Writable though Exact calls it internal (dotnet SDK: not ReadOnly); sent so the VAT return's base is ours (exact-reality #6).
-      VATBaseAmountFC: amountToWire(line.vatBaseAmount),
+      VATBaseAmountFC: amount('vatBaseAmount', line.vatBaseAmount),
       Description: line.description,
     }
     if (line.quantity !== undefined) wire.Quantity = Number(line.quantity)
@@ -79,6 +80,16 @@ export function entryToWire(entry: Entry, relationId: string, chart: ChartOfAcco
   if (entry.paymentConditionCode) body.PaymentCondition = entry.paymentConditionCode.trim()
   if (entry.paymentReference) body.PaymentReference = entry.paymentReference
   return body
+}
+
+/** An amount a JSON number cannot carry exactly is a mapping refusal (nothing sent), not a crash. */
+function exactAmount(field: string, value: Money): number {
+  try {
+    return amountToWire(value)
+  } catch (err) {
+    if (err instanceof RangeError) throw new ExactMappingError(field, value, err.message)
+    throw err
+  }
 }
 
 function bookedFromWire(r: WireRecord, linesField?: string): BookedEntry {
@@ -101,7 +112,12 @@ function bookedFromWire(r: WireRecord, linesField?: string): BookedEntry {
  * exist, and the service must `findEntryByMarker` before sending again.
  */
 export async function createEntry(client: ExactClient, entry: Entry, relationId: string, chart: ChartOfAccounts): Promise<BookedEntry> {
-  return bookedFromWire(await client.post(ENTITY[entry.type].path, entryToWire(entry, relationId, chart)))
+  return postEntry(client, entry.type, entryToWire(entry, relationId, chart))
+}
+
+/** The POST alone, for a body built beforehand (entryToWire), so its refusals come before the send is recorded. */
+export async function postEntry(client: ExactClient, type: EntryType, body: WireRecord): Promise<BookedEntry> {
+  return bookedFromWire(await client.post(ENTITY[type].path, body))
 }
 
 /**

@@ -41,6 +41,9 @@ const STATUS: Record<AppErrorCode, number> = {
   division_has_exports: 409,
   oauth_state_invalid: 400,
   undo_refused: 409,
+  duplicate_invoice_number: 409,
+  replace_refused: 409,
+  needs_attention: 409,
   database_unavailable: 503,
   internal: 500,
 }

@@ -7,6 +7,7 @@ export interface ExportListQuery {
   status?: ExportStatus
   type?: InvoiceType
   changedSinceExport?: boolean
+  errorCode?: string
   cursor?: string
   limit?: number
 }
@@ -30,7 +31,7 @@ export class ExportQueries {
   async list(tenantId: string, q: ExportListQuery): Promise<{ items: ExportRecord[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 200)
     const items = await listExports(this.db, tenantId, {
-      status: q.status, type: q.type, changedSinceExport: q.changedSinceExport, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit,
+      status: q.status, type: q.type, changedSinceExport: q.changedSinceExport, errorCode: q.errorCode, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit,
     })
     const last = items.at(-1)
     return { items: items.map(({ cursorTime: _, ...e }) => e), nextCursor: items.length === limit && last ? encodeCursor(last) : null }

@@ -5,7 +5,8 @@ import type { Party } from '../domain/invoice'
 import { matchRelation, normaliseVatNumber, type ExactAccountCandidate } from '../domain/relation-match'
 import type { InvoiceType } from '../domain/types'
 import { KeyedMutex } from './keyed-mutex'
-import { addAccountRoles, createAccount, findAccounts, type ExactAccount } from '../exact/accounts'
+import { addAccountRoles, createAccount, findAccounts, findAccountsByRemark, type ExactAccount } from '../exact/accounts'
+import { partyMarker, partyRemarks } from '../domain/party-marker'
 import type { ExactClient } from '../exact/client'
 
 export interface ResolvedRelation {
@@ -81,7 +82,14 @@ export class RelationService {
             throw new AppError('mapping_missing', `party.exactAccountId ${party.exactAccountId} is not an account in this Exact administration.`, { field: '/party/exactAccountId' })
           }
           if (!party.name) throw new AppError('invoice_invalid', 'The party is not in Exact and has no name to create it with.', { field: '/party/name' })
-          const account = await createAccount(client, { ...party, name: party.name }, { customer: type === 'sales', supplier: type === 'purchase' })
+          const marker = partyMarker(tenantId, party.id)
+          const earlier = await this.createdEarlier(client, party, marker)
+          if (earlier) {
+            const adopted = { partyId: party.id, exactAccountId: earlier.id, exactCode: earlier.code || null,
+              isCustomer: earlier.isCustomer, isSupplier: earlier.isSupplier, matchedBy: 'marker' }
+            return this.withRole(client, trx, tenantId, adopted, type, true)
+          }
+          const account = await createAccount(client, { ...party, name: party.name, remarks: partyRemarks(marker) }, { customer: type === 'sales', supplier: type === 'purchase' })
           const created = { partyId: party.id, exactAccountId: account.id, exactCode: account.code || null,
             isCustomer: account.isCustomer || type === 'sales', isSupplier: account.isSupplier || type === 'purchase', matchedBy: 'created' }
           await rememberRelation(trx, tenantId, created)
@@ -132,6 +140,17 @@ export class RelationService {
     }
     if (match.kind === 'ambiguous') return { action: 'ambiguous', accountId: null, code: null, matchedBy: match.by, candidates: match.candidates.map((c) => c.id) }
     return { action: 'create', accountId: null, code: party.code ?? null, matchedBy: null }
+  }
+
+  /**
+   * The account an earlier create for this party made, if its answer was lost (review M3). A party
+   * with a code, a VAT number or a postcode was just looked up by it and the earlier account would
+   * have matched; only one known by its name alone needs this extra search, by name and our mark.
+   */
+  private async createdEarlier(client: ExactClient, party: Party, marker: string): Promise<ExactAccount | undefined> {
+    if (!party.name || party.code || party.vatNumber || party.address?.postcode) return undefined
+    const found = await findAccountsByRemark(client, party.name, marker)
+    return found[0]
   }
 
   private async lookUp(client: ExactClient, party: Party): Promise<ExactAccount[]> {

@@ -17,6 +17,10 @@ export function exportRoutes(deps: { exports: ExportService; exportQueries: Expo
           status: Type.Optional(ExportStatusSchema),
           type: Type.Optional(InvoiceTypeSchema),
           changedSinceExport: Type.Optional(Type.Boolean()),
+          errorCode: Type.Optional(Type.String({
+            minLength: 1, maxLength: 64, pattern: '^[a-z_]+$',
+            description: "Failed exports with this error code, e.g. status=failed&errorCode=needs_attention: those the recovery pass gave up on",
+          })),
           cursor: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),

@@ -46,16 +46,22 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; exports: ExportS
     app.post('/invoices/:id/export', {
       schema: {
         tags: ['exports'], summary: 'Book the invoice in Exact Online, exactly once', operationId: 'exportInvoice',
-        description: '201 with the new export; 200 with the existing one when this content was already booked; 409 invoice_changed_since_export when another version was booked (repeat with ?replace=true to delete the old entry and book this one). With a JSON body, the invoice is stored first (as PUT /invoices/:id).',
+        description: '201 with the new export; 200 with the existing one when this content was already booked; 409 invoice_changed_since_export when another version was booked (repeat with ?replace=true to book this one and delete the old entry). 409 duplicate_invoice_number when another invoice with this number is booked. With a JSON body, the invoice is stored first (as PUT /invoices/:id).',
         params: InvoiceParams,
-        querystring: Type.Object({ replace: Type.Boolean({ default: false }) }),
+        querystring: Type.Object({
+          replace: Type.Boolean({ default: false }),
+          allowDuplicateNumber: Type.Boolean({
+            default: false,
+            description: 'Book it although another invoice of this type (for purchase invoices: of this supplier) with the same number is booked; without it that is a 409 duplicate_invoice_number naming the other invoice',
+          }),
+        }),
         body: { content: { 'application/json': { schema: InvoiceSchema } } } as never,
         response: { 200: ExportSchema, 201: ExportSchema, ...problemResponses },
       },
     }, async (request, reply) => {
       const inline = request.body as Invoice | undefined
       if (inline) await deps.invoices.put(request.tenantId, request.params.id, inline)
-      const result = await deps.exports.exportInvoice(request.tenantId, request.params.id, { replace: request.query.replace })
+      const result = await deps.exports.exportInvoice(request.tenantId, request.params.id, { replace: request.query.replace, allowDuplicateNumber: request.query.allowDuplicateNumber })
       return reply.status(result.outcome === 'created' ? 201 : 200).send(toExportView(result.export))
     })
 

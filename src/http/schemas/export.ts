@@ -25,7 +25,11 @@ export const ExportSchema = Type.Object(
     changedSinceExport: Type.Boolean(),
     modifiedInExact: Type.Boolean({ description: 'A bookkeeper changed the entry in Exact after it was booked (an Exact webhook event, checked against what was booked)' }),
     modifiedFields: Type.Array(Type.Union(['total', 'vatTotal', 'lines', 'relation', 'entryDate'].map((f) => Type.Literal(f))), { description: 'What differs from what was booked' }),
-    error: Nullable(Type.Object({ code: Type.String(), detail: Type.String() })),
+    error: Nullable(Type.Object({ code: Type.String(), detail: Type.String() }, {
+      description: 'Why it failed: the code of the refusal, or needs_attention when the recovery pass gave up on it',
+    })),
+    recoveryAttempts: Type.Integer({ description: 'Recovery passes that found it still pending and backed it off' }),
+    nextRecoveryAt: Nullable(Type.String({ format: 'date-time', description: 'When the recovery pass tries it next (back-off: 1 min doubling to 6 h)' })),
     exportedAt: Nullable(Type.String({ format: 'date-time' })),
     undoneAt: Nullable(Type.String({ format: 'date-time' })),
     createdAt: Type.String({ format: 'date-time' }),
@@ -52,6 +56,7 @@ export function toExportView(e: ExportRecord): ExportView {
     modifiedInExact: e.modifiedInExact, modifiedFields: e.modifiedFields as ExportView['modifiedFields'],
     exactType: e.exactType, typeMismatch: e.typeMismatch, paymentReference: e.paymentReference,
     error: e.errorCode ? { code: e.errorCode, detail: e.errorDetail ?? '' } : null,
+    recoveryAttempts: e.recoveryAttempts, nextRecoveryAt: e.status === 'pending' ? e.nextRecoveryAt?.toISOString() ?? null : null,
     exportedAt: e.exportedAt?.toISOString() ?? null, undoneAt: e.undoneAt?.toISOString() ?? null, createdAt: e.createdAt.toISOString(),
   }
 }
