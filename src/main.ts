@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
     const metrics = createMetrics()
     const allowPrivateWebhooks = config.env !== 'production' || config.sandboxMode
-    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks, paymentSyncCron: config.paymentSyncCron, exactWebhooks })
+    const { services } = buildServices({ db, exactApp, tokenEncryptionKey: tokenKey, logger, metrics, allowPrivateWebhooks, paymentSyncCron: config.paymentSyncCron, exactWebhooks, documentMaxBytes: config.documentMaxBytes })
     const scheduler = new Scheduler(logger)
     const app = await buildApp({
       services,
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     // Syncs Exact events asked for whose replica died before its timer fired.
     scheduler.every('exact-webhook-syncs', '* * * * *', () => services.exactWebhooks.runWanted())
     // At start (a crash may have left pending exports) and every minute after.
-    const recover = () => recoverPendingExports({ exports: services.exports, logger })
+    const recover = () => recoverPendingExports({ exports: services.exports, documents: services.documents, logger })
     scheduler.every('export-recovery', '* * * * *', recover)
     void recover().catch((err) => logger.error({ err }, 'export recovery at start failed'))
     scheduler.start()

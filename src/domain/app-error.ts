@@ -23,6 +23,10 @@ export type AppErrorCode =
   | 'division_has_exports'
   | 'oauth_state_invalid'
   | 'undo_refused'
+  /** The body is not of a media type the route takes (a PDF that does not start with %PDF-). */
+  | 'unsupported_media_type'
+  /** The body is larger than the route, or Exact, takes; the detail names the limit. */
+  | 'payload_too_large'
   /** Postgres is unreachable (restart, failover, lost connection): nothing was done; ask again. */
   | 'database_unavailable'
   | 'internal'

@@ -113,6 +113,8 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'undo_refused':
     case 'division_unreachable':
     case 'division_has_exports':
+    case 'unsupported_media_type':
+    case 'payload_too_large':
       return { kind: 'failed' }
     default: {
       const never: never = code

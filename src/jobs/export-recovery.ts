@@ -1,11 +1,14 @@
 import type { Logger } from '../logger'
 import { asDatabaseUnavailable } from '../services/database-unavailable'
 import type { ExportService } from '../services/export-service'
+import type { DocumentService } from '../services/document-service'
 
 export interface RecoverySummary {
   examined: number
   recovered: number
   stillPending: number
+  /** Booked exports whose invoice document was still to attach (a lost answer, Exact down), and how many got it. */
+  documents?: { examined: number; attached: number }
 }
 
 /**
@@ -15,6 +18,7 @@ export interface RecoverySummary {
  */
 export async function recoverPendingExports(deps: {
   exports: ExportService
+  documents?: DocumentService
   logger: Logger
   limit?: number
 }): Promise<RecoverySummary> {
@@ -33,6 +37,7 @@ export async function recoverPendingExports(deps: {
       deps.logger.warn({ err, tenantId, exportId: id }, 'pending export not recovered yet')
     }
   }
-  if (summary.examined > 0) deps.logger.info(summary, 'export recovery pass')
+  if (deps.documents) summary.documents = await deps.documents.recoverPending(deps.limit ?? 100)
+  if (summary.examined > 0 || (summary.documents?.examined ?? 0) > 0) deps.logger.info(summary, 'export recovery pass')
   return summary
 }

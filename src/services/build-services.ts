@@ -13,6 +13,8 @@ import { SettingsService } from './settings-service'
 import { WebhookService } from './webhook-service'
 import { ExportQueries } from './export-queries'
 import { ExportService } from './export-service'
+import { DocumentService } from './document-service'
+import { EXACT_DOCUMENT_LIMIT_NL_BE } from '../domain/invoice-document'
 import { InvoiceService } from './invoice-service'
 import { RelationService } from './relation-service'
 import { ExactContext, type ExactApp } from './exact-context'
@@ -39,6 +41,8 @@ export interface ServiceDeps {
   exactWebhooks?: ExactWebhookConfig
   /** Exact webhook debounce (default 30 s) and burst gathering (default 1 s). */
   exactWebhookTiming?: { debounceMs?: number; gatherMs?: number }
+  /** DOCUMENT_MAX_BYTES: the largest invoice PDF taken (default 25,000,000, Exact's limit for NL/BE). */
+  documentMaxBytes?: number
 }
 
 /** Wires the use cases; main.ts and the integration tests build the service the same way. */
@@ -62,7 +66,8 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
       (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
     )
   const relations = new RelationService(deps.db)
-  const exportService = new ExportService(deps.db, exact, relations, settingsOf)
+  const documents = new DocumentService(deps.db, exact, deps.logger, deps.documentMaxBytes ?? EXACT_DOCUMENT_LIMIT_NL_BE)
+  const exportService = new ExportService(deps.db, exact, relations, settingsOf, documents)
   const paymentReads = new PaymentStatusReads(deps.db)
   const paymentSync = new PaymentSync(deps.db, exact, new PaymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
     // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
@@ -85,6 +90,7 @@ export function buildServices(deps: ServiceDeps): { services: Services; exact: E
     connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: divisionChosen, onDisconnecting: (tenantId) => exactWebhooks.unsubscribe(tenantId) }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
+    documents,
     bulk: new BulkService({ db: deps.db, exact, exports: exportService, relations, logger: deps.logger }),
     exportQueries: new ExportQueries(deps.db),
     relations,
