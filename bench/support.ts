@@ -14,7 +14,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
 import { createLogger } from '../src/logger'
 import { createMetrics } from '../src/metrics'
-import { startSandbox } from '../src/sandbox/server'
+import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../src/sandbox/server'
 import { buildServices } from '../src/services/build-services'
 import { sandboxSettings } from '../test/helpers/factories'
 import { freePort } from '../test/helpers/free-port'
@@ -25,7 +25,7 @@ export const UNLIMITED = 1_000_000
  * Database (named `bench_<name>_…`), sandbox and service, listening. `close()` stops them in
  * reverse; stop your own workers (or drain the services) before calling it.
  */
-export async function startBench(name: string) {
+export async function startBench(name: string, opts: { exactWebhooks?: { debounceMs?: number; gatherMs?: number } } = {}) {
   const { url: dbUrl, stop: stopPg } = await startDatabase(name)
   const db = createDb(dbUrl, { max: 20 })
   await migrateToLatest(db)
@@ -34,14 +34,21 @@ export async function startBench(name: string) {
   const metrics = createMetrics()
   const adminApiKey = randomBytes(16).toString('hex')
   const exactApp = { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret', redirectUri: 'http://placeholder/oauth/callback' }
-  const { services, exact } = buildServices({ db, exactApp, tokenEncryptionKey: randomBytes(32), logger, metrics })
+  // Exact's webhooks on: the sandbox's secret, and this service's port as the callback (known once it listens).
+  const exactWebhooks = opts.exactWebhooks ? { secret: DEFAULT_WEBHOOK_SECRET, publicUrl: 'http://placeholder' } : undefined
+  const { services, exact } = buildServices({
+    db, exactApp, tokenEncryptionKey: randomBytes(32), logger, metrics, exactWebhooks, exactWebhookTiming: opts.exactWebhooks, allowPrivateWebhooks: true,
+  })
   const app = await buildApp({ services, logger, metrics, adminApiKey, readiness: async () => ({ database: true, scheduler: true }) })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   exactApp.redirectUri = `${baseUrl}/oauth/callback`
+  if (exactWebhooks) exactWebhooks.publicUrl = baseUrl
   return {
     db, sandbox, logger, services, exact, app, baseUrl, adminApiKey,
     async close() {
+      await services.exactWebhooks.drain()
+      await services.paymentSync.drain()
       await app.close()
       await sandbox.close()
       await db.destroy()
