@@ -49,11 +49,14 @@ export async function updateExportDocument(
  * A document was put for the invoice: its live booked export needs it attached. Marked pending
  * without a lease (the attach step takes one); the attach step decides what Exact needs.
  */
-export async function markDocumentWanted(db: Executor, tenantId: string, invoiceId: string): Promise<string | undefined> {
-  const row = await db.updateTable('exports').set({ document_status: 'pending', document_error: null, updated_at: sql`now()` })
-    .where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).where('status', '=', 'exported')
-    .returning('id').executeTakeFirst()
-  return row?.id
+export async function markDocumentWanted(db: Executor, tenantId: string, invoiceId: string, contentHash: string): Promise<string | undefined> {
+  const live = await db.selectFrom('exports').select(['id', 'document_status', 'document_hash'])
+    .where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).where('status', '=', 'exported').executeTakeFirst()
+  if (!live) return undefined
+  // The same PDF again on an entry that has it: nothing to do in Exact (a failed one is tried again).
+  if (live.document_status === 'attached' && live.document_hash === contentHash) return live.id
+  await db.updateTable('exports').set({ document_status: 'pending', document_error: null, updated_at: sql`now()` }).where('id', '=', live.id).execute()
+  return live.id
 }
 
 /** Exported exports whose document still waits (a lost answer, Exact down) and that nobody holds: the recovery pass's list. */

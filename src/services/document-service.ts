@@ -63,7 +63,7 @@ export class DocumentService {
     }))
     if (!stored) throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
     // A booked invoice gets it at once, on the entry it has: no second booking.
-    const exportId = await markDocumentWanted(this.db, tenantId, invoiceId)
+    const exportId = await markDocumentWanted(this.db, tenantId, invoiceId, contentHash)
     if (exportId) await this.attach(tenantId, exportId)
     return { document: stored.document, created: stored.created, export: exportId ? (await findExport(this.db, tenantId, exportId)) ?? null : null }
   }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
+import { connectTenant, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { makeInvoice } from '../helpers/factories'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { makeBulkInvoices, makeParties, putInvoices, waitForJob, api } from '../helpers/bulk-fixtures'
@@ -97,6 +97,21 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     expect(await storedDocs()).toEqual(before)
   })
 
+  it('an administration outside NL/BE takes 7 MB: a larger PDF is a 413 naming that limit, nothing stored', async () => {
+    const { division } = await sandboxJson<{ division: number }>(h, '/_sandbox/divisions', { method: 'POST', body: { country: 'DE', description: 'GmbH' } })
+    const other = await createTenant(h, 'Deutsch GmbH')
+    await connectTenant(h, other.apiKey, { consent: { division: String(division) } })
+    const call = (method: 'PUT', url: string, payload: unknown, type = 'application/json') =>
+      h.app.inject({ method, url, headers: { authorization: `Bearer ${other.apiKey}`, 'content-type': type }, payload: payload as never })
+    expect((await call('PUT', '/invoices/de-1', makeInvoice())).statusCode).toBe(201)
+    const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(7_000_000)])
+    const refused = await call('PUT', '/invoices/de-1/document', big, 'application/pdf')
+    expect(refused.statusCode).toBe(413)
+    expect(refused.json()).toMatchObject({ code: 'payload_too_large', field: 'body', details: { limit: 7_000_000 }, detail: expect.stringContaining('DE') })
+    expect(await h.database.db.selectFrom('invoice_documents').select('invoice_id').where('tenant_id', '=', other.id).execute()).toEqual([])
+    expect((await call('PUT', '/invoices/de-1/document', makePdf(), 'application/pdf')).statusCode).toBe(201)
+  })
+
   it('a document put after the export is attached to the entry it has, without a second booking; a new PDF replaces it', async () => {
     const invoice = await stored('doc-after')
     const exported = await tenant.exportIt('doc-after')
@@ -111,6 +126,11 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     expect((await tenant.entries()).filter((e) => e.YourRef === invoice.number)).toEqual([
       expect.objectContaining({ EntryID: entriesBefore[0].EntryID, Document: put.json().export.document.exactDocumentId, documentFiles: [expect.objectContaining({ sha256: sha256(pdf) })] }),
     ])
+
+    // The same PDF again: nothing to do in Exact.
+    const callsBefore = (await stats()).calls
+    expect((await putPdf('doc-after', pdf)).json().export.document).toMatchObject({ status: 'attached' })
+    expect((await stats()).calls).toBe(callsBefore)
 
     const second = makePdf()
     const replaced = await putPdf('doc-after', second)
