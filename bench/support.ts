@@ -12,7 +12,7 @@ import { createDb } from '../src/db/database'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres'
 import { migrateToLatest } from '../src/db/migrate'
 import { createLogger } from '../src/logger'
-import { startSandbox } from '../src/sandbox/server'
+import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../src/sandbox/server'
 import { createRuntime } from '../src/runtime'
 import { sandboxSettings } from '../test/helpers/factories'
 import { freePort } from '../test/helpers/free-port'
@@ -23,7 +23,7 @@ export const UNLIMITED = 1_000_000
  * Database (named `bench_<name>_…`), sandbox and service, listening. `close()` stops them in
  * reverse; stop your own workers (or drain the services) before calling it.
  */
-export async function startBench(name: string) {
+export async function startBench(name: string, opts: { exactWebhooks?: { debounceMs?: number; gatherMs?: number } } = {}) {
   const { url: dbUrl, stop: stopPg } = await startDatabase(name)
   const db = createDb(dbUrl, { max: 20 })
   await migrateToLatest(db)
@@ -33,6 +33,8 @@ export async function startBench(name: string) {
   const runtime = await createRuntime({
     db, logger, adminApiKey, tokenEncryptionKey: randomBytes(32),
     exactApp: { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret' },
+    // Exact's webhooks on: the sandbox's secret, and this service's own URL as the callback.
+    ...(opts.exactWebhooks ? { exactWebhooks: { secret: DEFAULT_WEBHOOK_SECRET }, exactWebhookTiming: opts.exactWebhooks, allowPrivateWebhooks: true } : {}),
   })
   const baseUrl = await runtime.listen(0, '127.0.0.1')
   const { services, exact, app } = runtime

@@ -26,6 +26,7 @@ const EnvSchema = Type.Object({
   TOKEN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   EXACT_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   EXACT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  DOCUMENT_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 100_000_000, default: 25_000_000 }),
   PAYMENT_SYNC_CRON: Type.String({ minLength: 9, default: '0 */4 * * *' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -45,6 +46,7 @@ const HINTS: Record<string, string> = {
   EXACT_REDIRECT_URI: 'an http(s) URL ending in /oauth/callback',
   TOKEN_ENCRYPTION_KEY: '64 hex characters (32 bytes); generate one with `openssl rand -hex 32`',
   EXACT_WEBHOOK_URL: 'the public http(s) base URL Exact reaches this service under (the callback is <it>/exact/webhooks)',
+  DOCUMENT_MAX_BYTES: 'an integer number of bytes between 1024 and 100000000 (default 25000000, what Exact takes in NL/BE)',
   NODE_ENV: 'development, production or test',
   SANDBOX: 'true or false',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
@@ -84,6 +86,8 @@ export interface Config {
   /** Both EXACT_WEBHOOK_SECRET and EXACT_WEBHOOK_URL set: subscribe Exact's webhooks (issue 13); otherwise nothing changes. */
   readonly exactWebhooks?: { readonly secret: string; readonly publicUrl: string }
   readonly paymentSyncCron: string
+  /** The largest invoice PDF PUT /invoices/:id/document takes (Exact's attachment limit, [L]). */
+  readonly documentMaxBytes: number
   readonly logLevel: string
 }
 
@@ -148,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'hex') : undefined,
     exactWebhooks: e.EXACT_WEBHOOK_SECRET && e.EXACT_WEBHOOK_URL ? Object.freeze({ secret: e.EXACT_WEBHOOK_SECRET, publicUrl: e.EXACT_WEBHOOK_URL }) : undefined,
     paymentSyncCron: e.PAYMENT_SYNC_CRON,
+    documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     logLevel: e.LOG_LEVEL,
   })
 }

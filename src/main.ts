@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       db, logger, adminApiKey, tokenEncryptionKey: tokenKey, exactApp, exactWebhooks,
       allowPrivateWebhooks: config.env !== 'production' || config.sandboxMode,
       paymentSyncCron: config.paymentSyncCron,
+      documentMaxBytes: config.documentMaxBytes,
     })
     closers.push(() => runtime.close())
     // PORT=0 picks a free port: report (and, in sandbox mode, redirect to) the one actually bound.

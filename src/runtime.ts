@@ -13,6 +13,8 @@ import { SettingsService } from './services/settings-service'
 import { WebhookService } from './services/webhook-service'
 import { ExportQueries } from './services/export-queries'
 import { ExportService } from './services/export-service'
+import { DocumentService } from './services/document-service'
+import { EXACT_DOCUMENT_LIMIT_NL_BE } from './domain/invoice-document'
 import { InvoiceService } from './services/invoice-service'
 import { RelationService } from './services/relation-service'
 import { ExactContext, type ExactApp } from './services/exact-context'
@@ -51,6 +53,8 @@ export interface RuntimeOptions {
   paymentSyncCron?: string
   /** Development and sandbox mode: webhooks may go to any http(s) URL, localhost included. Default false: production rules. */
   allowPrivateWebhooks?: boolean
+  /** DOCUMENT_MAX_BYTES: the largest invoice PDF taken (default 25,000,000, Exact's limit for NL/BE). */
+  documentMaxBytes?: number
 }
 
 export interface Runtime {
@@ -122,7 +126,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Syncs Exact events asked for whose replica died before its timer fired.
       scheduler.every('exact-webhook-syncs', '* * * * *', () => services.exactWebhooks.runWanted())
       // At start (a crash may have left pending exports) and every minute after.
-      const recover = () => recoverPendingExports({ exports: services.exports, logger: options.logger })
+      const recover = () => recoverPendingExports({ exports: services.exports, documents: services.documents, logger: options.logger })
       scheduler.every('export-recovery', '* * * * *', recover)
       void recover().catch((err) => options.logger.error({ err }, 'export recovery at start failed'))
       scheduler.start()
@@ -164,7 +168,8 @@ function wireServices(deps: WiringDeps): { services: Services; exact: ExactConte
       (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
     )
   const relations = new RelationService(deps.db)
-  const exportService = new ExportService(deps.db, exact, relations, settingsOf)
+  const documents = new DocumentService(deps.db, exact, deps.logger, deps.documentMaxBytes ?? EXACT_DOCUMENT_LIMIT_NL_BE)
+  const exportService = new ExportService(deps.db, exact, relations, settingsOf, documents, deps.clock)
   const paymentReads = new PaymentStatusReads(deps.db)
   const paymentSync = new PaymentSync(deps.db, exact, paymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
     // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
@@ -187,6 +192,7 @@ function wireServices(deps: WiringDeps): { services: Services; exact: ExactConte
     connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: divisionChosen, onDisconnecting: (tenantId) => exactWebhooks.unsubscribe(tenantId) }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
+    documents,
     bulk: new BulkService({ db: deps.db, exact, exports: exportService, relations, logger: deps.logger }),
     exportQueries: new ExportQueries(deps.db),
     relations,

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely'
 import type { Executor } from './database'
-import type { ExportStatusColumn, ExportsTable } from './schema'
+import type { DocumentStatusColumn, ExportStatusColumn, ExportsTable } from './schema'
 
 export interface ExportRecord {
   id: string
@@ -39,6 +39,8 @@ export interface ExportRecord {
   exportedAt: Date | null
   undoneAt: Date | null
   createdAt: Date
+  /** Migration 0015: the invoice's document in Exact; null when there was none to attach. */
+  document: { status: DocumentStatusColumn; exactDocumentId: string | null; exactAttachmentId: string | null; error: string | null; attachedAt: Date | null } | null
 }
 
 export interface AttemptRecord {
@@ -58,6 +60,9 @@ function rowToExport(r: Selectable<ExportsTable>): ExportRecord {
     modifiedInExact: r.modified_in_exact, modifiedFields: Array.isArray(r.modified_fields) ? (r.modified_fields as string[]) : [],
     exactType: r.exact_type, typeMismatch: r.type_mismatch, readBackAt: r.read_back_at, paymentReference: r.payment_reference,
     errorCode: r.error_code, errorDetail: r.error_detail, recoveryAttempts: r.recovery_attempts, nextRecoveryAt: r.next_recovery_at, exportedAt: r.exported_at, undoneAt: r.undone_at, createdAt: r.created_at,
+    document: r.document_status ? {
+      status: r.document_status, exactDocumentId: r.exact_document_id, exactAttachmentId: r.exact_attachment_id, error: r.document_error, attachedAt: r.document_attached_at,
+    } : null,
   }
 }
 
@@ -237,7 +242,7 @@ export async function flagChangedSinceExport(db: Executor, tenantId: string, inv
     .where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).where('status', 'in', ['pending', 'exported', 'deleted_in_exact']).execute()
 }
 
-export async function recordAttempt(db: Executor, exportId: string, a: { action: 'create' | 'recover' | 'delete' | 'relation'; outcome: string; request?: unknown; response?: unknown }): Promise<void> {
+export async function recordAttempt(db: Executor, exportId: string, a: { action: 'create' | 'recover' | 'delete' | 'relation' | 'document'; outcome: string; request?: unknown; response?: unknown }): Promise<void> {
   await db.insertInto('export_attempts').values({
     export_id: exportId, action: a.action, outcome: a.outcome,
     request: a.request === undefined ? null : JSON.stringify(a.request),

@@ -23,6 +23,7 @@ export interface Database {
   bulk_job_items: BulkJobItemsTable
   exact_webhook_subscriptions: ExactWebhookSubscriptionsTable
   exact_webhook_state: ExactWebhookStateTable
+  invoice_documents: InvoiceDocumentsTable
 }
 
 type CreatedAt = ColumnType<Date, never, never>
@@ -173,6 +174,31 @@ export interface ExportsTable {
   next_recovery_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   /** Migration 0016: the duplicate-number guard's key (type-scoped number, supplier-prefixed for purchase); null: a duplicate was allowed. */
   number_key: ColumnType<string | null, string | null | undefined, string | null>
+  /** Migration 0015: the invoice's document in Exact; null when the invoice had none to attach. */
+  document_status: ColumnType<DocumentStatusColumn | null, DocumentStatusColumn | null | undefined, DocumentStatusColumn | null>
+  document_marker: ColumnType<string | null, string | null | undefined, string | null>
+  /** The content hash of the PDF the Exact document carries (or is being given). */
+  document_hash: ColumnType<string | null, string | null | undefined, string | null>
+  exact_document_id: ColumnType<string | null, string | null | undefined, string | null>
+  exact_attachment_id: ColumnType<string | null, string | null | undefined, string | null>
+  document_error: ColumnType<string | null, string | null | undefined, string | null>
+  document_attached_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
+export type DocumentStatusColumn = 'pending' | 'attached' | 'failed' | 'removed'
+
+/** The invoice's PDF (migration 0015): one per invoice, the latest put, with the invoice version it was put at. */
+export interface InvoiceDocumentsTable {
+  tenant_id: string
+  invoice_id: string
+  invoice_version: number
+  file_name: string
+  content: Buffer
+  size: number
+  /** sha256 hex of content. */
+  content_hash: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
 }
 
 /** The line IDs of a booked entry (migration 0008): sync/Deleted EntityType 1 tombstones carry them. */
@@ -185,7 +211,7 @@ export interface ExportEntryLinesTable {
 export interface ExportAttemptsTable {
   id: Generated<string>
   export_id: string
-  action: 'create' | 'recover' | 'delete' | 'relation'
+  action: 'create' | 'recover' | 'delete' | 'relation' | 'document'
   outcome: string
   request: Json | null
   response: Json | null

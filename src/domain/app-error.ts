@@ -29,6 +29,10 @@ export type AppErrorCode =
   | 'replace_refused'
   /** The recovery pass gave up on a pending export after MAX_RECOVERY_ATTEMPTS misses; a person has to look. */
   | 'needs_attention'
+  /** The body is not of a media type the route takes (a PDF that does not start with %PDF-). */
+  | 'unsupported_media_type'
+  /** The body is larger than the route, or Exact, takes; the detail names the limit. */
+  | 'payload_too_large'
   /** Postgres is unreachable (restart, failover, lost connection): nothing was done; ask again. */
   | 'database_unavailable'
   | 'internal'

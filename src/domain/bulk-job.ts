@@ -116,6 +116,8 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'duplicate_invoice_number':
     case 'replace_refused':
     case 'needs_attention':
+    case 'unsupported_media_type':
+    case 'payload_too_large':
       return { kind: 'failed' }
     default: {
       const never: never = code

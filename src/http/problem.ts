@@ -44,6 +44,8 @@ const STATUS: Record<AppErrorCode, number> = {
   duplicate_invoice_number: 409,
   replace_refused: 409,
   needs_attention: 409,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
   database_unavailable: 503,
   internal: 500,
 }
@@ -68,9 +70,36 @@ const FRAMEWORK: Record<string, { status: number; code: RequestProblemCode; fiel
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', detail: 'The body is empty but its content-type says JSON: send the JSON, or no body and no content-type.' },
   FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', field: 'url', detail: 'The URL is not valid percent-encoded UTF-8.' },
   FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', field: 'url', detail: 'A path segment of the URL is too long.' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', field: 'header/content-type', detail: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', field: 'header/content-type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', field: 'header/content-length' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', field: 'body', detail: 'The body is larger than the service accepts (10 MB).' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', field: 'body' },
+}
+
+/** The route's own limit and media type (the PDF route takes application/pdf up to Exact's limit; the rest JSON up to 10 MB). */
+function frameworkDetail(known: (typeof FRAMEWORK)[string], request: FastifyRequest): string | undefined {
+  switch (known.code) {
+    case 'payload_too_large':
+      return `The body is larger than this route accepts (${bodyLimitOf(request)} bytes).`
+    case 'unsupported_media_type':
+      return `Send the body as ${mediaTypeOf(request)}.`
+    default:
+      return known.detail
+  }
+}
+
+function frameworkDetails(known: (typeof FRAMEWORK)[string], request: FastifyRequest): Partial<Problem> {
+  return known.code === 'payload_too_large' ? { details: { limit: bodyLimitOf(request) } } : {}
+}
+
+const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
+
+function bodyLimitOf(request: FastifyRequest): number {
+  return request.routeOptions?.bodyLimit ?? DEFAULT_BODY_LIMIT
+}
+
+function mediaTypeOf(request: FastifyRequest): string {
+  const config = request.routeOptions?.config as { mediaType?: string } | undefined
+  return config?.mediaType ?? 'application/json'
 }
 
 function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
@@ -115,7 +144,7 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
   const fastifyError = error as FastifyError
   if (fastifyError.validation) return sendProblem(reply, validationProblem(fastifyError))
   const known = FRAMEWORK[fastifyError.code] ?? (error instanceof SyntaxError ? FRAMEWORK.FST_ERR_CTP_INVALID_JSON_BODY : undefined)
-  if (known) return sendProblem(reply, problem(known.status, known.code, known.detail ?? fastifyError.message, { field: known.field }))
+  if (known) return sendProblem(reply, problem(known.status, known.code, frameworkDetail(known, request) ?? fastifyError.message, { field: known.field, ...frameworkDetails(known, request) }))
   const status = fastifyError.statusCode ?? 500
   if (status < 500) return sendProblem(reply, problem(status, 'bad_request', fastifyError.message))
   request.log.error({ err: error }, 'unhandled error')

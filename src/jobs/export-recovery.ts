@@ -1,6 +1,7 @@
 import type { Logger } from '../logger'
 import { asDatabaseUnavailable } from '../services/database-unavailable'
 import type { ExportService } from '../services/export-service'
+import type { DocumentService } from '../services/document-service'
 
 export interface RecoverySummary {
   examined: number
@@ -11,6 +12,8 @@ export interface RecoverySummary {
   backedOff: number
   /** Given up on after the cap: failed with needs_attention. */
   needsAttention: number
+  /** Booked exports whose invoice document was still to attach (a lost answer, Exact down), and how many got it. */
+  documents?: { examined: number; attached: number }
 }
 
 /**
@@ -23,6 +26,7 @@ export interface RecoverySummary {
  */
 export async function recoverPendingExports(deps: {
   exports: ExportService
+  documents?: DocumentService
   logger: Logger
   limit?: number
 }): Promise<RecoverySummary> {
@@ -43,6 +47,7 @@ export async function recoverPendingExports(deps: {
       deps.logger.warn({ err, tenantId, exportId: id }, 'pending export not recovered yet')
     }
   }
-  if (summary.examined > 0) deps.logger.info(summary, 'export recovery pass')
+  if (deps.documents) summary.documents = await deps.documents.recoverPending(deps.limit ?? 100)
+  if (summary.examined > 0 || (summary.documents?.examined ?? 0) > 0) deps.logger.info(summary, 'export recovery pass')
   return summary
 }

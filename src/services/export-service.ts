@@ -29,6 +29,7 @@ import { ExportLease, LEASE_MS, LeaseLostError } from './export-lease'
 import { assertInvoiceValid } from './invoice-service'
 import { EntryReadBack, entryFigures } from './entry-read-back'
 import type { RelationHints, RelationService } from './relation-service'
+import type { DocumentService } from './document-service'
 
 const WAIT_FOR_OTHER_MS = 45_000
 const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'database_unavailable', 'internal'])
@@ -73,6 +74,7 @@ export class ExportService {
     private readonly exact: ExactContext,
     private readonly relations: RelationService,
     private readonly settingsOf: (tenantId: string) => Promise<Settings | undefined>,
+    private readonly documents?: DocumentService,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.readBack = new EntryReadBack(db, exact.logger)
@@ -123,10 +125,11 @@ export class ExportService {
     switch (decision.kind) {
       case 'new': {
         const lease = ExportLease.inserted(this.db, decision.export.id, taken, this.exact.logger)
-        return { export: await this.driveOrFollow(decision.export, lease, { invoice: invoice.content, settings }, options), outcome: 'created' }
+        const booked = await this.driveOrFollow(decision.export, lease, { invoice: invoice.content, settings }, options)
+        return { export: await this.withDocument(booked, options), outcome: 'created' }
       }
       case 'same':
-        return { export: await this.settle(decision.export, { invoice: invoice.content, settings }, options), outcome: 'existing' }
+        return { export: await this.withDocument(await this.settle(decision.export, { invoice: invoice.content, settings }, options), options), outcome: 'existing' }
       case 'replace':
         if (decision.export.status === 'pending') throw new AppError('conflict', `Export ${decision.export.id} is still being booked; try again shortly.`, { retryAfterSeconds: 5 })
         return { export: await this.replace(decision.export, invoice, settings, entry, numberKey, options), outcome: 'created' }
@@ -135,6 +138,17 @@ export class ExportService {
         throw new Error(`unexpected decision ${String(never)}`)
       }
     }
+  }
+
+  /**
+   * The invoice's document, after the booking and apart from it: the entry stays booked whatever
+   * happens here, and a document that could not be attached yet says so on the export (pending:
+   * the recovery pass tries again; failed: Exact refused it).
+   */
+  private async withDocument(exp: ExportRecord, options: ExportOptions): Promise<ExportRecord> {
+    if (!this.documents || exp.status !== 'exported' || !(await this.documents.has(exp.tenantId, exp.invoiceId))) return exp
+    await this.documents.attach(exp.tenantId, exp.id, { client: options.client, priority: options.priority })
+    return (await findExport(this.db, exp.tenantId, exp.id)) ?? exp
   }
 
   /** What an export would send, with mapping problems and the relation action; no write anywhere. */
@@ -177,6 +191,8 @@ export class ExportService {
             })
           }
         }
+        // After the entry: were its DELETE refused, the booking would stand without its document.
+        if (this.documents) await this.documents.removeFromExact(client, exp, lease)
         return await this.db.transaction().execute(async (trx) => {
           const undone = (await markUndone(trx, exp.id, lease.holder)) ?? lease.lost('another holder settled the export')
           await enqueueWebhookEvent(trx, { tenantId, type: 'export.undone', payload: exportEvent(undone) })

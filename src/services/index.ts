@@ -4,6 +4,7 @@ import type { SettingsService } from './settings-service'
 import type { WebhookService } from './webhook-service'
 import type { ExportQueries } from './export-queries'
 import type { ExportService } from './export-service'
+import type { DocumentService } from './document-service'
 import type { InvoiceService } from './invoice-service'
 import type { RelationService } from './relation-service'
 import type { TenantService } from './tenant-service'
@@ -20,6 +21,7 @@ export interface Services {
   connections: ConnectionService
   invoices: InvoiceService
   exports: ExportService
+  documents: DocumentService
   exportQueries: ExportQueries
   relations: RelationService
   settings: SettingsService

@@ -6,6 +6,7 @@ import { settingsRoutes } from './settings'
 import { webhookRoutes } from './webhooks'
 import { exportRoutes } from './exports'
 import { invoiceRoutes } from './invoices'
+import { documentRoutes } from './documents'
 import { paymentRoutes } from './payments'
 import { exactWebhookRoutes } from './exact-webhooks'
 
@@ -16,6 +17,7 @@ export function tenantRoutes(services: Services): FastifyPluginAsyncTypebox {
     await app.register(settingsRoutes(services.settings))
     await app.register(webhookRoutes(services.webhooks))
     await app.register(invoiceRoutes(services))
+    await app.register(documentRoutes(services))
     await app.register(exportRoutes(services))
     await app.register(bulkRoutes(services))
     await app.register(paymentRoutes(services))

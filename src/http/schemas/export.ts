@@ -33,6 +33,15 @@ export const ExportSchema = Type.Object(
     exportedAt: Nullable(Type.String({ format: 'date-time' })),
     undoneAt: Nullable(Type.String({ format: 'date-time' })),
     createdAt: Type.String({ format: 'date-time' }),
+    document: Nullable(Type.Object({
+      status: Type.Union(['pending', 'attached', 'failed', 'removed'].map((s) => Type.Literal(s)), {
+        description: 'pending: not attached yet (a lost answer or an outage; the recovery pass tries again); attached: the entry links it; failed: Exact refused it (see error); removed: deleted with the entry on undo',
+      }),
+      exactDocumentId: Nullable(Type.String({ description: 'Exact documents/Documents ID' })),
+      exactAttachmentId: Nullable(Type.String({ description: 'Exact documents/DocumentAttachments ID' })),
+      error: Nullable(Type.String()),
+      attachedAt: Nullable(Type.String({ format: 'date-time' })),
+    }, { description: "The invoice's PDF in Exact (PUT /invoices/:id/document); null when the invoice has none" })),
   },
   { additionalProperties: false },
 )
@@ -58,6 +67,10 @@ export function toExportView(e: ExportRecord): ExportView {
     error: e.errorCode ? { code: e.errorCode, detail: e.errorDetail ?? '' } : null,
     recoveryAttempts: e.recoveryAttempts, nextRecoveryAt: e.status === 'pending' ? e.nextRecoveryAt?.toISOString() ?? null : null,
     exportedAt: e.exportedAt?.toISOString() ?? null, undoneAt: e.undoneAt?.toISOString() ?? null, createdAt: e.createdAt.toISOString(),
+    document: e.document ? {
+      status: e.document.status as NonNullable<ExportView['document']>['status'], exactDocumentId: e.document.exactDocumentId,
+      exactAttachmentId: e.document.exactAttachmentId, error: e.document.error, attachedAt: e.document.attachedAt?.toISOString() ?? null,
+    } : null,
   }
 }
 
