@@ -3,10 +3,10 @@
 // Workers and the service processes the tests start inherit it, whichever project they belong to.
 process.env.TZ = 'Europe/Amsterdam'
 
-/** What every project shares. */
+/** What every project shares: Node, ts-jest, and the leak guard's environment (test/helpers/leak-guard-environment.ts). */
 const shared = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/leak-guard-environment.ts',
   transform: {
     '^.+\\.ts$': 'ts-jest',
     // ESM-only packages that Fastify plugins require(); Node 20 can, Jest's module runtime cannot.

@@ -7,6 +7,7 @@ import { buildServices } from '../../src/services/build-services'
 import type { ExactContext } from '../../src/services/exact-context'
 import type { Services } from '../../src/services'
 import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../src/sandbox/server'
+import { opened } from './leak-guard'
 import { createTestDatabase, type TestDatabase } from './postgres'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789'
@@ -58,6 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   app0.redirectUri = `${url}/oauth/callback`
   if (exactWebhooks) exactWebhooks.publicUrl = url
+  const closed = opened(`harness on ${url} (its Fastify app and sandbox)`)
   const harness: Harness = {
     app, url, sandboxUrl, database, services, exact, logs,
     advanceClock: (ms) => { offset += ms },
@@ -67,6 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await app.close()
       await sandbox?.close()
       await database.drop()
+      closed()
     },
   }
   if (options.unlimited) {
@@ -147,12 +150,14 @@ export async function startReplica(h: Harness): Promise<Replica> {
   const exactApp = { baseUrl: h.sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: `${h.url}/oauth/callback` }
   const { services } = buildServices({ db: h.database.db, exactApp, tokenEncryptionKey: Buffer.alloc(32, 7), logger, metrics, clock, allowPrivateWebhooks: true })
   const app = await buildApp({ services, logger, metrics, adminApiKey: ADMIN_KEY, readiness: async () => ({ database: true, scheduler: true }) })
+  const closed = opened('a replica (startReplica)')
   return {
     app, services,
     advanceClock: (ms) => { now += ms },
     async close() {
       await services.paymentSync.drain()
       await app.close()
+      closed()
     },
   }
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg'
 import { randomBytes } from 'node:crypto'
 import { createDb, type Db } from '../../src/db/database'
+import { opened } from './leak-guard'
 
 export const TEMPLATE_DB = 'exact_bridge_template'
 
@@ -30,12 +31,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`))
   const url = urlFor(name)
   const db = createDb(url, { max: 20 })
+  const closed = opened(`database ${name} and its pool (drop() it)`)
   return {
     name,
     url,
     db,
     async drop() {
       await db.destroy()
+      closed()
       await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
     },
   }
