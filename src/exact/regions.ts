@@ -16,10 +16,6 @@ const HOSTS: Record<Region, string> = {
   us: 'https://start.exactonline.com',
 }
 
-export function isRegion(value: unknown): value is Region {
-  return typeof value === 'string' && (REGIONS as readonly string[]).includes(value)
-}
-
 /** The host for a region; `override` (EXACT_BASE_URL: the sandbox, a proxy) wins for every region. */
 export function baseUrlFor(region: Region, override?: string): string {
   return override ?? HOSTS[region]
