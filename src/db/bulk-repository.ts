@@ -237,9 +237,3 @@ export async function exportLeaseRemainingMs(db: Executor, tenantId: string, inv
   const ms = row.rows[0]?.ms
   return ms === undefined ? undefined : Number(ms)
 }
-
-/** Items per process that booked them (tests: two replicas shared a job). */
-export async function bulkItemsByWorker(db: Executor, jobId: string): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('bulk_job_items').select(['worked_by', sql<string>`count(*)`.as('n')]).where('job_id', '=', jobId).groupBy('worked_by').execute()
-  return Object.fromEntries(rows.map((r) => [r.worked_by ?? 'none', Number(r.n)]))
-}

@@ -58,8 +58,3 @@ export async function findInvoiceDocumentWithContent(db: Executor, tenantId: str
   const row = await db.selectFrom('invoice_documents').select([...META, 'content']).where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).executeTakeFirst()
   return row && { ...rowToDocument(row), content: row.content }
 }
-
-export async function deleteInvoiceDocument(db: Executor, tenantId: string, invoiceId: string): Promise<boolean> {
-  const row = await db.deleteFrom('invoice_documents').where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).returning('invoice_id').executeTakeFirst()
-  return row !== undefined
-}

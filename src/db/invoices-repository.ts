@@ -62,19 +62,3 @@ export async function upsertInvoice(
   if (!existing) throw new Error(`invoice ${v.id} vanished between its upsert and its read`)
   return { invoice: existing, changed: false, created: false }
 }
-
-/** Invoices of a type with no live export, oldest first (bulk export's input). */
-export async function listInvoicesWithoutLiveExport(db: Executor, tenantId: string, types: Array<'sales' | 'purchase'>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('invoices as i')
-    .select('i.id')
-    .where('i.tenant_id', '=', tenantId)
-    .where('i.type', 'in', types)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('exports as e').select('e.id').whereRef('e.tenant_id', '=', 'i.tenant_id').whereRef('e.invoice_id', '=', 'i.id').where('e.status', 'in', ['pending', 'exported']))),
-    )
-    .orderBy('i.created_at')
-    .orderBy('i.id')
-    .execute()
-  return rows.map((r) => r.id)
-}

@@ -31,8 +31,6 @@ export interface PaymentStateRecord {
   source: 'live' | 'sync' | 'webhook'
 }
 
-export type PaymentStateWrite = Omit<PaymentStateRecord, 'checkedAt'> & { checkedAt: Date }
-
 function rowToState(r: Omit<Selectable<PaymentStatesTable>, 'change_xid'>): PaymentStateRecord {
   return {
     status: r.status, amount: r.amount, paid: r.paid, discount: r.discount, outstanding: r.outstanding, currency: r.currency,
@@ -104,7 +102,7 @@ type StateKey = { exportId: string; tenantId: string; invoiceId: string }
  * Upserts states in one statement. A reading older than the stored one (checked_at) is ignored:
  * a slow sync page must not undo what a live look-up saw a moment later.
  */
-export async function savePaymentStates(trx: Executor, states: Array<{ target: StateKey; state: PaymentStateWrite }>): Promise<void> {
+export async function savePaymentStates(trx: Executor, states: Array<{ target: StateKey; state: PaymentStateRecord }>): Promise<void> {
   if (states.length === 0) return
   const rows = states.map(({ target, state: s }) => ({
     export_id: target.exportId, tenant_id: target.tenantId, invoice_id: target.invoiceId,

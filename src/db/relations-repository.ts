@@ -35,7 +35,3 @@ export async function rememberRelation(db: Executor, tenantId: string, r: Rememb
     .onConflict((oc) => oc.columns(['tenant_id', 'party_id']).doUpdateSet({ ...values, updated_at: sql`now()` }))
     .execute()
 }
-
-export async function forgetRelation(db: Executor, tenantId: string, partyId: string): Promise<void> {
-  await db.deleteFrom('relations').where('tenant_id', '=', tenantId).where('party_id', '=', partyId).execute()
-}

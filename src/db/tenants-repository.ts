@@ -11,8 +11,3 @@ export async function insertApiKey(db: Executor, tenantId: string, keyHash: stri
 export async function findTenantByName(db: Executor, name: string): Promise<{ id: string; name: string } | undefined> {
   return db.selectFrom('tenants').select(['id', 'name']).where('name', '=', name).orderBy('created_at').executeTakeFirst()
 }
-
-export async function listTenantIds(db: Executor): Promise<string[]> {
-  const rows = await db.selectFrom('tenants').select('id').orderBy('id').execute()
-  return rows.map((r) => r.id)
-}

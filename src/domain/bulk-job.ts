@@ -22,9 +22,6 @@ export const BulkJobStatusSchema = Type.Union(
   ],
   { description: "waiting_for_rate_limit: Exact's daily call limit is spent; the job goes on by itself at resumeAt" },
 )
-export type BulkJobStatus = Static<typeof BulkJobStatusSchema>
-
-export const ACTIVE_BULK_STATUSES: readonly BulkJobStatus[] = ['queued', 'running', 'waiting_for_rate_limit']
 
 export const BulkFailureSchema = Type.Object(
   {
@@ -34,7 +31,6 @@ export const BulkFailureSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-export type BulkFailure = Static<typeof BulkFailureSchema>
 
 const DateTime = Type.String({ format: 'date-time' })
 const NullableDateTime = Type.Union([DateTime, Type.Null()])

@@ -73,7 +73,6 @@ export const InvoiceTotalsSchema = Type.Object(
   { net: MoneySchema, vat: MoneySchema, gross: MoneySchema },
   { additionalProperties: false, description: 'When sent, must equal what the lines add up to' },
 )
-export type InvoiceTotals = Static<typeof InvoiceTotalsSchema>
 
 export const InvoiceSchema = Type.Object(
   {

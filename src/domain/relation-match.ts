@@ -23,26 +23,23 @@ export type RelationMatch =
 /**
  * DESIGN "Relations", in this order, first rule that finds anything decides:
  * 1. pinned: party.exactAccountId (the app chose after relation_ambiguous);
- * 2. remembered: the account this tenant's party was matched to before;
- * 3. code: compared trimmed (Exact right-aligns account codes in 18 characters), case as typed;
- * 4. VAT number: spaces, dots and dashes removed, upper case (`BE 0123.456.789` = `BE0123456789`);
- * 5. name + postcode, last resort and exact only: the name with outer spaces trimmed and inner runs
+ * 2. code: compared trimmed (Exact right-aligns account codes in 18 characters), case as typed;
+ * 3. VAT number: spaces, dots and dashes removed, upper case (`BE 0123.456.789` = `BE0123456789`);
+ * 4. name + postcode, last resort and exact only: the name with outer spaces trimmed and inner runs
  *    of spaces collapsed, CASE-SENSITIVE (booking on the wrong relation is worse than a duplicate a
  *    bookkeeper can merge; "ACME BV" and "Acme BV" may be two firms); the postcode without spaces,
  *    upper case ("1234 ab" = "1234AB": formatting, not identity).
- * A pinned or remembered id that is not among the candidates (deleted in Exact) falls through to
- * the next rule. Two or more accounts found by one rule are ambiguous, never a guess.
+ * A pinned id that is not among the candidates (deleted in Exact) falls through to
+ * the next rule. Two or more accounts found by one rule are ambiguous, never a guess. The account
+ * a party was matched to before is looked up by relation-service before any of these rules.
  */
 export function matchRelation(
   party: Party,
   candidates: readonly ExactAccountCandidate[],
-  rememberedAccountId?: string,
 ): RelationMatch {
   const byId = (id: string | undefined) => (id === undefined ? undefined : candidates.find((c) => c.id === id))
   const pinned = byId(party.exactAccountId)
   if (pinned) return { kind: 'matched', account: pinned, by: 'pinned' }
-  const remembered = byId(rememberedAccountId)
-  if (remembered) return { kind: 'matched', account: remembered, by: 'remembered' }
 
   const rules: Array<{ by: 'code' | 'vat' | 'name_postcode'; key: (fields: MatchFields) => string | undefined }> = [
     { by: 'code', key: (x) => nonEmpty(x.code?.trim()) },

@@ -56,10 +56,6 @@ const TITLES: Partial<Record<number, string>> = {
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
 }
 
-export function statusOf(code: AppErrorCode): number {
-  return STATUS[code]
-}
-
 /**
  * Fastify's own refusals (before any route runs) in our vocabulary: a stable code and the part
  * of the request at fault. These are the transport's problems, never thrown by a use case.

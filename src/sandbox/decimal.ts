@@ -20,10 +20,6 @@ export function sum(values: Big[]): Big {
   return values.reduce((acc, v) => acc.plus(v), ZERO)
 }
 
-export function toWireNumber(value: Big): number {
-  return Number(value.toString())
-}
-
 /** Control API form: a decimal string with at least two decimals. */
 export function toDecimalString(value: Big): string {
   const s = value.toString()

@@ -65,7 +65,7 @@ export class RelationService {
       const candidates = party.exactAccountId
         ? await findAccounts(client, { ids: [party.exactAccountId] })
         : hints?.get(party.id) ?? (await this.lookUp(client, party))
-      const match = matchRelation(party, candidates.map(toCandidate), undefined)
+      const match = matchRelation(party, candidates.map(toCandidate))
       switch (match.kind) {
         case 'matched': {
           const found = { partyId: party.id, exactAccountId: match.account.id, exactCode: match.account.code || null,
@@ -120,7 +120,7 @@ export class RelationService {
     const vatNumbers = unknown.filter((p) => !(p.code && foundCodes.has(p.code.trim()))).flatMap((p) => vatSpellings(p.vatNumber))
     const accounts = vatNumbers.length > 0 ? [...byCode, ...(await findAccounts(client, { vatNumbers }))] : byCode
     for (const party of unknown) {
-      const relevant = accounts.filter((a) => matchRelation(party, [toCandidate(a)], undefined).kind === 'matched')
+      const relevant = accounts.filter((a) => matchRelation(party, [toCandidate(a)]).kind === 'matched')
       // A party with only a name still needs the name + postcode look-up: no hint for it.
       if (relevant.length > 0 || party.code || party.vatNumber) hints.set(party.id, relevant)
     }
@@ -134,7 +134,7 @@ export class RelationService {
       return { action: needsRole(type, remembered) ? 'add_role' : 'use', accountId: remembered.exactAccountId, code: remembered.exactCode, matchedBy: 'remembered' }
     }
     const candidates = party.exactAccountId ? await findAccounts(client, { ids: [party.exactAccountId] }) : await this.lookUp(client, party)
-    const match = matchRelation(party, candidates.map(toCandidate), undefined)
+    const match = matchRelation(party, candidates.map(toCandidate))
     if (match.kind === 'matched') {
       return { action: needsRole(type, match.account) ? 'add_role' : 'use', accountId: match.account.id, code: match.account.code, matchedBy: match.by }
     }

@@ -72,15 +72,6 @@ export class SettingsService {
     return row.settings
   }
 
-  /** As get(), for use cases that cannot go on without settings: 422 mapping_missing when there are none. */
-  async require(tenantId: string): Promise<Settings> {
-    const settings = await this.get(tenantId)
-    if (!settings) {
-      throw new AppError('mapping_missing', 'This tenant has no settings (journals, GL accounts, VAT codes): connect to Exact Online to get them proposed, or PUT /settings.', { field: '/settings' })
-    }
-    return settings
-  }
-
   /**
    * PUT /settings (full replace). The body's shape is checked by the route (400); here the content:
    * contradictions, every code against the administration's chart, the webhook URL (422

@@ -3,6 +3,7 @@ import type { Settings } from '../../src/domain/settings'
 import { createLogger } from '../../src/logger'
 import { api } from './bulk-fixtures'
 import { startHarness, type Harness } from './harness'
+import { opened } from './leak-guard'
 import { connectedTenant, type TenantApi } from './tenant-api'
 
 export interface BulkContext {
@@ -22,13 +23,16 @@ export function useBulkContext(opts: { settings?: () => Settings; worker?: Parti
   const ctx = {
     call: <T = any>(method: string, path: string, body?: unknown) => api<T>(ctx.h.url, ctx.tenant.apiKey, method, path, body),
   } as BulkContext
+  let workerStopped: (() => void) | undefined
   beforeAll(async () => {
     ctx.h = await startHarness({ unlimited: true })
     ctx.tenant = await connectedTenant(ctx.h, 'Acme', opts.settings?.())
     ctx.worker = startBulkWorker({ bulk: ctx.h.services.bulk, logger: createLogger('silent'), pollMs: 100, ...opts.worker })
+    workerStopped = opened('the bulk worker of useBulkContext')
   })
   afterAll(async () => {
     await ctx.worker?.stop()
+    workerStopped?.()
     await ctx.h?.close()
   })
   return ctx

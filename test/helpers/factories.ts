@@ -1,19 +1,40 @@
-import type { Invoice } from '../../src/domain/invoice'
+import type { Invoice, InvoiceLine } from '../../src/domain/invoice'
 import type { Settings } from '../../src/domain/settings'
 
-let counter = 0
-
-/** A valid invoice; override what the test is about. Totals are left out unless given. */
-export function makeInvoice(overrides: Partial<Invoice> = {}): Invoice {
-  counter += 1
-  const type = overrides.type ?? 'sales'
+/** The sales invoice DESIGN.md shows, the same on every call (unit tests compare against it); override what the test is about. */
+export function designInvoice(overrides: Partial<Invoice> = {}): Invoice {
   return {
-    type,
-    number: `2026-${String(counter).padStart(4, '0')}`,
+    type: 'sales',
+    number: '2026-0042',
     issueDate: '2026-11-20',
     dueDate: '2026-12-20',
     currency: 'EUR',
     description: 'Consulting November',
+    reference: 'PO-7781',
+    party: {
+      id: 'cust-17',
+      code: 'C017',
+      name: 'Acme BV',
+      vatNumber: 'BE0123456789',
+      email: 'billing@acme.example',
+      address: { line1: 'Main street 1', postcode: '2000', city: 'Antwerpen', country: 'BE' },
+    },
+    lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21' }],
+    totals: { net: '1000.00', vat: '210.00', gross: '1210.00' },
+    ...overrides,
+  }
+}
+
+let counter = 0
+
+/**
+ * designInvoice with a number and a party of its own on every call: invoices of one tenant (and
+ * their relations in the sandbox division) do not collide. Override what the test is about.
+ */
+export function makeInvoice(overrides: Partial<Invoice> = {}): Invoice {
+  counter += 1
+  return designInvoice({
+    number: `2026-${String(counter).padStart(4, '0')}`,
     party: {
       id: `party-${counter}`,
       code: `C${String(counter).padStart(4, '0')}`,
@@ -21,10 +42,13 @@ export function makeInvoice(overrides: Partial<Invoice> = {}): Invoice {
       vatNumber: `BE0${String(100000000 + counter)}`,
       address: { line1: 'Main street 1', postcode: '2000', city: 'Antwerpen', country: 'BE' },
     },
-    lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21' }],
-    totals: { net: '1000.00', vat: '210.00', gross: '1210.00' },
     ...overrides,
-  }
+  })
+}
+
+/** `count` copies of `line`. */
+export function lines(count: number, line: InvoiceLine): InvoiceLine[] {
+  return Array.from({ length: count }, () => ({ ...line }))
 }
 
 /** Settings that fit the sandbox's seeded chart (CONTRACTS.md). */

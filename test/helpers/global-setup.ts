@@ -33,14 +33,20 @@ async function startServer(): Promise<string> {
   if (process.env.TESTCONTAINERS === '1') {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql')
     const container = await new PostgreSqlContainer('postgres:17-alpine').start()
-    ;(globalThis as any).__EB_STOP_PG__ = () => container.stop()
+    ;(globalThis as any).__EB_TEST_PG__ = { stop: () => container.stop() }
     return container.getConnectionUri()
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'eb-test-pg-'))
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() })
-  ;(globalThis as any).__EB_STOP_PG__ = async () => {
-    await pg.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+  const port = await freePort()
+  const pg = await startEmbeddedPostgres({ dataDir, port })
+  // global-teardown runs in this process: it reads this to stop the server (keeping its data for KEEP_TEST_DB).
+  ;(globalThis as any).__EB_TEST_PG__ = {
+    dataDir,
+    port,
+    async stop(keepData: boolean) {
+      await pg.stop()
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true })
+    },
   }
   return pg.url
 }

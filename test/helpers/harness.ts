@@ -5,6 +5,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runt
 import type { ExactContext } from '../../src/services/exact-context'
 import type { Services } from '../../src/services'
 import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../src/sandbox/server'
+import { opened } from './leak-guard'
 import { createTestDatabase, type TestDatabase } from './postgres'
 
 export const ADMIN_KEY = 'test-admin-key-0123456789'
@@ -52,6 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   })
   const url = await runtime.listen(0, '127.0.0.1')
   const { app, services, exact } = runtime
+  const closed = opened(`harness on ${url} (its Fastify app and sandbox)`)
   const harness: Harness = {
     app, url, sandboxUrl, database, services, exact, logs,
     advanceClock: (ms) => { offset += ms },
@@ -59,6 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await runtime.close()
       await sandbox?.close()
       await database.drop()
+      closed()
     },
   }
   if (options.unlimited) {
@@ -145,9 +148,13 @@ export async function startReplica(h: Harness): Promise<Replica> {
     exactApp: exactAppOf(h),
   })
   const { app, services } = runtime
+  const closed = opened('a replica (startReplica)')
   return {
     app, services,
     advanceClock: (ms) => { now += ms },
-    close: () => runtime.close(),
+    async close() {
+      await runtime.close()
+      closed()
+    },
   }
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg'
 import { randomBytes } from 'node:crypto'
 import { createDb, type Db } from '../../src/db/database'
+import { opened } from './leak-guard'
 
 export const TEMPLATE_DB = 'exact_bridge_template'
 
@@ -30,15 +31,30 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`))
   const url = urlFor(name)
   const db = createDb(url, { max: 20 })
+  const closed = opened(`database ${name} and its pool (drop() it)`)
   return {
     name,
     url,
     db,
     async drop() {
       await db.destroy()
+      closed()
+      if (keepFailedDatabase()) {
+        console.warn(`KEEP_TEST_DB: kept the database of this failed test file: psql '${url}'`)
+        return
+      }
       await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
     },
   }
+}
+
+/**
+ * KEEP_TEST_DB=1 keeps a failed test file's database for a look. The embedded server stops with the
+ * run; global-teardown keeps its data directory then and prints how to start it again.
+ */
+export function keepFailedDatabase(): boolean {
+  const failed = (globalThis as { __ebTestFileFailed?: () => boolean }).__ebTestFileFailed
+  return process.env.KEEP_TEST_DB === '1' && failed?.() === true
 }
 
 export async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@ import { Client } from 'pg'
 import { createDb } from '../../src/db/database'
 import { migrateToLatest } from '../../src/db/migrate'
 import { freePort } from './free-port'
+import { opened } from './leak-guard'
 import type { TestDatabase } from './postgres'
 
 /**
@@ -55,6 +56,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   const db = createDb(url.toString(), { max: 20 })
   await migrateToLatest(db)
 
+  const closed = opened(`restartable Postgres on port ${port} (database.drop() it)`)
   return {
     database: {
       name: 'exact_bridge',
@@ -65,6 +67,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
         await command('stop').catch(() => undefined)
         if (child.connected) child.disconnect()
         await exited
+        closed()
         rmSync(dataDir, { recursive: true, force: true })
       },
     },

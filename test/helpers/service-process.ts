@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { request } from 'undici'
 import { ADMIN_KEY } from './harness'
+import { opened } from './leak-guard'
 
 /** The harness's token key (Buffer.alloc(32, 7)): a child process reads the tokens the harness stored. */
 export const HARNESS_TOKEN_KEY_HEX = '07'.repeat(32)
@@ -90,6 +91,7 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
     await new Promise((r) => setTimeout(r, 100))
   }
 
+  const closed = opened(`service process ${child.pid} on ${url} (kill() it)`)
   return {
     url,
     pid: child.pid!,
@@ -97,6 +99,7 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       const exit = await exited
+      closed()
       cleanup()
       return exit
     },

@@ -1,4 +1,5 @@
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/server'
+import { opened } from '../helpers/leak-guard'
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 
@@ -18,7 +19,8 @@ export async function startTestSandbox(options: SandboxOptions = {}) {
       method, headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     }))
-  return { url: sandbox.url, close: sandbox.close, control }
+  const closed = opened(`sandbox on ${sandbox.url}`)
+  return { url: sandbox.url, close: async () => { await sandbox.close(); closed() }, control }
 }
 
 export type TestSandbox = Awaited<ReturnType<typeof startTestSandbox>>

@@ -21,7 +21,7 @@ describe('checkEntryAgainstChart', () => {
   test('another currency on a journal that allows only its own is a mapping problem before sending', () => {
     const problems = checkEntryAgainstChart(entry({ currency: 'USD' }), chart, settings)
     expect(problems.map((p) => `${p.field} ${p.code}`)).toEqual(['/currency mapping_missing'])
-    expect(problems[0]!.message).toContain('journal 70 (Sales journal) books only EUR (AllowVariableCurrency is off in Exact)')
+    expect(problems[0]!.message).toContain('journal 70 (Verkoopboek) books only EUR (AllowVariableCurrency is off in Exact)')
   })
 
   test('a journal that allows variable currencies, or says nothing about it, takes any', () => {

@@ -1,8 +1,8 @@
 import { canonicalJson, invoiceContentHash } from '../../src/domain/content-hash'
 import type { Invoice } from '../../src/domain/invoice'
-import { makeInvoice } from './invoice-factory'
+import { designInvoice } from '../helpers/factories'
 
-const hash = (overrides: Partial<Invoice> = {}) => invoiceContentHash(makeInvoice(overrides))
+const hash = (overrides: Partial<Invoice> = {}) => invoiceContentHash(designInvoice(overrides))
 
 describe('invoiceContentHash', () => {
   test('a sha256 hex digest, stable for the same content', () => {
@@ -11,7 +11,7 @@ describe('invoiceContentHash', () => {
   })
 
   test('key order does not matter', () => {
-    const invoice = makeInvoice()
+    const invoice = designInvoice()
     const reordered = JSON.parse(JSON.stringify(invoice, Object.keys(invoice).reverse().concat(
       'id', 'code', 'name', 'vatNumber', 'email', 'address', 'line1', 'postcode', 'city', 'country',
       'vatRate', 'netAmount', 'description', 'net', 'vat', 'gross',
@@ -24,7 +24,7 @@ describe('invoiceContentHash', () => {
     ['trailing zeros in amounts and rates', { lines: [{ description: 'Consulting', netAmount: '1000', vatRate: '21.0' }] }],
     ['undefined members', { reference: 'PO-7781', paymentConditionId: undefined }],
     ['totals left out', { totals: undefined }],
-    ['contact details changed', { party: { ...makeInvoice().party, email: 'other@acme.example', address: { city: 'Gent' } } }],
+    ['contact details changed', { party: { ...designInvoice().party, email: 'other@acme.example', address: { city: 'Gent' } } }],
   ])('same hash: %s', (_name, overrides) => {
     expect(hash(overrides)).toBe(hash())
   })
@@ -42,9 +42,9 @@ describe('invoiceContentHash', () => {
     ['the number', { number: '2026-0043' }],
     ['the description', { description: 'Consulting December' }],
     ['the currency', { currency: 'USD' }],
-    ['the party', { party: { ...makeInvoice().party, id: 'cust-18' } }],
-    ['the party VAT number', { party: { ...makeInvoice().party, vatNumber: 'BE0999999999' } }],
-    ['a pinned Exact account', { party: { ...makeInvoice().party, exactAccountId: 'abc' } }],
+    ['the party', { party: { ...designInvoice().party, id: 'cust-18' } }],
+    ['the party VAT number', { party: { ...designInvoice().party, vatNumber: 'BE0999999999' } }],
+    ['a pinned Exact account', { party: { ...designInvoice().party, exactAccountId: 'abc' } }],
     ['line order', { lines: [{ netAmount: '1.00', vatRate: '21' }, { netAmount: '2.00', vatRate: '21' }] }],
   ])('new hash: %s', (_name, overrides) => {
     expect(hash(overrides)).not.toBe(hash())

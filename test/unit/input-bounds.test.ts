@@ -4,7 +4,7 @@ import { checkInvoice } from '../../src/domain/invoice-rules'
 import { InvoiceSchema } from '../../src/domain/invoice'
 import { MoneySchema } from '../../src/domain/money'
 import { findUnstorableText } from '../../src/http/storable-text'
-import { makeInvoice } from './invoice-factory'
+import { designInvoice } from '../helpers/factories'
 
 describe('money bounds: schema, numeric(15,2) and an exact JSON number agree', () => {
   it.each([
@@ -16,14 +16,14 @@ describe('money bounds: schema, numeric(15,2) and an exact JSON number agree', (
   })
 
   it('lines that fit but add up past the bound are refused, naming /lines', () => {
-    const invoice = makeInvoice({ lines: [{ netAmount: '9999999999999.99', vatRate: '0' }, { netAmount: '0.01', vatRate: '0' }], totals: undefined })
+    const invoice = designInvoice({ lines: [{ netAmount: '9999999999999.99', vatRate: '0' }, { netAmount: '0.01', vatRate: '0' }], totals: undefined })
     expect(checkInvoice(invoice).map((p) => [p.field, p.code])).toEqual([['/lines', 'amount_out_of_range']])
-    const vatPushesItOver = makeInvoice({ lines: [{ netAmount: '9000000000000.00', vatRate: '21' }], totals: undefined })
+    const vatPushesItOver = designInvoice({ lines: [{ netAmount: '9000000000000.00', vatRate: '21' }], totals: undefined })
     expect(checkInvoice(vatPushesItOver).map((p) => p.code)).toEqual(['amount_out_of_range'])
   })
 
   it('a quantity has at most 15 significant digits', () => {
-    const line = (quantity: string) => makeInvoice({ lines: [{ netAmount: '1.00', vatRate: '21', quantity }] })
+    const line = (quantity: string) => designInvoice({ lines: [{ netAmount: '1.00', vatRate: '21', quantity }] })
     expect(Value.Check(InvoiceSchema, line('999999999.999999'))).toBe(true)
     expect(Value.Check(InvoiceSchema, line('1000000000'))).toBe(false)
   })

@@ -3,14 +3,14 @@ import { Value } from '@sinclair/typebox/value'
 import { EntrySchema, type Entry } from '../../src/domain/entry'
 import { invoiceToEntry, truncate } from '../../src/domain/invoice-to-entry'
 import { proposeSettings, type Settings } from '../../src/domain/settings'
-import { lines, makeInvoice } from './invoice-factory'
+import { designInvoice, lines } from '../helpers/factories'
 import { sandboxChart } from './sandbox-chart'
 
 const MARKER = 'xb-3F7K9Q2M'
 const sandboxSettings = (): Settings => proposeSettings(sandboxChart()).settings
 
-function entryOf(...args: Parameters<typeof makeInvoice>): Entry {
-  const result = invoiceToEntry({ invoice: makeInvoice(...args), settings: sandboxSettings(), marker: MARKER })
+function entryOf(...args: Parameters<typeof designInvoice>): Entry {
+  const result = invoiceToEntry({ invoice: designInvoice(...args), settings: sandboxSettings(), marker: MARKER })
   if (!result.ok) throw new Error(JSON.stringify(result.problems))
   return result.entry
 }
@@ -91,7 +91,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
 
   test('discount for cash, separate_line mode: revenue at the VAT base plus a discount line outside the VAT base', () => {
     const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
-    const result = invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
+    const result = invoiceToEntry({ invoice: designInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
     if (!result.ok) throw new Error('expected ok')
     expect(result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount, l.description, l.adjustment])).toEqual([
       ['8000', '980.00', '2', '205.80', '980.00', 'Consulting', undefined],
@@ -104,7 +104,7 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
 
   test('discount for cash on a purchase invoice uses the purchase discount account', () => {
     const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
-    const invoice = makeInvoice({ type: 'purchase', paymentConditionId: '32' })
+    const invoice = designInvoice({ type: 'purchase', paymentConditionId: '32' })
     const result = invoiceToEntry({ invoice, settings, marker: MARKER })
     expect(result.ok && result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode])).toEqual([
       ['7000', '980.00', '5'],
@@ -128,7 +128,7 @@ describe('invoiceToEntry problems', () => {
   test('export switched off', () => {
     const settings = sandboxSettings()
     settings.sales.enabled = false
-    expect(invoiceToEntry({ invoice: makeInvoice(), settings, marker: MARKER })).toEqual({
+    expect(invoiceToEntry({ invoice: designInvoice(), settings, marker: MARKER })).toEqual({
       ok: false,
       problems: [{ field: '/type', code: 'export_disabled', message: expect.stringContaining('/sales/enabled') }],
     })
@@ -138,7 +138,7 @@ describe('invoiceToEntry problems', () => {
     const settings = sandboxSettings()
     settings.sales.journal = null
     settings.sales.defaultGlAccount = null
-    const invoice = makeInvoice({
+    const invoice = designInvoice({
       paymentConditionId: 'nope',
       lines: [
         { netAmount: '1.00', vatRate: '12' },
@@ -159,19 +159,19 @@ describe('invoiceToEntry problems', () => {
   })
 
   test('credit limitation on a purchase invoice with no purchase surcharge account', () => {
-    const result = invoiceToEntry({ invoice: makeInvoice({ type: 'purchase', paymentConditionId: '33' }), settings: sandboxSettings(), marker: MARKER })
+    const result = invoiceToEntry({ invoice: designInvoice({ type: 'purchase', paymentConditionId: '33' }), settings: sandboxSettings(), marker: MARKER })
     expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code}`)).toEqual(['/paymentConditionId mapping_missing'])
   })
 
   test('the discount line needs a VAT code outside the VAT base; the 0 % code is not one', () => {
     const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
     settings.sales.adjustmentVatCode = null
-    const result = invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
+    const result = invoiceToEntry({ invoice: designInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
     expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code} ${p.message}`)).toEqual([
       '/paymentConditionId mapping_missing the discount for cash line is outside the VAT base and needs a sales VAT code that reports no base (type N, no VAT) in the settings (/sales/adjustmentVatCode)',
     ])
     delete settings.sales.adjustmentVatCode
-    expect(invoiceToEntry({ invoice: makeInvoice({ paymentConditionId: '33' }), settings, marker: MARKER }).ok).toBe(false)
+    expect(invoiceToEntry({ invoice: designInvoice({ paymentConditionId: '33' }), settings, marker: MARKER }).ok).toBe(false)
   })
 })
 
@@ -192,14 +192,14 @@ describe('credit notes, references and YourRef', () => {
     expect(entryOf().journal).toBe('70')
     const settings = sandboxSettings()
     settings.sales.creditNoteJournal = null
-    const result = invoiceToEntry({ invoice: makeInvoice({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }), settings, marker: MARKER })
+    const result = invoiceToEntry({ invoice: designInvoice({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }), settings, marker: MARKER })
     expect(result.ok && result.entry.journal).toBe('70')
   })
 
   test('generateStructuredReference: a sales invoice without a reference gets one from its number; a given one is kept', () => {
     const settings = { ...sandboxSettings(), generateStructuredReference: true }
-    const entry = (overrides: Parameters<typeof makeInvoice>[0]) => {
-      const result = invoiceToEntry({ invoice: makeInvoice(overrides), settings, marker: MARKER })
+    const entry = (overrides: Parameters<typeof designInvoice>[0]) => {
+      const result = invoiceToEntry({ invoice: designInvoice(overrides), settings, marker: MARKER })
       if (!result.ok) throw new Error(JSON.stringify(result.problems))
       return result.entry
     }

@@ -1,16 +1,16 @@
 import { Value } from '@sinclair/typebox/value'
 import { InvoiceSchema } from '../../src/domain/invoice'
-import { makeInvoice } from './invoice-factory'
+import { designInvoice } from '../helpers/factories'
 
 const valid = (value: unknown) => Value.Check(InvoiceSchema, value)
 
 describe('InvoiceSchema', () => {
   test('accepts the DESIGN.md example', () => {
-    expect(valid({ ...makeInvoice(), paymentConditionId: '30d-2pct' })).toBe(true)
+    expect(valid({ ...designInvoice(), paymentConditionId: '30d-2pct' })).toBe(true)
   })
 
   test('accepts the optional line and party fields', () => {
-    const invoice = makeInvoice({
+    const invoice = designInvoice({
       lines: [{ netAmount: '10.00', vatRate: '5.5', glAccount: '8000', vatCode: '2', vatAmount: '0.55', quantity: '1.5' }],
       totals: undefined,
     })
@@ -30,11 +30,11 @@ describe('InvoiceSchema', () => {
     ['an unknown type', { type: 'quote' }],
     ['an unknown line field', { lines: [{ netAmount: '1.00', vatRate: '21', price: '1.00' }] }],
   ])('refuses %s', (_name, override) => {
-    expect(valid({ ...makeInvoice(), ...override })).toBe(false)
+    expect(valid({ ...designInvoice(), ...override })).toBe(false)
   })
 
   test('refuses a party without id', () => {
-    const { id: _id, ...party } = makeInvoice().party
-    expect(valid({ ...makeInvoice(), party })).toBe(false)
+    const { id: _id, ...party } = designInvoice().party
+    expect(valid({ ...designInvoice(), party })).toBe(false)
   })
 })

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 /** GET /payment-statuses: by ids, or the change feed from a cursor (exactly one of the two). */
 export const PaymentStatusesQuerySchema = Type.Object(
@@ -14,4 +14,3 @@ export const PaymentStatusesQuerySchema = Type.Object(
   },
   { additionalProperties: false },
 )
-export type PaymentStatusesQuery = Static<typeof PaymentStatusesQuerySchema>

@@ -5,18 +5,13 @@ import type { Entry, EntryKind, Payment } from '../model'
  * Topics a subscription may name: the union of what the sources show (exact-online.md §6: the old forum
  * list on pionect.nl, live subscription lists, hookdeck; entities Exact's API reference marks as having a
  * webhook, per go-eol's HasWebhook flags and Pi-Systems/exact-online's "This entity supports webhooks").
- * The sandbox fires only those it models (FIRED_TOPICS); the others are accepted and stay silent.
+ * The sandbox fires only those it models (the functions below); the others are accepted and stay silent.
  */
 export const TOPICS: readonly string[] = [
   'Accounts', 'BankAccounts', 'BankEntries', 'CashEntries', 'Contacts', 'CostTransactions', 'DocumentAttachments',
   'Documents', 'FinancialTransactions', 'GeneralJournalEntries', 'GLAccounts', 'GoodsDeliveries', 'Items',
   'Opportunities', 'ProjectPlanning', 'PurchaseEntries', 'PurchaseOrders', 'Quotations', 'SalesEntries',
   'SalesInvoices', 'SalesItemPrices', 'SalesOrders', 'StockPositions', 'Subscriptions', 'TimeTransactions',
-]
-
-export const FIRED_TOPICS: readonly string[] = [
-  'Accounts', 'SalesEntries', 'PurchaseEntries', 'FinancialTransactions', 'BankEntries', 'CashEntries',
-  'Documents', 'DocumentAttachments',
 ]
 
 export type WebhookAction = 'Create' | 'Update' | 'Delete'
