@@ -30,7 +30,7 @@ describe('recovery pass for pending exports', () => {
     expect(pending.json().status).toBe('pending')
 
     const summary = await recoverPendingExports({ exports: h.services.exports, logger: createLogger('silent') })
-    expect(summary).toEqual({ examined: 1, recovered: 1, stillPending: 0 })
+    expect(summary).toEqual({ examined: 1, recovered: 1, failed: 0, backedOff: 0, needsAttention: 0 })
 
     const booked = (await tenant.entries()).filter((e) => e.YourRef === invoice.number)
     expect(booked).toHaveLength(1)
