@@ -78,9 +78,13 @@ export class RelationService {
           })
         case 'none': {
           if (party.exactAccountId) {
-            throw new AppError('mapping_missing', `party.exactAccountId ${party.exactAccountId} is not an account in this Exact administration.`, { field: '/party/exactAccountId' })
+            throw new AppError('relation_not_found', `party.exactAccountId ${party.exactAccountId} is not an account in this Exact administration.`, { field: '/party/exactAccountId' })
           }
-          if (!party.name) throw new AppError('invoice_invalid', 'The party is not in Exact and has no name to create it with.', { field: '/party/name' })
+          if (!party.name) {
+            // Only now is the name needed: a party that matches an Exact account may go without one.
+            const message = 'is required: the party is not in Exact and has no name to create it with'
+            throw new AppError('invoice_invalid', `/party/name ${message}`, { field: '/party/name', details: { errors: [{ field: '/party/name', message, code: 'party_name_required' }] } })
+          }
           const account = await createAccount(client, { ...party, name: party.name }, { customer: type === 'sales', supplier: type === 'purchase' })
           const created = { partyId: party.id, exactAccountId: account.id, exactCode: account.code || null,
             isCustomer: account.isCustomer || type === 'sales', isSupplier: account.isSupplier || type === 'purchase', matchedBy: 'created' }
