@@ -93,7 +93,9 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     // Not the invoice's fault, and over as soon as Postgres answers again.
     case 'database_unavailable':
       return { kind: 'retry', delayMs: 1000, countsAsAttempt: false }
-    case 'conflict':
+    // Another request is on this invoice or its export right now: its turn, then ours.
+    case 'export_in_progress':
+    case 'invoice_changed_during_export':
     case 'exact_unavailable':
     case 'internal':
       return attempts >= MAX_ITEM_ATTEMPTS ? { kind: 'failed' } : { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 0, retryDelayMs(attempts)), countsAsAttempt: true }
@@ -110,10 +112,20 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'division_unreachable':
     case 'division_has_exports':
     case 'duplicate_invoice_number':
+    case 'relation_not_found':
+    // Never raised by an export; listed so a new code has to be placed here.
     case 'replace_refused':
     case 'needs_attention':
-    case 'unsupported_media_type':
+    case 'invalid_json':
+    case 'invalid_url':
+    case 'bad_request':
+    case 'oauth_code_refused':
+    case 'bulk_job_starting':
+    case 'webhook_not_failed':
+    case 'precondition_failed':
     case 'payload_too_large':
+    case 'uri_too_long':
+    case 'unsupported_media_type':
       return { kind: 'failed' }
     default: {
       const never: never = code

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, type AppErrorCode } from '../domain/app-error'
+import { AppError, statusOf, type AppErrorCode } from '../domain/app-error'
 import { asDatabaseUnavailable } from '../services/database-unavailable'
 
 /** RFC 9457 problem details, with our stable `code` and the offending `field` (a JSON pointer). */
@@ -19,56 +19,24 @@ export const ProblemSchema = Type.Object(
 )
 export type Problem = Static<typeof ProblemSchema>
 
-/** The one table from error code to HTTP status. */
-const STATUS: Record<AppErrorCode, number> = {
-  validation_failed: 400,
-  invoice_invalid: 422,
-  settings_invalid: 422,
-  unauthorized: 401,
-  not_found: 404,
-  conflict: 409,
-  invoice_changed_since_export: 409,
-  mapping_missing: 422,
-  relation_ambiguous: 422,
-  export_disabled: 422,
-  exact_rejected: 502,
-  exact_unavailable: 503,
-  exact_rate_limited: 503,
-  not_connected: 409,
-  reauthorize_needed: 409,
-  division_required: 409,
-  division_unreachable: 422,
-  division_has_exports: 409,
-  oauth_state_invalid: 400,
-  undo_refused: 409,
-  duplicate_invoice_number: 409,
-  replace_refused: 409,
-  needs_attention: 409,
-  unsupported_media_type: 415,
-  payload_too_large: 413,
-  database_unavailable: 503,
-  internal: 500,
-}
-
 const TITLES: Partial<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 414: 'URI Too Long',
+  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 414: 'URI Too Long',
   415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
 }
 
 /**
- * Fastify's own refusals (before any route runs) in our vocabulary: a stable code and the part
- * of the request at fault. These are the transport's problems, never thrown by a use case.
+ * Fastify's own refusals (before any route runs) in the catalogue's vocabulary, with the part of
+ * the request at fault. These are the transport's problems, never thrown by a use case.
  */
-export type RequestProblemCode = 'invalid_json' | 'invalid_url' | 'uri_too_long' | 'unsupported_media_type' | 'payload_too_large' | 'bad_request'
-const FRAMEWORK: Record<string, { status: number; code: RequestProblemCode; field: string; detail?: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', field: 'body', detail: 'The body is empty but its content-type says JSON: send the JSON, or no body and no content-type.' },
-  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', field: 'url', detail: 'The URL is not valid percent-encoded UTF-8.' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', field: 'url', detail: 'A path segment of the URL is too long.' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', field: 'header/content-type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', field: 'header/content-length' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', field: 'body' },
+const FRAMEWORK: Record<string, { code: AppErrorCode; field: string; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', field: 'body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', field: 'body', detail: 'The body is empty but its content-type says JSON: send the JSON, or no body and no content-type.' },
+  FST_ERR_BAD_URL: { code: 'invalid_url', field: 'url', detail: 'The URL is not valid percent-encoded UTF-8.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', field: 'url', detail: 'A path segment of the URL is too long.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', field: 'header/content-type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', field: 'header/content-length' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', field: 'body' },
 }
 
 /** The route's own limit and media type (the PDF route takes application/pdf up to Exact's limit; the rest JSON up to 10 MB). */
@@ -98,7 +66,7 @@ function mediaTypeOf(request: FastifyRequest): string {
   return config?.mediaType ?? 'application/json'
 }
 
-function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+function problem(status: number, code: AppErrorCode, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: `https://exact-bridge.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, code, detail, ...extra }
 }
 
@@ -107,10 +75,9 @@ export function sendProblem(reply: FastifyReply, body: Problem, retryAfterSecond
   return reply.status(body.status).type('application/problem+json').send(body)
 }
 
-/** Ajv errors -> one problem naming every offending field. */
-function validationProblem(error: FastifyError): Problem {
-  const part = error.validationContext ?? 'body'
-  const errors = (error.validation ?? []).map((v) => {
+/** Ajv's errors for one part of the request -> one validation_failed naming every offending field. */
+export function validationError(validation: NonNullable<FastifyError['validation']>, part: string): AppError {
+  const errors = validation.map((v) => {
     const missing = v.keyword === 'required' ? `/${(v.params as { missingProperty: string }).missingProperty}` : ''
     const extra = v.keyword === 'additionalProperties' ? `/${(v.params as { additionalProperty: string }).additionalProperty}` : ''
     const field = `${part}${v.instancePath}${missing}${extra}`
@@ -119,28 +86,29 @@ function validationProblem(error: FastifyError): Problem {
     return { field, message, code: v.keyword }
   })
   const first = errors[0]
-  const detail = first ? `${first.field} ${first.message}` : error.message
-  return problem(400, 'validation_failed', detail, { field: first?.field, errors })
+  return new AppError('validation_failed', first ? `${first.field} ${first.message}` : `${part} is invalid`, { field: first?.field, details: { errors } })
 }
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   error = asDatabaseUnavailable(error) ?? error
+  if ((error as FastifyError).validation) error = validationError((error as FastifyError).validation!, (error as FastifyError).validationContext ?? 'body')
   if (error instanceof AppError) {
-    const status = STATUS[error.code]
+    const status = statusOf(error.code)
     // A database outage is logged once by the loops and /readyz, not once per request it refuses.
     if (error.code === 'database_unavailable') request.log.debug({ err: error }, 'request refused: the database is unavailable')
     else if (status >= 500) request.log.error({ err: error }, 'request failed')
+    // `errors` (every offending field) is one top-level member, not repeated under `details`.
+    const { errors, ...details } = error.details ?? {}
     const body = problem(status, error.code, error.message, {
       ...(error.field ? { field: error.field } : {}),
-      ...(error.details ? { details: error.details } : {}),
-      ...(Array.isArray(error.details?.errors) ? { errors: error.details.errors as Problem['errors'] } : {}),
+      ...(Object.keys(details).length > 0 ? { details } : {}),
+      ...(Array.isArray(errors) ? { errors: errors as Problem['errors'] } : {}),
     })
     return sendProblem(reply, body, error.retryAfterSeconds)
   }
   const fastifyError = error as FastifyError
-  if (fastifyError.validation) return sendProblem(reply, validationProblem(fastifyError))
   const known = FRAMEWORK[fastifyError.code] ?? (error instanceof SyntaxError ? FRAMEWORK.FST_ERR_CTP_INVALID_JSON_BODY : undefined)
-  if (known) return sendProblem(reply, problem(known.status, known.code, frameworkDetail(known, request) ?? fastifyError.message, { field: known.field, ...frameworkDetails(known, request) }))
+  if (known) return sendProblem(reply, problem(statusOf(known.code), known.code, frameworkDetail(known, request) ?? fastifyError.message, { field: known.field, ...frameworkDetails(known, request) }))
   const status = fastifyError.statusCode ?? 500
   if (status < 500) return sendProblem(reply, problem(status, 'bad_request', fastifyError.message))
   request.log.error({ err: error }, 'unhandled error')
@@ -157,6 +125,8 @@ export const problemResponses = {
   401: ProblemSchema,
   404: ProblemSchema,
   409: ProblemSchema,
+  412: ProblemSchema,
+  415: ProblemSchema,
   422: ProblemSchema,
   500: ProblemSchema,
   502: ProblemSchema,

@@ -171,7 +171,7 @@ export class BulkRunner {
     try {
       const leasedMs = await exportLeaseRemainingMs(db, item.tenantId, item.invoiceId)
       if (leasedMs !== undefined) {
-        await this.defer(item, { code: 'conflict', message: 'another process is booking this invoice right now' }, leasedMs + 1000, false, false)
+        await this.defer(item, { code: 'export_in_progress', message: 'another process is booking this invoice right now' }, leasedMs + 1000, false, false)
         settled = true
         summary.deferred++
         return 'done'
@@ -180,7 +180,7 @@ export class BulkRunner {
       try {
         const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints, readBack: 'later' })
         if (result.export.status !== 'exported') {
-          await this.defer(item, { code: 'exact_unavailable', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
+          await this.defer(item, { code: 'export_in_progress', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
           settled = true
           summary.deferred++
           return 'done'

@@ -58,7 +58,7 @@ export class BulkService {
       if (active) return { job: await this.withFailures(active), created: false }
       // The active job finished between the two statements: try again.
     }
-    throw new AppError('conflict', 'Another bulk job of this type was starting at the same moment; send the request again.', { retryAfterSeconds: 1 })
+    throw new AppError('bulk_job_starting', 'Another bulk job of this type was starting at the same moment; send the request again.', { retryAfterSeconds: 1 })
   }
 
   async get(tenantId: string, id: string): Promise<BulkJob> {

@@ -6,7 +6,7 @@ import {
 } from '../db/connections-repository'
 import { countLiveExports } from '../db/exports-repository'
 import { restartPaymentSync } from '../db/payment-sync-repository'
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 import type { ExactClient } from '../exact/client'
 import { listDivisions } from '../exact/divisions'
 import { ExactAuthError } from '../exact/errors'
@@ -78,7 +78,7 @@ export class ConnectionService {
       tokens = await exchangeCode({ ...this.exact.app, redirectUri: this.exact.app.redirectUri(), baseUrl, code, dispatcher: this.exact.dispatcher, now: () => this.exact.clock().getTime() })
     } catch (error) {
       if (error instanceof ExactAuthError) {
-        throw new AppError('oauth_state_invalid', `Exact refused the authorization code: ${error.message}`, { field: 'query/code', cause: error })
+        throw new AppError('oauth_code_refused', `Exact refused the authorization code: ${error.message}`, { field: 'query/code', cause: error })
       }
       throw toAppError(error)
     }
@@ -138,7 +138,7 @@ export class ConnectionService {
     if (row.division === division && row.status === 'connected') return this.status(tenantId)
     const changed = await this.db.transaction().execute(async (trx) => {
       const locked = await lockConnection(trx, tenantId)
-      if (!locked) throw notConnected()
+      if (!locked) throw ERRORS.notConnected()
       if (locked.division !== null && locked.division !== division) {
         const live = await countLiveExports(trx, tenantId)
         if (live > 0) {
@@ -202,9 +202,8 @@ export class ConnectionService {
 
   private async requireConnection(tenantId: string): Promise<ConnectionRow> {
     const row = await findConnection(this.db, tenantId)
-    if (!row) throw notConnected()
+    if (!row) throw ERRORS.notConnected()
     return row
   }
 }
 
-const notConnected = () => new AppError('not_connected', 'This tenant is not connected to Exact Online; start with POST /connection/authorize.')

@@ -3,7 +3,7 @@ import type { Db } from '../db/database'
 import {
   findConnection, lockConnection, markAccessTokenRejected, markReauthorizeNeeded, storeRefreshedTokens, type ConnectionRow,
 } from '../db/connections-repository'
-import { AppError } from '../domain/app-error'
+import { ERRORS } from '../domain/app-error'
 import { ExactAuthError, ExactUnavailableError } from '../exact/errors'
 import { MIN_TOKEN_AGE_MS, refreshTokens, tokenIsDue, tokenIsExpired, type OAuthClient } from '../exact/oauth'
 import type { TokenSource } from '../exact/tokens'
@@ -46,8 +46,8 @@ export class DbTokenSource implements TokenSource {
     const cached = this.cache.get(this.tenantId)
     if (cached && cached.version === this.version && this.usable(cached)) return cached.accessToken
     const row = await findConnection(this.db, this.tenantId)
-    if (!row) throw notConnected()
-    if (row.status === 'reauthorize_needed') throw reauthorizeNeeded(row.lastError)
+    if (!row) throw ERRORS.notConnected()
+    if (row.status === 'reauthorize_needed') throw ERRORS.reauthorizeNeeded(row.lastError)
     const rejected = row.accessTokenRejectedAt !== null
     if (!rejected && this.usable(tokensOf(row))) {
       const accessToken = this.cipher.decrypt(row.accessToken)
@@ -94,8 +94,8 @@ export class DbTokenSource implements TokenSource {
     let dead: string | undefined
     const outcome = await this.db.transaction().execute(async (trx): Promise<Outcome> => {
       const row = await lockConnection(trx, this.tenantId)
-      if (!row) throw notConnected()
-      if (row.status === 'reauthorize_needed') throw reauthorizeNeeded(row.lastError)
+      if (!row) throw ERRORS.notConnected()
+      if (row.status === 'reauthorize_needed') throw ERRORS.reauthorizeNeeded(row.lastError)
       const current = this.cipher.decrypt(row.accessToken)
       if (!stillNeeded(tokensOf(row), row)) return { token: current }
       const tooYoungMs = MIN_TOKEN_AGE_MS - this.age(tokensOf(row))
@@ -124,7 +124,7 @@ export class DbTokenSource implements TokenSource {
         throw error
       }
     })
-    if (dead !== undefined) throw reauthorizeNeeded(dead)
+    if (dead !== undefined) throw ERRORS.reauthorizeNeeded(dead)
     return outcome
   }
 }
@@ -134,6 +134,3 @@ const tokensOf = (row: ConnectionRow): Tokens => ({ expiresAt: row.accessTokenEx
 const tokenRejected = (waitMs: number, message: string) =>
   new ExactUnavailableError({ reason: 'token_rejected', resource: 'oauth2/token', message, retryAfterMs: waitMs, mayHaveReachedExact: false })
 
-const notConnected = () => new AppError('not_connected', 'This tenant is not connected to Exact Online; start with POST /connection/authorize.')
-const reauthorizeNeeded = (reason: string | null) =>
-  new AppError('reauthorize_needed', `The Exact Online connection must be authorized again (POST /connection/authorize)${reason ? `: ${reason}` : ''}.`)

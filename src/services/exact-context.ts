@@ -2,7 +2,7 @@ import type { Db } from '../db/database'
 import { findChart, forgetChart, saveChart } from '../db/charts-repository'
 import { findProbedDiscountScale } from '../db/probes-repository'
 import { findConnection, type ConnectionRow } from '../db/connections-repository'
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 import { ExactClient, type CallEvent, type Dispatcher } from '../exact/client'
 import { fetchChart } from '../exact/reference-data'
 import type { Region } from '../domain/region'
@@ -67,10 +67,8 @@ export class ExactContext {
   /** A connector for the tenant's division; throws not_connected / reauthorize_needed / division_required first. */
   async clientFor(tenantId: string, priority: Priority = 'interactive', observe?: (call: ExactCall) => void): Promise<ExactClient> {
     const connection = await findConnection(this.db, tenantId)
-    if (!connection) throw new AppError('not_connected', 'This tenant is not connected to Exact Online; start with POST /connection/authorize.')
-    if (connection.status === 'reauthorize_needed') {
-      throw new AppError('reauthorize_needed', `The Exact Online connection must be authorized again (POST /connection/authorize): ${connection.lastError ?? 'refresh token refused'}.`)
-    }
+    if (!connection) throw ERRORS.notConnected()
+    if (connection.status === 'reauthorize_needed') throw ERRORS.reauthorizeNeeded(connection.lastError ?? 'refresh token refused')
     if (connection.status === 'division_required' || connection.division === null) {
       throw new AppError('division_required', `The grant reaches ${connection.divisions.length} Exact administrations: choose one with PUT /connection/division (GET /connection/divisions lists them).`)
     }

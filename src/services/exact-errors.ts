@@ -1,4 +1,4 @@
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 import {
   ExactAuthError, ExactMappingError, ExactRateLimitedError, ExactRefusedError, ExactUnavailableError,
 } from '../exact/errors'
@@ -25,7 +25,7 @@ export function toAppError(error: unknown): AppError {
     })
   }
   if (error instanceof ExactAuthError) {
-    return new AppError('reauthorize_needed', `Exact Online refused this connection's tokens (${error.kind}); authorize again with POST /connection/authorize.`, { cause: error })
+    return ERRORS.reauthorizeNeeded(`Exact Online refused this connection's tokens (${error.kind})`, error)
   }
   // Anything else thrown on the way (a query of ours) that is the database being away.
   const database = asDatabaseUnavailable(error)

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database'
 import { findExport, findLatestExport, listAttempts, listExports, type AttemptRecord, type ExportRecord } from '../db/exports-repository'
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 import type { ExportStatus, InvoiceType } from '../domain/types'
 
 export interface ExportListQuery {
@@ -53,5 +53,5 @@ function decodeCursor(cursor: string): { cursorTime: string; id: string } {
   } catch {
     // not base64 JSON: refused below
   }
-  throw new AppError('validation_failed', 'cursor is not one this service handed out; use nextCursor from the previous page.', { field: 'querystring/cursor' })
+  throw ERRORS.invalidCursor('querystring/cursor')
 }

@@ -9,7 +9,7 @@ import {
 import { isUniqueViolation } from '../db/database-errors'
 import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 import { checkEntryAgainstChart, type BookingProblem, chartKnowsEntryCodes } from '../domain/booking-check'
 import type { ChartOfAccounts } from '../domain/chart'
 import { capYourRef, type Entry } from '../domain/entry'
@@ -90,7 +90,7 @@ export class ExportService {
     const decision = await this.db.transaction().execute(async (trx) => {
       const locked = await lockInvoice<Invoice>(trx, tenantId, invoiceId)
       if (!locked || locked.contentHash !== invoice.contentHash) {
-        throw new AppError('conflict', 'The invoice changed while it was being exported; send the request again.')
+        throw new AppError('invoice_changed_during_export', `Invoice ${invoiceId} was stored anew while this export was being decided; send the request again.`)
       }
       const live = await findLiveExport(trx, tenantId, invoiceId)
       if (live && live.contentHash === locked.contentHash) return { kind: 'same' as const, export: live }
@@ -131,7 +131,7 @@ export class ExportService {
       case 'same':
         return { export: await this.withDocument(await this.settle(decision.export, { invoice: invoice.content, settings }, options), options), outcome: 'existing' }
       case 'replace':
-        if (decision.export.status === 'pending') throw new AppError('conflict', `Export ${decision.export.id} is still being booked; try again shortly.`, { retryAfterSeconds: 5 })
+        if (decision.export.status === 'pending') throw ERRORS.exportInProgress(decision.export.id)
         return { export: await this.replace(decision.export, invoice, settings, entry, numberKey, options), outcome: 'created' }
       default: {
         const never: never = decision
@@ -168,9 +168,7 @@ export class ExportService {
     if (exp.status === 'undone') return exp
     if (exp.status === 'failed') return (await markUndone(this.db, exp.id)) ?? this.undo(tenantId, exportId)
     const lease = await ExportLease.claim(this.db, exp.id, this.exact.logger, ['pending', 'exported', 'deleted_in_exact'])
-    if (!lease) {
-      throw new AppError('conflict', `Export ${exp.id} is being booked right now; undo it once it is done.`, { retryAfterSeconds: 5 })
-    }
+    if (!lease) throw ERRORS.exportInProgress(exp.id)
     return lease.hold(async () => {
       try {
         const client = (await this.exact.clientFor(tenantId)).guarded(() => lease.assertHeld())
@@ -199,7 +197,7 @@ export class ExportService {
           return undone
         })
       } catch (error) {
-        if (error instanceof LeaseLostError) throw new AppError('conflict', `Export ${exp.id} was taken over by another request; ask again.`, { retryAfterSeconds: 5, cause: error })
+        if (error instanceof LeaseLostError) throw ERRORS.exportInProgress(exp.id, error)
         await lease.release()
         if (error instanceof AppError && error.code === 'undo_refused') throw error
         const appError = toAppError(error)
@@ -228,7 +226,7 @@ export class ExportService {
       if (other) throw duplicateNumber(invoice.content, other)
     }
     const lease = await ExportLease.claim(this.db, old.id, this.exact.logger, ['exported'])
-    if (!lease) throw new AppError('conflict', `Export ${old.id} is being changed right now; try again shortly.`, { retryAfterSeconds: 5 })
+    if (!lease) throw ERRORS.exportInProgress(old.id)
     return lease.hold(async () => {
       try {
         const client = (options.client ?? (await this.exact.clientFor(old.tenantId, options.priority ?? 'interactive'))).guarded(() => lease.assertHeld())
@@ -268,7 +266,7 @@ export class ExportService {
         const newLease = ExportLease.inserted(this.db, fresh.id, taken, this.exact.logger)
         return await newLease.hold(() => this.finish(fresh, newLease, created, entry, client, options))
       } catch (error) {
-        if (error instanceof LeaseLostError) throw new AppError('conflict', `Export ${old.id} was taken over by another request; ask again.`, { retryAfterSeconds: 5, cause: error })
+        if (error instanceof LeaseLostError) throw ERRORS.exportInProgress(old.id, error)
         await lease.release()
         throw toAppError(error)
       }
@@ -358,7 +356,7 @@ export class ExportService {
     if (!settings) {
       // No settings because the connection is not ready (division_required, ...): say that instead.
       await this.exact.clientFor(tenantId)
-      throw new AppError('mapping_missing', 'This tenant has no export settings yet: connect Exact Online or PUT /settings.', { field: '/settings' })
+      throw ERRORS.noSettings()
     }
     const yourRefMax = await findYourRefMaxLength(this.db, tenantId)
     assertInvoiceValid(invoice.content, settings, yourRefMax)
@@ -394,7 +392,8 @@ export class ExportService {
         if (current.status === 'failed') throw new AppError((current.errorCode as 'exact_rejected') ?? 'exact_rejected', current.errorDetail ?? 'The export failed.')
         return current
       }
-      if (Date.now() >= deadline) throw new AppError('exact_unavailable', `Export ${exp.id} is still being booked; ask again shortly.`, { retryAfterSeconds: 5 })
+      // Our own caller holds the lease, not Exact being down: 409, not 503.
+      if (Date.now() >= deadline) throw ERRORS.exportInProgress(exp.id)
       await sleep(150)
     }
   }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database'
 import { FEED_START, findStatusChanges, findStoredStatus, findStoredStatuses, type ChangePosition, type StoredStatusRow } from '../db/payment-status-repository'
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 import { unpaidFigures, type PaymentStatus } from '../domain/payment-status'
 import type { PaymentStatusItem, PaymentStatuses } from '../domain/payment-status-items'
 
@@ -71,7 +71,7 @@ function decodeCursor(cursor: string): ChangePosition {
   if (cursor === '0') return FEED_START
   const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
   if (!match || BigInt(match[1]!) > 18446744073709551615n) {
-    throw new AppError('validation_failed', 'since is not a cursor this service handed out: use 0, or nextCursor from the previous answer.', { field: 'querystring/since' })
+    throw ERRORS.invalidCursor('querystring/since', '0, or nextCursor from the previous answer')
   }
   return { xid: match[1]!, exportId: match[2]! }
 }

@@ -79,9 +79,13 @@ export class RelationService {
           })
         case 'none': {
           if (party.exactAccountId) {
-            throw new AppError('mapping_missing', `party.exactAccountId ${party.exactAccountId} is not an account in this Exact administration.`, { field: '/party/exactAccountId' })
+            throw new AppError('relation_not_found', `party.exactAccountId ${party.exactAccountId} is not an account in this Exact administration.`, { field: '/party/exactAccountId' })
           }
-          if (!party.name) throw new AppError('invoice_invalid', 'The party is not in Exact and has no name to create it with.', { field: '/party/name' })
+          if (!party.name) {
+            // Only now is the name needed: a party that matches an Exact account may go without one.
+            const message = 'is required: the party is not in Exact and has no name to create it with'
+            throw new AppError('invoice_invalid', `/party/name ${message}`, { field: '/party/name', details: { errors: [{ field: '/party/name', message, code: 'party_name_required' }] } })
+          }
           const marker = partyMarker(tenantId, party.id)
           const earlier = await this.createdEarlier(client, party, marker)
           if (earlier) {

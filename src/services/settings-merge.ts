@@ -84,3 +84,18 @@ export function mergeProposal(
   }
   return { settings, proposed: [...proposed] }
 }
+
+/**
+ * RFC 7396 JSON merge patch: an object patch merges member by member (recursively), `null`
+ * deletes a member, anything else (an array, a string) replaces the target whole. Pure.
+ */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch)
+  const result: Record<string, unknown> =
+    target !== null && typeof target === 'object' && !Array.isArray(target) ? structuredClone(target as Record<string, unknown>) : {}
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key]
+    else result[key] = applyMergePatch(result[key], value)
+  }
+  return result
+}

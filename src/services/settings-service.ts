@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { Db } from '../db/database'
@@ -7,26 +8,36 @@ import type { ChartOfAccounts } from '../domain/chart'
 import { checkSettings, checkSettingsAgainstChart, proposeSettings, SettingsSchema, type Settings, type SettingsProblem } from '../domain/settings'
 import type { Logger } from '../logger'
 import type { ExactContext } from './exact-context'
-import { mergeProposal, stillProposed } from './settings-merge'
+import { applyMergePatch, mergeProposal, stillProposed } from './settings-merge'
 import { toAppError } from './exact-errors'
 import { webhookUrlProblem, type Lookup } from './webhook-url'
 
-export const SettingsViewSchema = Type.Object(
+/**
+ * GET /settings/proposal: what was proposed from Exact, kept apart from the settings so that the
+ * settings GET returns are exactly what PUT takes.
+ */
+export const SettingsProposalSchema = Type.Object(
   {
-    settings: SettingsSchema,
     proposed: Type.Array(Type.String(), {
       description: 'JSON pointers of values proposed from the Exact administration and not changed by the tenant since ("please confirm")',
     }),
     proposalProblems: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }), {
       description:
         'What the last proposal left out and why, e.g. a payment condition nothing may be booked on until it is fixed in Exact ' +
-        '(field points at the condition by its Exact code). Empty after a PUT',
+        '(field points at the condition by its Exact code). Empty after a PUT or PATCH',
     }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
-  { $id: 'SettingsView', additionalProperties: false },
+  { $id: 'SettingsProposal', additionalProperties: false },
 )
-export type SettingsView = Static<typeof SettingsViewSchema>
+export type SettingsProposal = Static<typeof SettingsProposalSchema>
+
+/** The stored settings and their version: the ETag (If-Match) and Last-Modified of GET /settings. */
+export interface VersionedSettings {
+  settings: Settings
+  etag: string
+  updatedAt: Date
+}
 
 export interface SettingsServiceDeps {
   db: Db
@@ -37,12 +48,35 @@ export interface SettingsServiceDeps {
   lookup?: Lookup
 }
 
-const toView = (row: SettingsRow): SettingsView => ({
-  settings: row.settings as Settings,
-  proposed: row.proposedFields,
-  proposalProblems: row.proposalProblems,
-  updatedAt: row.updatedAt.toISOString(),
-})
+const versioned = (row: SettingsRow): VersionedSettings => ({ settings: row.settings as Settings, etag: etagOf(row.settings), updatedAt: row.updatedAt })
+
+/** Strong: two representations with the same ETag are the same settings, byte for byte once serialized. */
+function etagOf(settings: unknown): string {
+  return `"${createHash('sha256').update(canonicalJson(settings)).digest('base64url').slice(0, 22)}"`
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+}
+
+/** RFC 9110 If-Match: `*` or a list of entity tags, compared strongly (a weak tag never matches). */
+function matches(ifMatch: string, row: SettingsRow | undefined): boolean {
+  if (!row) return false
+  const etag = etagOf(row.settings)
+  return ifMatch.split(',').map((t) => t.trim()).some((t) => t === '*' || t === etag)
+}
+
+function preconditionFailed(row: SettingsRow | undefined): AppError {
+  return new AppError('precondition_failed', row
+    ? `The settings changed since the version named in If-Match (now ${etagOf(row.settings)}): GET /settings, apply the change again and send it with the new ETag.`
+    : 'This tenant has no settings, so If-Match names no version of them: PUT /settings without If-Match.', { field: 'header/if-match' })
+}
+
+/** PATCH /settings retries on its own when another write lands between its read and its write. */
+const PATCH_ATTEMPTS = 3
 
 const UNKNOWN_CODE = /^unknown_/
 
@@ -54,12 +88,22 @@ export class SettingsService {
   constructor(private readonly deps: SettingsServiceDeps) {}
 
   /** GET /settings; 404 before the tenant has connected or PUT any. */
-  async view(tenantId: string): Promise<SettingsView> {
+  async current(tenantId: string): Promise<VersionedSettings> {
+    return versioned(await this.stored(tenantId))
+  }
+
+  /** GET /settings/proposal. */
+  async proposal(tenantId: string): Promise<SettingsProposal> {
+    const row = await this.stored(tenantId)
+    return { proposed: row.proposedFields, proposalProblems: row.proposalProblems, updatedAt: row.updatedAt.toISOString() }
+  }
+
+  private async stored(tenantId: string): Promise<SettingsRow> {
     const row = await findSettings(this.deps.db, tenantId)
     if (!row) {
       throw new AppError('not_found', 'This tenant has no settings yet: connect to Exact Online (POST /connection/authorize) to get them proposed, or PUT /settings.')
     }
-    return toView(row)
+    return row
   }
 
   /** The stored settings, or undefined when the tenant has none yet (the caller decides what that means). */
@@ -77,7 +121,7 @@ export class SettingsService {
    * contradictions, every code against the administration's chart, the webhook URL (422
    * settings_invalid listing each problem). Nothing is written unless all of it passes.
    */
-  async replace(tenantId: string, settings: Settings): Promise<SettingsView> {
+  async replace(tenantId: string, settings: Settings, opts: { ifMatch?: string } = {}): Promise<VersionedSettings> {
     const problems: Problem[] = [...checkSettings(settings), ...(await this.webhookProblems(settings))]
     const client = await this.deps.exact.clientFor(tenantId)
     let chartProblems = checkSettingsAgainstChart(settings, await this.deps.exact.chart(client))
@@ -90,10 +134,30 @@ export class SettingsService {
 
     const row = await this.deps.db.transaction().execute(async (trx) => {
       const before = await lockSettings(trx, tenantId)
+      // Checked under the row lock: the version the caller saw is the one replaced, or nothing is.
+      if (opts.ifMatch !== undefined && !matches(opts.ifMatch, before)) throw preconditionFailed(before)
       const proposed = before ? stillProposed(before.settings, before.proposedFields, settings) : []
       return saveSettings(trx, tenantId, settings, proposed)
     })
-    return toView(row)
+    return versioned(row)
+  }
+
+  /**
+   * PATCH /settings: an RFC 7396 merge patch laid over the stored settings; the result must pass
+   * `checkShape` (the PUT body's schema, as the route checks a PUT) and then everything replace()
+   * checks. Without If-Match a write that lands in between is not lost: the patch is laid over it.
+   */
+  async patch(tenantId: string, patch: unknown, checkShape: (doc: unknown) => Settings, opts: { ifMatch?: string } = {}): Promise<VersionedSettings> {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.stored(tenantId)
+      if (opts.ifMatch !== undefined && !matches(opts.ifMatch, row)) throw preconditionFailed(row)
+      const settings = checkShape(applyMergePatch(row.settings, patch))
+      try {
+        return await this.replace(tenantId, settings, { ifMatch: opts.ifMatch ?? etagOf(row.settings) })
+      } catch (error) {
+        if (opts.ifMatch !== undefined || attempt >= PATCH_ATTEMPTS || !(error instanceof AppError && error.code === 'precondition_failed')) throw error
+      }
+    }
   }
 
   /**
@@ -105,7 +169,7 @@ export class SettingsService {
    * proposal already leaves out payment conditions nothing may be booked on (its `problems`, stored
    * for GET /settings); a proposed value that still fails is withdrawn, never stored.
    */
-  async proposeFromExact(tenantId: string, opts: { fresh?: boolean } = {}): Promise<SettingsView> {
+  async proposeFromExact(tenantId: string, opts: { fresh?: boolean } = {}): Promise<VersionedSettings> {
     const client = await this.deps.exact.clientFor(tenantId)
     const chart: ChartOfAccounts = await this.deps.exact.chart(client)
     const proposal = proposeSettings(chart)
@@ -129,7 +193,7 @@ export class SettingsService {
       return saveSettings(trx, tenantId, checked.settings, checked.proposed, [...proposal.problems, ...checked.problems])
     })
     this.deps.logger.info({ tenantId, proposed: row.proposedFields.length, problems: row.proposalProblems.length }, 'settings proposed from the Exact administration')
-    return toView(row)
+    return versioned(row)
   }
 
   async refreshChart(tenantId: string): Promise<{ fetchedAt: string; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {

@@ -7,7 +7,7 @@ import {
   WEBHOOK_EVENT_TYPES,
   type WebhookEventRow,
 } from '../db/webhook-outbox-repository'
-import { AppError } from '../domain/app-error'
+import { AppError, ERRORS } from '../domain/app-error'
 
 export const WebhookEventTypeSchema = Type.Union(WEBHOOK_EVENT_TYPES.map((t) => Type.Literal(t)))
 export const WebhookDeliveryStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')], {
@@ -79,7 +79,7 @@ function decodeCursor(cursor: string): { cursorTime: string; id: string } {
   } catch {
     // fall through
   }
-  throw new AppError('validation_failed', 'cursor is not one this service handed out; use nextCursor from the previous page.', { field: 'querystring/cursor' })
+  throw ERRORS.invalidCursor('querystring/cursor')
 }
 
 /** What the tenant sees of its outbound webhooks: each event with its delivery state, no secrets. */
@@ -112,7 +112,7 @@ export class WebhookService {
   async retry(tenantId: string, id: string): Promise<WebhookDelivery> {
     const requeued = await requeueFailedWebhookEvent(this.db, tenantId, id, this.clock())
     const current = await this.get(tenantId, id)
-    if (!requeued) throw new AppError('conflict', `Webhook event ${id} is ${current.status}; only a failed event can be sent again.`)
+    if (!requeued) throw new AppError('webhook_not_failed', `Webhook event ${id} is ${current.status}; only a failed event can be sent again.`)
     return current
   }
 }

@@ -71,7 +71,7 @@ describe('the chart of a large administration', () => {
     await resetStats()
     await connectTenant(h, t.apiKey, { consent: { division: String(division) } })
     const proposed = (await h.app.inject({ method: 'GET', url: '/settings', headers: auth(t.apiKey) })).json()
-    expect(proposed.settings.sales.journal).toBeTruthy()
+    expect(proposed.sales.journal).toBeTruthy()
     const connectCalls = chartCalls(await stats())
     expect(connectCalls).toBeLessThanOrEqual(4)
     process.stdout.write(`chart of 800 GL accounts: ${connectCalls} calls\n`)

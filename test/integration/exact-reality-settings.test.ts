@@ -31,15 +31,15 @@ describe('settings, relations and references as Exact has them', () => {
     it('the first proposal reads 2 % as "2", leaves the misconfigured condition out, and books the same entry', async () => {
       await setBehaviour(h, { discountPercentScale })
       const t = await proposedTenant(`Scale ${discountPercentScale}`)
-      const view = (await t.call('GET', '/settings')).json()
-      expect(view.settings.paymentConditions.map((c: Settings['paymentConditions'][number]) => [c.exactCode, c.discountForCashPercent, c.creditLimitationPercent]))
+      const settings = (await t.call('GET', '/settings')).json()
+      expect(settings.paymentConditions.map((c: Settings['paymentConditions'][number]) => [c.exactCode, c.discountForCashPercent, c.creditLimitationPercent]))
         .toEqual([['14', '0', '0'], ['30', '0', '0'], ['32', '2', '0'], ['33', '0', '2']])
-      expect(view.proposalProblems).toEqual([{
+      expect((await t.call('GET', '/settings/proposal')).json().proposalProblems).toEqual([{
         field: '/paymentConditions/34/exactCode', code: 'wrong_discount_calculation', message: expect.stringContaining('"Excluding VAT" (DiscountCalculation E)'),
       }])
-      expect([view.settings.sales.adjustmentVatCode, view.settings.purchase.adjustmentVatCode]).toEqual(['9', '19'])
+      expect([settings.sales.adjustmentVatCode, settings.purchase.adjustmentVatCode]).toEqual(['9', '19'])
       // The proposal passes the check a PUT makes.
-      expect((await t.call('PUT', '/settings', view.settings)).statusCode).toBe(200)
+      expect((await t.call('PUT', '/settings', settings)).statusCode).toBe(200)
 
       const invoice = makeInvoice({ paymentConditionId: '32', totals: { net: '1000.00', vat: '205.80', gross: '1205.80' } })
       const res = await t.call('POST', '/invoices/scale-1/export', invoice)
@@ -59,7 +59,7 @@ describe('settings, relations and references as Exact has them', () => {
     expect(res.json().detail).toContain('payment condition 34')
     expect(res.json().detail).toContain('DiscountCalculation')
     expect(res.json().detail).toContain('"Excluding VAT"')
-    expect((await t.call('GET', '/settings')).json().settings.paymentConditions.map((c: { exactCode: string }) => c.exactCode)).toEqual(['30', '32', '33'])
+    expect((await t.call('GET', '/settings')).json().paymentConditions.map((c: { exactCode: string }) => c.exactCode)).toEqual(['30', '32', '33'])
   })
 
   it('nothing is booked on such a condition, even when the settings still name it', async () => {

@@ -46,6 +46,22 @@ describe('relations', () => {
     expect(await tenant.accounts()).toHaveLength(accountsBefore)
   })
 
+  it('a pinned exactAccountId Exact does not have: 422 relation_not_found; a new party without a name: 422 invoice_invalid naming /party/name', async () => {
+    const accountsBefore = (await tenant.accounts()).length
+    const pinned = makeInvoice({ party: { id: 'pinned-nowhere', name: 'Pinned Nowhere', exactAccountId: '00000000-0000-4000-8000-0000000000aa' } })
+    await tenant.put('pin-1', pinned)
+    const missing = await tenant.exportIt('pin-1')
+    expect([missing.statusCode, missing.json().code, missing.json().field]).toEqual([422, 'relation_not_found', '/party/exactAccountId'])
+
+    const nameless = makeInvoice({ party: { id: 'nameless-party', vatNumber: 'BE0111222999' } })
+    await tenant.put('nameless-1', nameless)
+    const refused = await tenant.exportIt('nameless-1')
+    expect([refused.statusCode, refused.json().code, refused.json().field]).toEqual([422, 'invoice_invalid', '/party/name'])
+    expect(refused.json().errors).toEqual([{ field: '/party/name', message: expect.stringMatching(/^is required/), code: 'party_name_required' }])
+    expect(await tenant.accounts()).toHaveLength(accountsBefore)
+    expect((await tenant.entries()).filter((e) => e.YourRef === pinned.number || e.YourRef === nameless.number)).toEqual([])
+  })
+
   it('a party whose VAT number is written with spaces and dots books on the Exact account that has it written plainly', async () => {
     const client = await h.exact.clientFor(tenant.id)
     const account = await createAccount(client, { name: 'Formatted NV', vatNumber: 'BE0555444333' }, { customer: true })

@@ -68,7 +68,7 @@ beforeAll(async () => {
   tenant = await createTenant(h, 'Hooks BV')
   await connectTenant(h, tenant.apiKey)
   const current = (await api('GET', '/settings')).json()
-  const put = await api('PUT', '/settings', { ...current.settings, webhook: { url: receiver.url, secret } })
+  const put = await api('PUT', '/settings', { ...current, webhook: { url: receiver.url, secret } })
   expect(put.statusCode).toBe(200)
 })
 
@@ -182,7 +182,8 @@ describe('outbound webhooks', () => {
     const retried = await api('POST', `/webhooks/deliveries/${id}/retry`)
     expect(retried.statusCode).toBe(202)
     expect(retried.json()).toMatchObject({ status: 'pending', attempts: 0 })
-    expect((await api('POST', `/webhooks/deliveries/${id}/retry`)).statusCode).toBe(409)
+    const again = await api('POST', `/webhooks/deliveries/${id}/retry`)
+    expect([again.statusCode, again.json().code]).toEqual([409, 'webhook_not_failed'])
     receiver.status = 200
     expect(await deliver(inSeconds(2))).toMatchObject({ delivered: 1 })
   })

@@ -10,7 +10,9 @@ describe('what a bulk job does with an invoice whose export failed', () => {
     ['invoice_changed_since_export', 1, 'skipped'],
     ['exact_unavailable', 1, 'retry'],
     ['exact_unavailable', MAX_ITEM_ATTEMPTS, 'failed'],
-    ['conflict', 2, 'retry'],
+    ['export_in_progress', 2, 'retry'],
+    ['invoice_changed_during_export', 2, 'retry'],
+    ['relation_not_found', 1, 'failed'],
     ['exact_rate_limited', 50, 'retry'],
     ['reauthorize_needed', 50, 'retry'],
   ] as const)('%s on attempt %i -> %s', (code, attempts, kind) => {

@@ -1,5 +1,5 @@
 import type { Settings } from '../../src/domain/settings'
-import { mergeProposal, stillProposed } from '../../src/services/settings-merge'
+import { applyMergePatch, mergeProposal, stillProposed } from '../../src/services/settings-merge'
 
 const condition = (code: string) => ({
   id: code, exactCode: code, discountForCashPercent: '0', creditLimitationPercent: '0', discountForCashGlAccount: null, creditLimitationGlAccount: null,
@@ -64,5 +64,30 @@ describe('mergeProposal (after a reconnect)', () => {
     const merged = mergeProposal(stored, proposal)
     expect(merged.settings.paymentSync).toEqual({ enabled: false })
     expect(merged.settings.webhook).toEqual({ url: 'https://a.example', secret: 'whsec_abc=' })
+  })
+})
+
+describe('applyMergePatch (RFC 7396)', () => {
+  // The RFC's own examples (appendix A).
+  it.each([
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: 'b', b: 'c' }, { a: null }, { b: 'c' }],
+    [{ a: ['b'] }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [{ a: 'b' }, ['c'], ['c']],
+    [{ a: 'foo' }, null, null],
+    [{ a: 'foo' }, 'bar', 'bar'],
+    [{ e: null }, { a: 1 }, { e: null, a: 1 }],
+    [[1, 2], { a: 'b', c: null }, { a: 'b' }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ])('%j patched with %j is %j', (target, patch, result) => {
+    const before = structuredClone(target)
+    expect(applyMergePatch(target, patch)).toEqual(result)
+    expect(target).toEqual(before)
   })
 })

@@ -47,7 +47,7 @@ export function documentRoutes(deps: { documents: DocumentService }): FastifyPlu
         params: InvoiceParams,
         querystring: Type.Object({ fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The attachment\'s name in Exact; default <invoice number>.pdf' })) }),
         body: { content: { [PDF]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The PDF' }) } } } as never,
-        response: { 200: StoredDocumentSchema, 201: StoredDocumentSchema, 413: ProblemSchema, 415: ProblemSchema, ...problemResponses },
+        response: { 200: StoredDocumentSchema, 201: StoredDocumentSchema, 413: ProblemSchema, ...problemResponses },
       },
     }, async (request, reply) => {
       if (request.validationError && request.validationError.validationContext !== 'body') throw request.validationError
