@@ -50,3 +50,13 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds
   }
 }
+
+/** The codes at run time, for the Problem schema's `code` enum; the check below keeps it in step with the union. */
+export const APP_ERROR_CODES = [
+  'validation_failed', 'invoice_invalid', 'settings_invalid', 'unauthorized', 'not_found', 'conflict',
+  'invoice_changed_since_export', 'mapping_missing', 'relation_ambiguous', 'export_disabled', 'exact_rejected',
+  'exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'division_required',
+  'division_unreachable', 'division_has_exports', 'oauth_state_invalid', 'undo_refused', 'database_unavailable', 'internal',
+] as const satisfies readonly AppErrorCode[]
+const everyAppErrorCodeListed: Exclude<AppErrorCode, (typeof APP_ERROR_CODES)[number]> extends never ? true : never = true
+void everyAppErrorCodeListed

@@ -1,7 +1,8 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SettingsSchema } from '../../domain/settings'
 import { problemResponses } from '../problem'
+import { Ref } from '../schemas/common'
+import { ChartRefreshSchema } from '../schemas/settings'
 import { SettingsViewSchema, type SettingsService } from '../../services/settings-service'
 
 export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTypebox {
@@ -10,7 +11,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
       schema: {
         tags: ['settings'], summary: "The tenant's settings and which values were proposed from Exact", operationId: 'getSettings',
         description: 'Proposed from the Exact administration when the tenant connects; 404 until then (or until a PUT).',
-        response: { 200: SettingsViewSchema, 401: problemResponses[401], 404: problemResponses[404] },
+        response: { 200: Ref(SettingsViewSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => settings.view(request.tenantId))
 
@@ -22,9 +23,9 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
           'VAT code or payment condition the Exact administration does not have (or has with another meaning), and a refused ' +
           'webhook URL (production: https, not resolving to a private, loopback or link-local address). Nothing is stored then. ' +
           '409 not_connected when the tenant is not connected (the codes cannot be checked).',
-        body: SettingsSchema,
+        body: Ref(SettingsSchema),
         response: {
-          200: SettingsViewSchema,
+          200: Ref(SettingsViewSchema),
           400: problemResponses[400], 401: problemResponses[401], 409: problemResponses[409], 422: problemResponses[422],
           502: problemResponses[502], 503: problemResponses[503],
         },
@@ -37,10 +38,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
         description: 'The chart (journals, GL accounts, VAT codes, payment conditions) is cached for 24 hours and shared by every replica, ' +
           'and read again sooner when a booking names a code the cache lacks. Call this after changing the chart in Exact (about 4 calls).',
         response: {
-          200: Type.Object({
-            fetchedAt: Type.String({ format: 'date-time' }),
-            journals: Type.Integer(), glAccounts: Type.Integer(), vatCodes: Type.Integer(), paymentConditions: Type.Integer(),
-          }),
+          200: Ref(ChartRefreshSchema),
           401: problemResponses[401], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503],
         },
       },

@@ -2,8 +2,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
 import { MoneySchema } from '../../domain/money'
 import type { ExportRecord, AttemptRecord } from '../../db/exports-repository'
+import { Nullable, Ref, StringEnum } from './common'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const ExportSchema = Type.Object(
   {
@@ -14,7 +14,7 @@ export const ExportSchema = Type.Object(
     entryId: Nullable(Type.String({ format: 'uuid', description: 'Exact EntryID' })),
     entryNumber: Nullable(Type.Integer({ description: 'Exact entry number, as the bookkeeper sees it' })),
     journal: Nullable(Type.String()),
-    relation: Nullable(Type.Object({ id: Type.String(), code: Nullable(Type.String()), created: Type.Boolean() })),
+    relation: Type.Union([Type.Object({ id: Type.String(), code: Nullable(Type.String()), created: Type.Boolean() }), Type.Null()]),
     marker: Type.String({ description: 'Written at the start of the entry description; finds the entry again after a lost answer' }),
     total: Nullable(MoneySchema),
     exactTotal: Nullable(Type.String({ description: 'The total Exact reports for the entry' })),
@@ -24,13 +24,13 @@ export const ExportSchema = Type.Object(
     paymentReference: Nullable(Type.String({ description: 'The PaymentReference the entry carries, e.g. the structured communication +++123/4567/89012+++' })),
     changedSinceExport: Type.Boolean(),
     modifiedInExact: Type.Boolean({ description: 'A bookkeeper changed the entry in Exact after it was booked (an Exact webhook event, checked against what was booked)' }),
-    modifiedFields: Type.Array(Type.Union(['total', 'vatTotal', 'lines', 'relation', 'entryDate'].map((f) => Type.Literal(f))), { description: 'What differs from what was booked' }),
-    error: Nullable(Type.Object({ code: Type.String(), detail: Type.String() })),
+    modifiedFields: Type.Array(StringEnum(['total', 'vatTotal', 'lines', 'relation', 'entryDate']), { description: 'What differs from what was booked' }),
+    error: Type.Union([Type.Object({ code: Type.String(), detail: Type.String() }), Type.Null()]),
     exportedAt: Nullable(Type.String({ format: 'date-time' })),
     undoneAt: Nullable(Type.String({ format: 'date-time' })),
     createdAt: Type.String({ format: 'date-time' }),
   },
-  { additionalProperties: false },
+  { $id: 'Export', additionalProperties: false },
 )
 export type ExportView = Static<typeof ExportSchema>
 
@@ -40,9 +40,18 @@ export const AttemptSchema = Type.Object({
   request: Type.Unknown(),
   response: Type.Unknown(),
   at: Type.String({ format: 'date-time' }),
-})
+}, { $id: 'Attempt', additionalProperties: false })
 
-export const ExportWithAttemptsSchema = Type.Intersect([ExportSchema, Type.Object({ attempts: Type.Array(AttemptSchema) })])
+/** Export's fields plus `attempts`: allOf would need unevaluatedProperties to stay closed, so the fields are restated from the one schema. */
+export const ExportWithAttemptsSchema = Type.Object(
+  { ...ExportSchema.properties, attempts: Type.Array(Ref(AttemptSchema)) },
+  { $id: 'ExportWithAttempts', additionalProperties: false },
+)
+
+export const ExportPageSchema = Type.Object(
+  { items: Type.Array(Ref(ExportSchema)), nextCursor: Nullable(Type.String({ description: 'Pass as cursor for the next page; null on the last' })) },
+  { $id: 'ExportPage', additionalProperties: false },
+)
 
 export function toExportView(e: ExportRecord): ExportView {
   return {
