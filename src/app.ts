@@ -14,7 +14,8 @@ import { healthRoutes, type Readiness } from './http/routes/health'
 import { adminRoutes } from './http/routes/admin'
 import { publicRoutes, tenantRoutes } from './http/routes'
 import { COMPONENTS } from './http/schemas/components'
-import { refNestedComponents } from './http/openapi-refs'
+import { markOptionalBodies, refNestedComponents } from './http/openapi-refs'
+import { OPTIONAL_BODY_OPERATIONS } from './http/routes/invoices'
 
 export interface AppDeps {
   services: Services
@@ -85,7 +86,7 @@ export async function buildApp(deps: AppDeps) {
       },
       security: [{ apiKey: [] }],
     },
-    transformObject: (doc) => ('openapiObject' in doc ? refNestedComponents(doc.openapiObject) : doc.swaggerObject),
+    transformObject: (doc) => ('openapiObject' in doc ? markOptionalBodies(refNestedComponents(doc.openapiObject), OPTIONAL_BODY_OPERATIONS) : doc.swaggerObject),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

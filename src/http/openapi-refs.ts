@@ -19,3 +19,15 @@ export function refNestedComponents<T extends { components?: { schemas?: Record<
   for (const [name, schema] of Object.entries(schemas)) schemas[name] = replace(schema, name)
   return { ...spec, paths: replace((spec as { paths?: Json }).paths, undefined) }
 }
+
+type Operation = { operationId?: string; requestBody?: { required?: boolean } }
+
+/** The spec says `required: false` for a body the route accepts being left out. */
+export function markOptionalBodies<T extends { paths?: object }>(spec: T, operationIds: readonly string[]): T {
+  for (const item of Object.values(spec.paths ?? {}) as Record<string, unknown>[]) {
+    for (const op of Object.values(item ?? {}) as Operation[]) {
+      if (op?.requestBody && op.operationId && operationIds.includes(op.operationId)) op.requestBody.required = false
+    }
+  }
+  return spec
+}

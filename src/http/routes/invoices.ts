@@ -9,6 +9,9 @@ import { Ref } from '../schemas/common'
 import { ExportSchema, toExportView } from '../schemas/export'
 import { ExportPreviewSchema, InvoiceParams, StoredInvoiceSchema, toStoredInvoiceView } from '../schemas/invoice'
 
+/** Operations whose JSON body may be left out: @fastify/swagger marks every declared body required. */
+export const OPTIONAL_BODY_OPERATIONS = ['exportInvoice']
+
 export function invoiceRoutes(deps: { invoices: InvoiceService; exports: ExportService; exportQueries: ExportQueries }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.put('/invoices/:id', {
@@ -35,14 +38,14 @@ export function invoiceRoutes(deps: { invoices: InvoiceService; exports: ExportS
         tags: ['exports'], summary: 'Book the invoice in Exact Online, exactly once', operationId: 'exportInvoice',
         description: '201 with the new export; 200 with the existing one when this content was already booked; 409 invoice_changed_since_export when another version was booked (repeat with ?replace=true to delete the old entry and book this one). With a JSON body, the invoice is stored first (as PUT /invoices/:id).',
         params: InvoiceParams,
-        querystring: Type.Object({ replace: Type.Boolean({ default: false }) }),
+        querystring: Type.Object({ replace: Type.Optional(Type.Boolean({ default: false })) }),
         body: { content: { 'application/json': { schema: Ref(InvoiceSchema) } } } as never,
         response: { 200: Ref(ExportSchema), 201: Ref(ExportSchema), ...problemResponses },
       },
     }, async (request, reply) => {
       const inline = request.body as Invoice | undefined
       if (inline) await deps.invoices.put(request.tenantId, request.params.id, inline)
-      const result = await deps.exports.exportInvoice(request.tenantId, request.params.id, { replace: request.query.replace })
+      const result = await deps.exports.exportInvoice(request.tenantId, request.params.id, { replace: request.query.replace ?? false })
       return reply.status(result.outcome === 'created' ? 201 : 200).send(toExportView(result.export))
     })
 
