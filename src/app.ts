@@ -7,11 +7,15 @@ import type { Metrics } from './metrics'
 import type { Services } from './services'
 import { errorHandler, notFoundHandler } from './http/problem'
 import { buildValidator } from './http/validation'
+import { buildSerializer } from './http/serialization'
 import { refuseUnstorableText } from './http/storable-text'
 import { requireTenant } from './http/auth'
 import { healthRoutes, type Readiness } from './http/routes/health'
 import { adminRoutes } from './http/routes/admin'
 import { publicRoutes, tenantRoutes } from './http/routes'
+import { COMPONENTS } from './http/schemas/components'
+import { markOptionalBodies, refNestedComponents } from './http/openapi-refs'
+import { OPTIONAL_BODY_OPERATIONS } from './http/routes/invoices'
 
 export interface AppDeps {
   services: Services
@@ -34,10 +38,11 @@ export async function buildApp(deps: AppDeps) {
     routerOptions: { maxParamLength: 200 * 12 },
     // A bad URL encoding or an over-long segment is refused before routing: answer it as problem+json too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
-    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never, buildSerializer: buildSerializer as never } },
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  for (const schema of COMPONENTS) app.addSchema(schema)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
   // Bodies are JSON: Fastify's default text/plain parser would hand a string to handlers that
@@ -62,13 +67,17 @@ export async function buildApp(deps: AppDeps) {
   })
 
   await app.register(swagger, {
+    // Components named by their $id (Invoice, Export, Problem), not def-0...def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'exact-bridge',
         version: '0.1.0',
         description: 'Books an invoicing app\'s sales and purchase invoices into Exact Online, undoes bookings and reports payments.',
+        license: { name: 'UNLICENSED' },
       },
+      servers: [{ url: 'http://127.0.0.1:3000', description: '`npm start` (sandbox mode); a deployment serves this spec at /openapi.json' }],
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key' },
@@ -77,6 +86,7 @@ export async function buildApp(deps: AppDeps) {
       },
       security: [{ apiKey: [] }],
     },
+    transformObject: (doc) => ('openapiObject' in doc ? markOptionalBodies(refNestedComponents(doc.openapiObject), OPTIONAL_BODY_OPERATIONS) : doc.swaggerObject),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

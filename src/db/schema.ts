@@ -1,3 +1,5 @@
+import type { DocumentStatus } from '../domain/export-record'
+import type { ExportStatus } from '../domain/types'
 import type { ColumnType, Generated } from 'kysely'
 
 /** Every table, declared once. Code outside src/db sees domain types made by rowToX mappers. */
@@ -129,7 +131,7 @@ export interface RelationsTable {
   updated_at: UpdatedAt
 }
 
-export type ExportStatusColumn = 'pending' | 'exported' | 'failed' | 'undone' | 'deleted_in_exact'
+export type ExportStatusColumn = ExportStatus
 
 export interface ExportsTable {
   id: Generated<string>
@@ -185,7 +187,7 @@ export interface ExportsTable {
   document_attached_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
-export type DocumentStatusColumn = 'pending' | 'attached' | 'failed' | 'removed'
+export type DocumentStatusColumn = DocumentStatus
 
 /** The invoice's PDF (migration 0015): one per invoice, the latest put, with the invoice version it was put at. */
 export interface InvoiceDocumentsTable {

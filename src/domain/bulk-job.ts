@@ -99,6 +99,7 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'exact_unavailable':
     case 'internal':
       return attempts >= MAX_ITEM_ATTEMPTS ? { kind: 'failed' } : { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 0, retryDelayMs(attempts)), countsAsAttempt: true }
+    // The invoice's own fault or a refusal. From replace_refused on, codes no export raises: listed so a new code has to be placed.
     case 'validation_failed':
     case 'invoice_invalid':
     case 'settings_invalid':
@@ -113,7 +114,6 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'division_has_exports':
     case 'duplicate_invoice_number':
     case 'relation_not_found':
-    // Never raised by an export; listed so a new code has to be placed here.
     case 'replace_refused':
     case 'needs_attention':
     case 'invalid_json':

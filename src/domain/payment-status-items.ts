@@ -20,6 +20,6 @@ export const PaymentStatusesSchema = Type.Object(
     nextCursor: Nullable(Type.String({ description: 'With since: pass it as since to get what changed after these items (also when there were none)' })),
     hasMore: Type.Boolean({ description: 'With since: more changes are waiting; ask again with nextCursor at once' }),
   },
-  { additionalProperties: false },
+  { $id: 'PaymentStatuses', additionalProperties: false },
 )
 export type PaymentStatuses = Static<typeof PaymentStatusesSchema>

@@ -1,7 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, statusOf, type AppErrorCode } from '../domain/app-error'
+import { AppError, APP_ERROR_CODES, statusOf, type AppErrorCode } from '../domain/app-error'
 import { asDatabaseUnavailable } from '../services/database-unavailable'
+import { Ref, StringEnum } from './schemas/common'
+
+/**
+ * Fastify's own refusals (before any route runs) in our vocabulary: a stable code and the part
+ * of the request at fault. These are the transport's problems, never thrown by a use case.
+ */
+const REQUEST_PROBLEM_CODES = ['invalid_json', 'invalid_url', 'uri_too_long', 'unsupported_media_type', 'payload_too_large', 'bad_request'] as const
+export type RequestProblemCode = (typeof REQUEST_PROBLEM_CODES)[number]
 
 /** RFC 9457 problem details, with our stable `code` and the offending `field` (a JSON pointer). */
 export const ProblemSchema = Type.Object(
@@ -9,13 +17,15 @@ export const ProblemSchema = Type.Object(
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String(),
+    code: StringEnum([...new Set([...APP_ERROR_CODES, ...REQUEST_PROBLEM_CODES])] as (AppErrorCode | RequestProblemCode)[], {
+      description: 'Stable and machine-readable: branch on this, never on title or detail',
+    }),
     detail: Type.String(),
     field: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) }))),
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
-  { $id: 'Problem' },
+  { $id: 'Problem', additionalProperties: false },
 )
 export type Problem = Static<typeof ProblemSchema>
 
@@ -119,16 +129,24 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): F
   return sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`))
 }
 
-/** Response schemas every route shares for its error answers. */
+/**
+ * Every route's error answers: the one registered Problem schema, under the media type the error
+ * handler sends (Fastify picks the serializer by the reply's content-type).
+ */
+function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: Ref(ProblemSchema) } } } as unknown as typeof ProblemSchema
+}
+
 export const problemResponses = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  412: ProblemSchema,
-  415: ProblemSchema,
-  422: ProblemSchema,
-  500: ProblemSchema,
-  502: ProblemSchema,
-  503: ProblemSchema,
+  400: problemResponse('The request is malformed (validation_failed names each field)'),
+  401: problemResponse('No API key, or one that is not valid'),
+  404: problemResponse('No such resource for this tenant'),
+  409: problemResponse('The resource is in a state that refuses this'),
+  412: problemResponse('If-Match names a version that is no longer current'),
+  413: problemResponse("The body is over the route's limit (details.limit)"),
+  415: problemResponse('The body is not of a media type the route takes'),
+  422: problemResponse('Well-formed, but the content or the mapping to Exact is refused'),
+  500: problemResponse('The service failed; the log has the error'),
+  502: problemResponse('Exact Online refused the call'),
+  503: problemResponse('Exact Online or the database is unavailable; Retry-After says when to ask again'),
 }

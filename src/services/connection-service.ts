@@ -26,16 +26,10 @@ export const KEEP_ALIVE_AFTER_MS = 20 * DAY_MS
 /** The first payment sync of an administration reads what changed since this long before the connection. */
 const FIRST_SYNC_LOOKBACK_MS = 3 * DAY_MS
 
-export interface Connection {
-  status: 'connected' | 'division_required' | 'reauthorize_needed' | 'disconnected'
-  region: Region | null
-  division: number | null
-  baseUrl: string | null
-  accessTokenExpiresAt: string | null
-  refreshTokenExpiresAt: string | null
-  connectedAt: string | null
-  lastError: string | null
-}
+/** A tenant's connection as the service knows it; `disconnected` when no tokens are kept. */
+export type ConnectionState =
+  | { status: 'disconnected' }
+  | (Pick<ConnectionRow, 'status' | 'region' | 'division' | 'baseUrl' | 'accessTokenExpiresAt' | 'connectedAt' | 'lastError'> & { refreshTokenExpiresAt: Date })
 
 export interface ConnectionHooks {
   /** A division was chosen (at consent or later): propose settings from its chart. Must not throw. */
@@ -55,13 +49,13 @@ export class ConnectionService {
     private readonly hooks: ConnectionHooks = {},
   ) {}
 
-  async startAuthorization(tenantId: string, region: Region = this.exact.defaultRegion): Promise<{ authorizeUrl: string; region: Region; expiresAt: string }> {
+  async startAuthorization(tenantId: string, region: Region = this.exact.defaultRegion): Promise<{ authorizeUrl: string; region: Region; expiresAt: Date }> {
     const state = randomBytes(24).toString('base64url')
     const expiresAt = new Date(this.exact.clock().getTime() + STATE_TTL_MS)
     await insertOauthState(this.db, hashState(state), tenantId, region, expiresAt)
     const app = this.exact.app
     const authorizeUrl = buildAuthorizeUrl({ baseUrl: this.exact.baseUrlFor(region), clientId: app.clientId, redirectUri: app.redirectUri(), state })
-    return { authorizeUrl, region, expiresAt: expiresAt.toISOString() }
+    return { authorizeUrl, region, expiresAt }
   }
 
   /**
@@ -102,19 +96,17 @@ export class ConnectionService {
     return { tenantId, status: division === null ? 'division_required' : 'connected', division }
   }
 
-  async status(tenantId: string): Promise<Connection> {
+  async status(tenantId: string): Promise<ConnectionState> {
     const row = await findConnection(this.db, tenantId)
-    if (!row) {
-      return { status: 'disconnected', region: null, division: null, baseUrl: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, connectedAt: null, lastError: null }
-    }
+    if (!row) return { status: 'disconnected' }
     return {
       status: row.status,
       region: row.region,
       division: row.division,
       baseUrl: row.baseUrl,
-      accessTokenExpiresAt: row.accessTokenExpiresAt.toISOString(),
-      refreshTokenExpiresAt: new Date(row.tokensIssuedAt.getTime() + REFRESH_TOKEN_LIFETIME_MS).toISOString(),
-      connectedAt: row.connectedAt.toISOString(),
+      accessTokenExpiresAt: row.accessTokenExpiresAt,
+      refreshTokenExpiresAt: new Date(row.tokensIssuedAt.getTime() + REFRESH_TOKEN_LIFETIME_MS),
+      connectedAt: row.connectedAt,
       lastError: row.lastError,
     }
   }
@@ -128,7 +120,7 @@ export class ConnectionService {
    * booked in the old one (its entries would be orphaned: undo them first). A new division gets
    * its own sync cursors and settings proposed from its own chart.
    */
-  async chooseDivision(tenantId: string, division: number): Promise<Connection> {
+  async chooseDivision(tenantId: string, division: number): Promise<ConnectionState> {
     const row = await this.requireConnection(tenantId)
     if (row.status === 'reauthorize_needed') return this.status(tenantId)
     if (!row.divisions.some((d) => d.division === division)) {

@@ -38,8 +38,8 @@ export interface ExactWebhookDeps {
 
 export interface ExactWebhookStatus {
   enabled: boolean
-  subscriptions: Array<{ topic: string; division: number; status: 'subscribed' | 'shared' | 'failed'; error: string | null; createdAt: string }>
-  lastEvent: { at: string; topic: string; action: string; key: string; received: number } | null
+  subscriptions: Array<{ topic: string; division: number; status: 'subscribed' | 'shared' | 'failed'; error: string | null; createdAt: Date }>
+  lastEvent: { at: Date; topic: string; action: string; key: string; received: number } | null
 }
 
 /**
@@ -122,9 +122,9 @@ export class ExactWebhookService {
     const [subs, state] = await Promise.all([listSubscriptions(this.deps.db, tenantId), getEventState(this.deps.db, tenantId)])
     return {
       enabled: this.enabled,
-      subscriptions: subs.map((s) => ({ topic: s.topic, division: s.division, status: s.status, error: s.error, createdAt: s.createdAt.toISOString() })),
+      subscriptions: subs.map((s) => ({ topic: s.topic, division: s.division, status: s.status, error: s.error, createdAt: s.createdAt })),
       lastEvent: state?.lastEventAt ? {
-        at: state.lastEventAt.toISOString(), topic: state.lastEventTopic ?? '', action: state.lastEventAction ?? '', key: state.lastEventKey ?? '', received: state.eventsReceived,
+        at: state.lastEventAt, topic: state.lastEventTopic ?? '', action: state.lastEventAction ?? '', key: state.lastEventKey ?? '', received: state.eventsReceived,
       } : null,
     }
   }

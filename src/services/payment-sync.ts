@@ -38,7 +38,7 @@ export const SyncRunSchema = Type.Object(
 export type SyncRun = Static<typeof SyncRunSchema>
 
 export const SyncOverviewSchema = Type.Object(
-  { lastRun: Type.Union([SyncRunSchema, Type.Null()]), nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) },
+  { lastRun: Type.Unsafe<SyncRun | null>(Type.Union([Type.Ref(SyncRunSchema.$id!), Type.Null()])), nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) },
   { $id: 'PaymentSyncOverview', additionalProperties: false },
 )
 export type SyncOverview = Static<typeof SyncOverviewSchema>

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireAdmin } from '../auth'
 import { emptyBodyIsObject } from '../empty-body'
 import { problemResponses } from '../problem'
+import { Ref } from '../schemas/common'
 import { apiKeyRoutes } from './api-keys'
 import type { TenantService } from '../../services/tenant-service'
 import { ProbeReportSchema, type ProbeService } from '../../services/exact-probe'
@@ -12,7 +13,7 @@ export const CreatedTenantSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   name: Type.String(),
   apiKey: Type.String({ description: 'Shown once; only its hash is stored' }),
-})
+}, { $id: 'CreatedTenant', additionalProperties: false })
 
 export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService; adminApiKey?: string }): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -23,7 +24,7 @@ export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService
         tags: ['admin'], summary: 'Create a tenant and its API key', operationId: 'createTenant',
         security: [{ adminKey: [] }],
         body: CreateTenantSchema,
-        response: { 201: CreatedTenantSchema, 400: problemResponses[400], 401: problemResponses[401] },
+        response: { 201: Ref(CreatedTenantSchema), 400: problemResponses[400], 401: problemResponses[401] },
       },
     }, async (request, reply) => reply.status(201).send(await deps.tenants.create(request.body.name)))
 
@@ -35,7 +36,7 @@ export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService
         security: [{ adminKey: [] }],
         params: Type.Object({ tenantId: Type.String({ format: 'uuid' }) }),
         body: Type.Object({ write: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: ProbeReportSchema, 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 422: problemResponses[422], 502: problemResponses[502], 503: problemResponses[503] },
+        response: { 200: Ref(ProbeReportSchema), 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 422: problemResponses[422], 502: problemResponses[502], 503: problemResponses[503] },
       },
     }, async (request) => deps.probes.run(request.params.tenantId, { write: request.body.write }))
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../problem'
+import { Ref } from '../schemas/common'
 import { ApiKeyListSchema, CreatedApiKeySchema, toApiKeyView } from '../schemas/api-key'
 import type { TenantService } from '../../services/tenant-service'
 
@@ -15,7 +16,7 @@ export function apiKeyRoutes(tenants: TenantService): FastifyPluginAsyncTypebox 
         description: 'The key is in this answer only. To rotate: create a key, move the app over to it, delete the old one.',
         security: [{ adminKey: [] }],
         params: TenantParams,
-        response: { 201: CreatedApiKeySchema, 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404] },
+        response: { 201: Ref(CreatedApiKeySchema), 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request, reply) => {
       const key = await tenants.createApiKey(request.params.tenantId)
@@ -27,7 +28,7 @@ export function apiKeyRoutes(tenants: TenantService): FastifyPluginAsyncTypebox 
         tags: ['admin'], summary: 'A tenant\'s API keys (never the keys themselves)', operationId: 'listApiKeys',
         security: [{ adminKey: [] }],
         params: TenantParams,
-        response: { 200: ApiKeyListSchema, 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404] },
+        response: { 200: Ref(ApiKeyListSchema), 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => ({ items: (await tenants.listApiKeys(request.params.tenantId)).map(toApiKeyView) }))
 

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { BulkJobSchema, BulkJobSummarySchema, BulkJobTypeSchema } from '../../domain/bulk-job'
+import { BulkJobSchema, BulkJobTypeSchema } from '../../domain/bulk-job'
+import { BulkJobListSchema } from '../schemas/bulk'
 import type { BulkService } from '../../services/bulk-service'
 import { problemResponses } from '../problem'
-
-const BulkParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+import { Ref, UuidParams } from '../schemas/common'
 
 export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -15,7 +15,7 @@ export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypeb
           + 'Exact\'s rate limits. 202 with the new job; 200 with the job already running for this type (one at a time). '
           + 'The job survives restarts; follow it with GET /exports/bulk/{id}.',
         body: Type.Object({ type: BulkJobTypeSchema }, { additionalProperties: false }),
-        response: { 200: BulkJobSchema, 202: BulkJobSchema, ...problemResponses },
+        response: { 200: Ref(BulkJobSchema), 202: Ref(BulkJobSchema), ...problemResponses },
       },
     }, async (request, reply) => {
       const { job, created } = await deps.bulk.start(request.tenantId, request.body.type)
@@ -26,14 +26,14 @@ export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypeb
       schema: {
         tags: ['bulk'], summary: 'Bulk jobs, newest first', operationId: 'listBulkExports',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
-        response: { 200: Type.Object({ items: Type.Array(BulkJobSummarySchema) }), 401: problemResponses[401] },
+        response: { 200: Ref(BulkJobListSchema), 401: problemResponses[401] },
       },
     }, async (request) => ({ items: await deps.bulk.list(request.tenantId, request.query.limit) }))
 
     app.get('/exports/bulk/:id', {
       schema: {
         tags: ['bulk'], summary: 'A bulk job\'s progress, counts and failures', operationId: 'getBulkExport',
-        params: BulkParams, response: { 200: BulkJobSchema, 401: problemResponses[401], 404: problemResponses[404] },
+        params: UuidParams, response: { 200: Ref(BulkJobSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => deps.bulk.get(request.tenantId, request.params.id))
 
@@ -41,7 +41,7 @@ export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypeb
       schema: {
         tags: ['bulk'], summary: 'Cancel a bulk job (what is booked stays booked)', operationId: 'cancelBulkExport',
         description: 'Repeat-safe: a job that already ended is answered as it is.',
-        params: BulkParams, response: { 200: BulkJobSchema, 401: problemResponses[401], 404: problemResponses[404] },
+        params: UuidParams, response: { 200: Ref(BulkJobSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => deps.bulk.cancel(request.tenantId, request.params.id))
   }

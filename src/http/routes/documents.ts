@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { DocumentService, StoredDocument } from '../../services/document-service'
-import { ProblemSchema, problemResponses } from '../problem'
+import { problemResponses } from '../problem'
 import { ExportSchema, toExportView } from '../schemas/export'
 
 const InvoiceParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: "The app's invoice id" }) })
@@ -47,7 +47,7 @@ export function documentRoutes(deps: { documents: DocumentService }): FastifyPlu
         params: InvoiceParams,
         querystring: Type.Object({ fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The attachment\'s name in Exact; default <invoice number>.pdf' })) }),
         body: { content: { [PDF]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The PDF' }) } } } as never,
-        response: { 200: StoredDocumentSchema, 201: StoredDocumentSchema, 413: ProblemSchema, ...problemResponses },
+        response: { 200: StoredDocumentSchema, 201: StoredDocumentSchema, ...problemResponses },
       },
     }, async (request, reply) => {
       if (request.validationError && request.validationError.validationContext !== 'body') throw request.validationError

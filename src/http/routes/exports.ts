@@ -4,9 +4,8 @@ import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
 import type { ExportService } from '../../services/export-service'
 import type { ExportQueries } from '../../services/export-queries'
 import { problemResponses } from '../problem'
-import { ExportSchema, ExportWithAttemptsSchema, toAttemptView, toExportView } from '../schemas/export'
-
-const ExportParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+import { Cursor, Ref, UuidParams } from '../schemas/common'
+import { ExportPageSchema, ExportSchema, ExportWithAttemptsSchema, toAttemptView, toExportView } from '../schemas/export'
 
 export function exportRoutes(deps: { exports: ExportService; exportQueries: ExportQueries }): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -21,10 +20,10 @@ export function exportRoutes(deps: { exports: ExportService; exportQueries: Expo
             minLength: 1, maxLength: 64, pattern: '^[a-z_]+$',
             description: "Failed exports with this error code, e.g. status=failed&errorCode=needs_attention: those the recovery pass gave up on",
           })),
-          cursor: Type.Optional(Type.String()),
+          cursor: Type.Optional(Cursor()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(ExportSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses },
+        response: { 200: Ref(ExportPageSchema), ...problemResponses },
       },
     }, async (request) => {
       const page = await deps.exportQueries.list(request.tenantId, request.query)
@@ -34,7 +33,7 @@ export function exportRoutes(deps: { exports: ExportService; exportQueries: Expo
     app.get('/exports/:id', {
       schema: {
         tags: ['exports'], summary: 'One export with its attempts (what was sent, what Exact answered)', operationId: 'getExport',
-        params: ExportParams, response: { 200: ExportWithAttemptsSchema, 401: problemResponses[401], 404: problemResponses[404] },
+        params: UuidParams, response: { 200: Ref(ExportWithAttemptsSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => {
       const found = await deps.exportQueries.get(request.tenantId, request.params.id)
@@ -45,7 +44,7 @@ export function exportRoutes(deps: { exports: ExportService; exportQueries: Expo
       schema: {
         tags: ['exports'], summary: 'Undo: delete the entry in Exact and mark the export undone', operationId: 'undoExport',
         description: 'Repeat-safe. 409 undo_refused with Exact\'s reason when Exact will not delete the entry (paid, closed period); nothing changes then.',
-        params: ExportParams, response: { 200: ExportSchema, ...problemResponses },
+        params: UuidParams, response: { 200: Ref(ExportSchema), ...problemResponses },
       },
     }, async (request) => toExportView(await deps.exports.undo(request.tenantId, request.params.id)))
   }

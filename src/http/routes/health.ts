@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { Ref } from '../schemas/common'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
 
@@ -7,18 +8,21 @@ export interface Readiness {
   scheduler: boolean
 }
 
-const ReadinessSchema = Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), database: Type.Boolean(), scheduler: Type.Boolean() })
+export const ReadinessSchema = Type.Object(
+  { status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), database: Type.Boolean(), scheduler: Type.Boolean() },
+  { $id: 'Readiness', additionalProperties: false },
+)
 
 export function healthRoutes(deps: { readiness: () => Promise<Readiness>; registry: Registry }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/healthz', {
-      schema: { tags: ['health'], summary: 'Liveness: the process answers', operationId: 'getHealth', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+      schema: { tags: ['health'], summary: 'Liveness: the process answers', operationId: 'getHealth', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
     }, async () => ({ status: 'ok' as const }))
 
     app.get('/readyz', {
       schema: {
-        tags: ['health'], summary: 'Readiness: the database answers and the scheduler runs', operationId: 'getReadiness',
-        response: { 200: ReadinessSchema, 503: ReadinessSchema },
+        tags: ['health'], summary: 'Readiness: the database answers and the scheduler runs', operationId: 'getReadiness', security: [],
+        response: { 200: Ref(ReadinessSchema), 503: Ref(ReadinessSchema) },
       },
     }, async (_request, reply) => {
       const state = await deps.readiness()
@@ -27,7 +31,7 @@ export function healthRoutes(deps: { readiness: () => Promise<Readiness>; regist
     })
 
     app.get('/metrics', {
-      schema: { tags: ['health'], summary: 'Prometheus metrics', operationId: 'getMetrics', produces: ['text/plain'], response: { 200: Type.String() } },
+      schema: { tags: ['health'], summary: 'Prometheus metrics', operationId: 'getMetrics', security: [], produces: ['text/plain'], response: { 200: Type.String() } },
     }, async (_request, reply) => {
       return reply.type(deps.registry.contentType).send(await deps.registry.metrics())
     })

@@ -7,6 +7,7 @@ import type { PaymentService } from '../../services/payment-service'
 import type { PaymentStatusReads } from '../../services/payment-status-reads'
 import { SyncOverviewSchema, SyncRunSchema, type PaymentSync } from '../../services/payment-sync'
 import { problemResponses } from '../problem'
+import { Ref } from '../schemas/common'
 import { PaymentStatusesQuerySchema } from '../schemas/payment-status'
 
 export function paymentRoutes(deps: { payments: PaymentService; paymentReads: PaymentStatusReads; paymentSync: PaymentSync }): FastifyPluginAsyncTypebox {
@@ -17,7 +18,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         description: 'An exported invoice not known to be paid is looked up in Exact Online now (`source: live`, one or two calls); '
           + 'a paid one is answered from the database (`source: stored`, no call).',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: { 200: PaymentStatusSchema, 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
+        response: { 200: Ref(PaymentStatusSchema), 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
       },
     }, async (request) => deps.payments.status(request.tenantId, request.params.id))
 
@@ -29,7 +30,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
           + '`?since=0`, then `?since=<nextCursor>`: each invoice whose payment state changed after the cursor, oldest change first, '
           + '`limit` at a time; an app that missed webhooks catches up from the last cursor it kept.',
         querystring: PaymentStatusesQuerySchema,
-        response: { 200: PaymentStatusesSchema, 400: problemResponses[400], 401: problemResponses[401] },
+        response: { 200: Ref(PaymentStatusesSchema), 400: problemResponses[400], 401: problemResponses[401] },
       },
     }, async (request) => {
       const { invoiceId, since, limit } = request.query
@@ -44,7 +45,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         tags: ['payments'], summary: 'Sync payment states from Exact now', operationId: 'startPaymentSync',
         description: 'Starts an incremental sync for this tenant in the background and answers 202 with the run. '
           + 'While one runs, answers 202 with that run instead of starting another.',
-        response: { 202: SyncRunSchema, 401: problemResponses[401], 409: problemResponses[409] },
+        response: { 202: Ref(SyncRunSchema), 401: problemResponses[401], 409: problemResponses[409] },
       },
     }, async (request, reply) => {
       const { run } = await deps.paymentSync.startNow(request.tenantId)
@@ -54,7 +55,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
     app.get('/payment-sync', {
       schema: {
         tags: ['payments'], summary: 'The last payment sync run and when the next starts', operationId: 'getPaymentSync',
-        response: { 200: SyncOverviewSchema, 401: problemResponses[401] },
+        response: { 200: Ref(SyncOverviewSchema), 401: problemResponses[401] },
       },
     }, async (request) => deps.paymentSync.overview(request.tenantId))
 
@@ -62,7 +63,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
       schema: {
         tags: ['payments'], summary: 'One payment sync run', operationId: 'getPaymentSyncRun',
         params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
-        response: { 200: SyncRunSchema, 401: problemResponses[401], 404: problemResponses[404] },
+        response: { 200: Ref(SyncRunSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => deps.paymentSync.getRun(request.tenantId, request.params.runId))
   }

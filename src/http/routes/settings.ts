@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AppError } from '../../domain/app-error'
 import { SettingsSchema, type Settings } from '../../domain/settings'
 import { problemResponses, validationError } from '../problem'
+import { Ref } from '../schemas/common'
+import { ChartRefreshSchema } from '../schemas/settings'
 import { SettingsProposalSchema, type SettingsService, type VersionedSettings } from '../../services/settings-service'
 
 const MERGE_PATCH = 'application/merge-patch+json'
@@ -46,7 +48,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
         tags: ['settings'], summary: "The tenant's settings, as PUT takes them", operationId: 'getSettings',
         description: 'Proposed from the Exact administration when the tenant connects; 404 until then (or until a PUT). ' +
           'Which values were proposed is GET /settings/proposal. ' + VERSION_HEADERS,
-        response: { 200: SettingsSchema, 401: problemResponses[401], 404: problemResponses[404] },
+        response: { 200: Ref(SettingsSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request, reply) => sendVersioned(reply, await settings.current(request.tenantId)))
 
@@ -68,9 +70,9 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
           'meaning), and a refused webhook URL (production: https, not resolving to a private, loopback or link-local address). ' +
           'Nothing is stored then. 409 not_connected when the tenant is not connected (the codes cannot be checked). ' + VERSION_HEADERS,
         headers: IfMatchHeaders,
-        body: SettingsSchema,
+        body: Ref(SettingsSchema),
         response: {
-          200: SettingsSchema,
+          200: Ref(SettingsSchema),
           400: problemResponses[400], 401: problemResponses[401], 409: problemResponses[409], 412: problemResponses[412],
           415: problemResponses[415], 422: problemResponses[422], 502: problemResponses[502], 503: problemResponses[503],
         },
@@ -113,10 +115,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
         description: 'The chart (journals, GL accounts, VAT codes, payment conditions) is cached for 24 hours and shared by every replica, ' +
           'and read again sooner when a booking names a code the cache lacks. Call this after changing the chart in Exact (about 4 calls).',
         response: {
-          200: Type.Object({
-            fetchedAt: Type.String({ format: 'date-time' }),
-            journals: Type.Integer(), glAccounts: Type.Integer(), vatCodes: Type.Integer(), paymentConditions: Type.Integer(),
-          }),
+          200: Ref(ChartRefreshSchema),
           401: problemResponses[401], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503],
         },
       },

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../problem'
+import { Cursor, Ref, UuidParams } from '../schemas/common'
 import {
   WebhookDeliveryPageSchema,
   WebhookDeliverySchema,
@@ -8,8 +9,6 @@ import {
   WebhookEventTypeSchema,
   type WebhookService,
 } from '../../services/webhook-service'
-
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -23,18 +22,18 @@ export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypeb
         querystring: Type.Object({
           status: Type.Optional(WebhookDeliveryStatusSchema),
           type: Type.Optional(WebhookEventTypeSchema),
-          cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+          cursor: Type.Optional(Cursor()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),
-        response: { 200: WebhookDeliveryPageSchema, 400: problemResponses[400], 401: problemResponses[401] },
+        response: { 200: Ref(WebhookDeliveryPageSchema), 400: problemResponses[400], 401: problemResponses[401] },
       },
     }, async (request) => webhooks.list(request.tenantId, request.query))
 
     app.get('/webhooks/deliveries/:id', {
       schema: {
         tags: ['webhooks'], summary: 'One outbound webhook event and its delivery state', operationId: 'getWebhookDelivery',
-        params: IdParams,
-        response: { 200: WebhookDeliverySchema, 401: problemResponses[401], 404: problemResponses[404] },
+        params: UuidParams,
+        response: { 200: Ref(WebhookDeliverySchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
     }, async (request) => webhooks.get(request.tenantId, request.params.id))
 
@@ -42,8 +41,8 @@ export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypeb
       schema: {
         tags: ['webhooks'], summary: 'Send a failed webhook event again', operationId: 'retryWebhookDelivery',
         description: 'For an event given up after 24 h (status failed): it goes out on the next tick to the webhook URL configured now.',
-        params: IdParams,
-        response: { 202: WebhookDeliverySchema, 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409] },
+        params: UuidParams,
+        response: { 202: Ref(WebhookDeliverySchema), 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409] },
       },
     }, async (request, reply) => reply.status(202).send(await webhooks.retry(request.tenantId, request.params.id)))
   }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Nullable } from '../../domain/schema-shapes'
+import { Nullable, Ref } from './common'
 import type { ApiKeyRecord } from '../../services/tenant-service'
 
 export const ApiKeySchema = Type.Object(
@@ -12,7 +12,7 @@ export const ApiKeySchema = Type.Object(
 )
 export type ApiKey = Static<typeof ApiKeySchema>
 
-export const ApiKeyListSchema = Type.Object({ items: Type.Array(ApiKeySchema) }, { additionalProperties: false })
+export const ApiKeyListSchema = Type.Object({ items: Type.Array(Ref(ApiKeySchema)) }, { $id: 'ApiKeyList', additionalProperties: false })
 
 export const CreatedApiKeySchema = Type.Object(
   {
@@ -20,7 +20,7 @@ export const CreatedApiKeySchema = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     apiKey: Type.String({ description: 'Shown once; only its hash is stored' }),
   },
-  { additionalProperties: false },
+  { $id: 'CreatedApiKey', additionalProperties: false },
 )
 
 export function toApiKeyView(k: ApiKeyRecord): ApiKey {

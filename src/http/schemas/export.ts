@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
 import { MoneySchema } from '../../domain/money'
-import type { ExportRecord, AttemptRecord } from '../../db/exports-repository'
+import type { AttemptRecord, ExportRecord } from '../../domain/export-record'
+import { Nullable, Ref, StringEnum } from './common'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const ExportSchema = Type.Object(
   {
@@ -14,7 +14,7 @@ export const ExportSchema = Type.Object(
     entryId: Nullable(Type.String({ format: 'uuid', description: 'Exact EntryID' })),
     entryNumber: Nullable(Type.Integer({ description: 'Exact entry number, as the bookkeeper sees it' })),
     journal: Nullable(Type.String()),
-    relation: Nullable(Type.Object({ id: Type.String(), code: Nullable(Type.String()), created: Type.Boolean() })),
+    relation: Type.Union([Type.Object({ id: Type.String(), code: Nullable(Type.String()), created: Type.Boolean() }), Type.Null()]),
     marker: Type.String({ description: 'Written at the start of the entry description; finds the entry again after a lost answer' }),
     total: Nullable(MoneySchema),
     exactTotal: Nullable(Type.String({ description: 'The total Exact reports for the entry' })),
@@ -24,7 +24,7 @@ export const ExportSchema = Type.Object(
     paymentReference: Nullable(Type.String({ description: 'The PaymentReference the entry carries, e.g. the structured communication +++123/4567/89012+++' })),
     changedSinceExport: Type.Boolean(),
     modifiedInExact: Type.Boolean({ description: 'A bookkeeper changed the entry in Exact after it was booked (an Exact webhook event, checked against what was booked)' }),
-    modifiedFields: Type.Array(Type.Union(['total', 'vatTotal', 'lines', 'relation', 'entryDate'].map((f) => Type.Literal(f))), { description: 'What differs from what was booked' }),
+    modifiedFields: Type.Array(StringEnum(['total', 'vatTotal', 'lines', 'relation', 'entryDate']), { description: 'What differs from what was booked' }),
     error: Nullable(Type.Object({ code: Type.String(), detail: Type.String() }, {
       description: 'Why it failed: the code of the refusal, or needs_attention when the recovery pass gave up on it',
     })),
@@ -43,7 +43,7 @@ export const ExportSchema = Type.Object(
       attachedAt: Nullable(Type.String({ format: 'date-time' })),
     }, { description: "The invoice's PDF in Exact (PUT /invoices/:id/document); null when the invoice has none" })),
   },
-  { additionalProperties: false },
+  { $id: 'Export', additionalProperties: false },
 )
 export type ExportView = Static<typeof ExportSchema>
 
@@ -53,9 +53,18 @@ export const AttemptSchema = Type.Object({
   request: Type.Unknown(),
   response: Type.Unknown(),
   at: Type.String({ format: 'date-time' }),
-})
+}, { $id: 'Attempt', additionalProperties: false })
 
-export const ExportWithAttemptsSchema = Type.Intersect([ExportSchema, Type.Object({ attempts: Type.Array(AttemptSchema) })])
+/** Export's fields plus `attempts`: allOf would need unevaluatedProperties to stay closed, so the fields are restated from the one schema. */
+export const ExportWithAttemptsSchema = Type.Object(
+  { ...ExportSchema.properties, attempts: Type.Array(Ref(AttemptSchema)) },
+  { $id: 'ExportWithAttempts', additionalProperties: false },
+)
+
+export const ExportPageSchema = Type.Object(
+  { items: Type.Array(Ref(ExportSchema)), nextCursor: Nullable(Type.String({ description: 'Pass as cursor for the next page; null on the last' })) },
+  { $id: 'ExportPage', additionalProperties: false },
+)
 
 export function toExportView(e: ExportRecord): ExportView {
   return {

@@ -1,0 +1,38 @@
+import type { TSchema } from '@sinclair/typebox'
+import { BulkJobSchema, BulkJobSummarySchema } from '../../domain/bulk-job'
+import { EntrySchema } from '../../domain/entry'
+import { InvoiceSchema } from '../../domain/invoice'
+import { SettingsSchema } from '../../domain/settings'
+import { PaymentStatusSchema } from '../../domain/payment-status'
+import { PaymentStatusesSchema } from '../../domain/payment-status-items'
+import { ProbeReportSchema } from '../../services/exact-probe'
+import { SyncOverviewSchema, SyncRunSchema } from '../../services/payment-sync'
+import { SettingsProposalSchema } from '../../services/settings-service'
+import { WebhookDeliveryPageSchema } from '../../services/webhook-service'
+import { CreatedTenantSchema } from '../routes/admin'
+import { ReadinessSchema } from '../routes/health'
+import { ProblemSchema } from '../problem'
+import { BulkJobListSchema } from './bulk'
+import { ChartRefreshSchema } from './settings'
+import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema } from './api-key'
+import { AuthorizationSchema, ConnectionSchema, DivisionSchema, OAuthCallbackSchema } from './connection'
+import { AttemptSchema, ExportPageSchema, ExportSchema, ExportWithAttemptsSchema } from './export'
+import { ExportPreviewSchema, StoredInvoiceSchema } from './invoice'
+
+/**
+ * The shared shapes, registered once with `app.addSchema` and referenced with `Ref`: each is one
+ * named component of the spec and one type of the generated client. A schema nested with its own
+ * `$id` inside one of these (Party, WebhookDelivery...) is registered by its parent:
+ * listing it too would register its `$id` twice.
+ */
+export const COMPONENTS: readonly TSchema[] = [
+  ProblemSchema,
+  InvoiceSchema, StoredInvoiceSchema, EntrySchema, ExportPreviewSchema,
+  ExportSchema, AttemptSchema, ExportWithAttemptsSchema, ExportPageSchema,
+  BulkJobSchema, BulkJobSummarySchema, BulkJobListSchema,
+  PaymentStatusSchema, PaymentStatusesSchema, SyncRunSchema, SyncOverviewSchema,
+  SettingsSchema, SettingsProposalSchema, ChartRefreshSchema,
+  AuthorizationSchema, ConnectionSchema, DivisionSchema, OAuthCallbackSchema, ProbeReportSchema,
+  WebhookDeliveryPageSchema,
+  ReadinessSchema, CreatedTenantSchema, ApiKeySchema, ApiKeyListSchema, CreatedApiKeySchema,
+]
