@@ -34,6 +34,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' } },
   room(['src/domain/**'], [kysely, undici, fastify, nodeCron, { group: ['pg', 'pino'], message: 'domain/ is pure.' },
     ...ours('db', 'exact', 'services', 'http', 'jobs', 'sandbox')]),
+  // Generic helpers (a keyed mutex, a background retry, the webhook URL's address check): nothing of ours.
+  room(['src/lib/**'], [kysely, undici, fastify, nodeCron, ...ours('db', 'exact', 'services', 'http', 'jobs', 'sandbox', 'domain')]),
   room(['src/db/**'], [undici, fastify, nodeCron, ...ours('exact', 'services', 'http', 'jobs', 'sandbox')]),
   room(['src/exact/**'], [kysely, fastify, nodeCron, ...ours('db', 'services', 'http', 'jobs', 'sandbox')]),
   room(['src/services/**'], [kysely, undici, fastify, nodeCron, ...ours('http', 'jobs', 'sandbox')]),

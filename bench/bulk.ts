@@ -20,7 +20,7 @@ import type { Settings } from '../src/domain/settings'
 import { createAccount, findAccounts } from '../src/exact/accounts'
 import { createEntry } from '../src/exact/entries'
 import { startBulkWorker } from '../src/jobs/bulk-worker'
-import type { ExactContext } from '../src/services/exact-context'
+import type { ExactSessions } from '../src/services/exact-session/exact-sessions'
 import { api, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../test/helpers/bulk-fixtures'
 import { sandboxSettings } from '../test/helpers/factories'
 import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startBench } from './support'
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function setUpTenant(baseUrl: string, adminKey: string, exact: ExactContext, opts: Options, prefix: string) {
+async function setUpTenant(baseUrl: string, adminKey: string, exact: ExactSessions, opts: Options, prefix: string) {
   const { tenantId, apiKey } = await connectBenchTenant(baseUrl, adminKey, `bench ${prefix}`)
   const parties = makeParties(opts.parties, prefix)
   await seedAccounts(exact, tenantId, parties.slice(0, opts.parties - opts.newParties))
@@ -107,7 +107,7 @@ async function runBulk(baseUrl: string, apiKey: string): Promise<number> {
 }
 
 /** What a first integration would do: per invoice, find the party by code (create it if absent), post the entry. */
-async function runNaive(exact: ExactContext, tenantId: string, invoices: Array<{ id: string; invoice: Invoice }>): Promise<number> {
+async function runNaive(exact: ExactSessions, tenantId: string, invoices: Array<{ id: string; invoice: Invoice }>): Promise<number> {
   const client = await exact.clientFor(tenantId, 'background')
   const chart = await exact.chart(client)
   const settings = sandboxSettings() as Settings

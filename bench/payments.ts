@@ -22,7 +22,7 @@ import { slotHistogram, spreadOffsets } from '../src/domain/sync-spread'
 import { createAccount } from '../src/exact/accounts'
 import { createEntry } from '../src/exact/entries'
 import { readOpenItem } from '../src/exact/payments'
-import type { ExactContext } from '../src/services/exact-context'
+import type { ExactSessions } from '../src/services/exact-session/exact-sessions'
 import { paymentSyncSchedule } from '../src/jobs/cron'
 import { makeInvoice, sandboxSettings } from '../test/helpers/factories'
 import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startBench } from './support'
@@ -125,7 +125,7 @@ async function syncOnce(sync: { startNow(t: string): Promise<{ run: { id: string
 }
 
 /** Books `count` sales entries through the connector and writes the invoices and exports an export would leave. */
-async function seed(db: Db, exact: ExactContext, tenantId: string, count: number) {
+async function seed(db: Db, exact: ExactSessions, tenantId: string, count: number) {
   const client = await exact.clientFor(tenantId, 'background')
   const chart = await exact.chart(client)
   const settings = sandboxSettings() as Settings

@@ -11,19 +11,19 @@ import { PaymentStatusReads } from './services/payment-status-reads'
 import { PaymentSync } from './services/payment-sync'
 import { SettingsService } from './services/settings-service'
 import { WebhookService } from './services/webhook-service'
-import { ExportQueries } from './services/export-queries'
-import { ExportService } from './services/export-service'
+import { ExportQueries } from './services/export/export-queries'
+import { ExportService } from './services/export/export-service'
 import { DocumentService } from './services/document-service'
 import { EXACT_DOCUMENT_LIMIT_NL_BE } from './domain/invoice-document'
 import { InvoiceService } from './services/invoice-service'
 import { RelationService } from './services/relation-service'
-import { ExactContext, type ExactApp } from './services/exact-context'
+import { ExactSessions, type ExactApp } from './services/exact-session/exact-sessions'
 import { ProbeService } from './services/exact-probe'
-import { EntryChangeCheck } from './services/entry-change-check'
+import { EntryChangeCheck } from './services/export/entry-change-check'
 import { ExactWebhookService, type ExactWebhookConfig } from './services/exact-webhook-service'
 import type { Services } from './services'
 import { TenantService } from './services/tenant-service'
-import { TokenCipher } from './services/token-cipher'
+import { TokenCipher } from './services/exact-session/token-cipher'
 
 import { buildApp } from './app'
 import { pingDatabase } from './db/database'
@@ -33,7 +33,7 @@ import { Scheduler, schedulePaymentSync } from './jobs/scheduler'
 import { scheduleTokenKeepAlive } from './jobs/token-keep-alive'
 import { startWebhookDelivery } from './jobs/webhook-delivery'
 import { createMetrics } from './metrics'
-import { webhookUrlProblem } from './services/webhook-url'
+import { webhookUrlProblem } from './lib/webhook-url'
 
 export interface RuntimeOptions {
   db: Db
@@ -60,7 +60,7 @@ export interface RuntimeOptions {
 export interface Runtime {
   app: Awaited<ReturnType<typeof buildApp>>
   services: Services
-  exact: ExactContext
+  exact: ExactSessions
   /** Listens and answers the URL it is reachable at (port 0 picks a free port). */
   listen(port: number, host: string): Promise<string>
   /** The background loops: webhook delivery, the bulk worker, the scheduled ticks and export recovery. */
@@ -148,17 +148,17 @@ interface WiringDeps extends Omit<RuntimeOptions, 'exactApp' | 'exactWebhooks' |
   exactWebhooks?: ExactWebhookConfig
 }
 
-function wireServices(deps: WiringDeps): { services: Services; exact: ExactContext } {
+function wireServices(deps: WiringDeps): { services: Services; exact: ExactSessions } {
   const cipher = new TokenCipher(deps.tokenEncryptionKey)
   const limiter = new RateLimiterRegistry({
     onWait: (event) => deps.metrics.rateLimitWait.observe(event.waitMs / 1000),
     // The service clock, so waits for a reset follow the clock tests move (and the bulk job's resumeAt).
     ...(deps.clock ? { now: () => deps.clock!().getTime() } : {}),
   })
-  const exact = new ExactContext(deps.db, cipher, deps.exactApp, limiter, deps.logger, deps.clock, deps.dispatcher, (call) => {
+  const exact = new ExactSessions({ db: deps.db, cipher, app: deps.exactApp, limiter, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, onCall: (call) => {
     deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc()
     deps.metrics.exactCallDuration.observe(call.durationMs / 1000)
-  })
+  } })
   const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
   const settingsOf = (tenantId: string) => settings.get(tenantId)
   // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.

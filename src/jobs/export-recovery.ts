@@ -1,6 +1,6 @@
 import type { Logger } from '../logger'
 import { asDatabaseUnavailable } from '../services/database-unavailable'
-import type { ExportService } from '../services/export-service'
+import type { ExportService } from '../services/export/export-service'
 import type { DocumentService } from '../services/document-service'
 
 export interface RecoverySummary {

@@ -12,9 +12,9 @@ import type { Party } from '../domain/invoice'
 import type { ExactClient } from '../exact/client'
 import type { DivisionLimiter, Priority } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
-import { toAppError } from './exact-errors'
-import { retryInBackground } from './retry-later'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { toAppError } from './exact-session/exact-errors'
+import { retryInBackground } from '../lib/retry-later'
 import type { RelationHints } from './relation-service'
 
 /** The part of the export service a bulk job uses (the same exactly-once path as a single export). */
@@ -34,7 +34,7 @@ export interface RelationPrimer {
 
 export interface RunnerDeps {
   db: Db
-  exact: ExactContext
+  exact: ExactSessions
   exports: BulkExporter
   relations: RelationPrimer
   logger: Logger

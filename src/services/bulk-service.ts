@@ -8,11 +8,11 @@ import { AppError } from '../domain/app-error'
 import type { BulkJob, BulkJobSummary, BulkJobType } from '../domain/bulk-job'
 import type { Logger } from '../logger'
 import { BulkRunner, type BulkExporter, type RelationPrimer, type RunSummary } from './bulk-runner'
-import type { ExactContext } from './exact-context'
+import type { ExactSessions } from './exact-session/exact-sessions'
 
 export interface BulkServiceDeps {
   db: Db
-  exact: ExactContext
+  exact: ExactSessions
   exports: BulkExporter
   relations: RelationPrimer
   logger: Logger

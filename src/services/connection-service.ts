@@ -14,8 +14,8 @@ import { getCurrentDivision } from '../exact/me'
 import { buildAuthorizeUrl, exchangeCode } from '../exact/oauth'
 import type { Region } from '../domain/region'
 import { syncTimestampAt } from '../exact/sync'
-import type { ExactContext } from './exact-context'
-import { toAppError } from './exact-errors'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { toAppError } from './exact-session/exact-errors'
 
 const STATE_TTL_MS = 10 * 60_000
 const DAY_MS = 86_400_000
@@ -44,7 +44,7 @@ const hashState = (state: string) => createHash('sha256').update(state).digest('
 export class ConnectionService {
   constructor(
     private readonly db: Db,
-    private readonly exact: ExactContext,
+    private readonly exact: ExactSessions,
     private readonly cipher: { encrypt(plain: string): string },
     private readonly hooks: ConnectionHooks = {},
   ) {}

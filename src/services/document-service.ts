@@ -19,9 +19,9 @@ import {
 } from '../exact/documents'
 import type { Priority } from '../exact/rate-limiter'
 import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
-import { ExportLease, LeaseLostError } from './export-lease'
-import { toAppError } from './exact-errors'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { ExportLease, LeaseLostError } from './export/export-lease'
+import { toAppError } from './exact-session/exact-errors'
 
 export interface StoredDocument {
   document: InvoiceDocumentRecord
@@ -39,7 +39,7 @@ export interface StoredDocument {
 export class DocumentService {
   constructor(
     private readonly db: Db,
-    private readonly exact: ExactContext,
+    private readonly exact: ExactSessions,
     private readonly logger: Logger,
     /** DOCUMENT_MAX_BYTES: the route's body limit too. */
     readonly maxBytes: number,

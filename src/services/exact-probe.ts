@@ -17,8 +17,8 @@ import { listDivisions } from '../exact/divisions'
 import { getCurrentDivision } from '../exact/me'
 import { syncTimestampAt } from '../exact/sync'
 import { odataString } from '../exact/wire'
-import type { ExactContext } from './exact-context'
-import { toAppError } from './exact-errors'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { toAppError } from './exact-session/exact-errors'
 
 const CheckSchema = Type.Object({
   id: Type.String(),
@@ -61,7 +61,7 @@ const EXPECTED_SECOND_DELETE = 403
 export class ProbeService {
   constructor(
     private readonly db: Db,
-    private readonly exact: ExactContext,
+    private readonly exact: ExactSessions,
     private readonly settingsOf: (tenantId: string) => Promise<Settings | undefined>,
   ) {}
 

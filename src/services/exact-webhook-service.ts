@@ -9,7 +9,7 @@ import { findTargetsByEntryIds } from '../db/payments-repository'
 import { isGuid } from '../exact/wire'
 import { listWebhookSubscriptions, subscribeWebhook, unsubscribeWebhook } from '../exact/webhooks'
 import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
+import type { ExactSessions } from './exact-session/exact-sessions'
 
 export interface ExactWebhookConfig {
   /** The app's "Webhook secret" from Exact's App Center (not the client secret). */
@@ -22,7 +22,7 @@ export const EXACT_WEBHOOK_PATH = '/exact/webhooks'
 
 export interface ExactWebhookDeps {
   db: Db
-  exact: ExactContext
+  exact: ExactSessions
   logger: Logger
   config: ExactWebhookConfig | null
   /** PaymentSync.startTriggered: null when a run was going already. */

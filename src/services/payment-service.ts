@@ -9,8 +9,8 @@ import { findReceivablesListFilter, recordReceivablesListFilter } from '../db/co
 import { factsFromTerms, paymentChanged, paymentFigures, unpaidFigures, type PaymentFigures, type PaymentStatus } from '../domain/payment-status'
 import { entryExists, readOpenItem } from '../exact/payments'
 import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
-import { toAppError } from './exact-errors'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { toAppError } from './exact-session/exact-errors'
 import { PaymentStatusReads } from './payment-status-reads'
 
 /** One reading of an export's open item, from a live look-up or a sync page. */
@@ -94,7 +94,7 @@ function notExported(invoiceId: string, amount: string | null, currency: string 
 export class PaymentService {
   constructor(
     private readonly db: Db,
-    private readonly exact: ExactContext,
+    private readonly exact: ExactSessions,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
     private readonly reads: PaymentStatusReads = new PaymentStatusReads(db),

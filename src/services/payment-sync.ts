@@ -15,8 +15,8 @@ import type { ExactClient } from '../exact/client'
 import { entryExists, syncTermRows } from '../exact/payments'
 import { syncDeleted } from '../exact/sync'
 import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
-import { toAppError } from './exact-errors'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { toAppError } from './exact-session/exact-errors'
 import { applyDeletedEntries, applyReadings, type PaymentReading } from './payment-service'
 import type { PaymentSyncSchedule } from '../domain/sync-windows'
 
@@ -104,7 +104,7 @@ export class PaymentSync {
 
   constructor(
     private readonly db: Db,
-    private readonly exact: ExactContext,
+    private readonly exact: ExactSessions,
     private readonly schedule: PaymentSyncSchedule,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),

@@ -7,10 +7,10 @@ import { AppError } from '../domain/app-error'
 import type { ChartOfAccounts } from '../domain/chart'
 import { checkSettings, checkSettingsAgainstChart, proposeSettings, SettingsSchema, type Settings, type SettingsProblem } from '../domain/settings'
 import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
-import { applyMergePatch, mergeProposal, stillProposed } from './settings-merge'
-import { toAppError } from './exact-errors'
-import { webhookUrlProblem, type Lookup } from './webhook-url'
+import type { ExactSessions } from './exact-session/exact-sessions'
+import { applyMergePatch, mergeProposal, stillProposed } from '../domain/settings-merge'
+import { toAppError } from './exact-session/exact-errors'
+import { webhookUrlProblem, type Lookup } from '../lib/webhook-url'
 
 /**
  * GET /settings/proposal: what was proposed from Exact, kept apart from the settings so that the
@@ -41,7 +41,7 @@ export interface VersionedSettings {
 
 export interface SettingsServiceDeps {
   db: Db
-  exact: ExactContext
+  exact: ExactSessions
   logger: Logger
   /** Development and sandbox mode: any http(s) webhook URL. Production: https to public addresses only. */
   allowPrivateWebhooks: boolean

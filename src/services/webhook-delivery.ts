@@ -7,7 +7,7 @@ import {
   type WebhookEventRow,
 } from '../db/webhook-outbox-repository'
 import type { Logger } from '../logger'
-import { webhookHeaders } from './webhook-signer'
+import { webhookHeaders } from '../domain/webhook-signer'
 
 /** Waits after the 1st, 2nd, ... failed attempt; then hourly, until 24 h of waiting in all. */
 const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000]

@@ -1,7 +1,7 @@
 import { request } from 'undici'
 import type { Invoice, Party } from '../../src/domain/invoice'
 import { createAccount } from '../../src/exact/accounts'
-import type { ExactContext } from '../../src/services/exact-context'
+import type { ExactSessions } from '../../src/services/exact-session/exact-sessions'
 import { makeInvoice } from './factories'
 
 /** `count` parties; the first `existing` of them are already accounts in Exact (seedAccounts). */
@@ -19,7 +19,7 @@ export function makeParties(count: number, prefix = 'B'): Party[] {
 }
 
 /** Creates the parties as accounts in the tenant's division (what a bookkeeper had before us). */
-export async function seedAccounts(exact: ExactContext, tenantId: string, parties: Party[], type: 'sales' | 'purchase' = 'sales'): Promise<void> {
+export async function seedAccounts(exact: ExactSessions, tenantId: string, parties: Party[], type: 'sales' | 'purchase' = 'sales'): Promise<void> {
   const client = await exact.clientFor(tenantId)
   for (const p of parties) {
     await createAccount(client, { code: p.code, name: p.name!, vatNumber: p.vatNumber, address: p.address }, type === 'sales' ? { customer: true } : { supplier: true })

@@ -2,7 +2,7 @@ import { request } from 'undici'
 import { Writable } from 'node:stream'
 import { createLogger } from '../../src/logger'
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime'
-import type { ExactContext } from '../../src/services/exact-context'
+import type { ExactSessions } from '../../src/services/exact-session/exact-sessions'
 import type { Services } from '../../src/services'
 import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../src/sandbox/server'
 import { opened } from './leak-guard'
@@ -16,7 +16,7 @@ export interface Harness {
   sandboxUrl: string
   database: TestDatabase
   services: Services
-  exact: ExactContext
+  exact: ExactSessions
   /** Every log line the service wrote, for the "no secrets in logs" test. */
   logs: string[]
   /** Moves the service's clock (the sandbox has its own: POST /_sandbox/clock). */

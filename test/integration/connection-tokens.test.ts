@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { TokenCipher } from '../../src/services/token-cipher'
+import { TokenCipher } from '../../src/services/exact-session/token-cipher'
 import { makeInvoice } from '../helpers/factories'
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'

@@ -3,7 +3,7 @@ import { sandboxJson, startHarness, ADMIN_KEY, type Harness } from '../helpers/h
 import { makeInvoice } from '../helpers/factories'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
 import { findConnection } from '../../src/db/connections-repository'
-import { TokenCipher } from '../../src/services/token-cipher'
+import { TokenCipher } from '../../src/services/exact-session/token-cipher'
 
 /** What the app reads about its exports: lists, one export's attempts, and the dry run. */
 let h: Harness

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici'
 import { findConnection } from '../../src/db/connections-repository'
-import { TokenCipher } from '../../src/services/token-cipher'
+import { TokenCipher } from '../../src/services/exact-session/token-cipher'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { ADMIN_KEY, createTenant, sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { createTestDatabase } from '../helpers/postgres'

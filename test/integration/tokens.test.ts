@@ -3,7 +3,7 @@ import { createDb } from '../../src/db/database'
 import { findConnection } from '../../src/db/connections-repository'
 import { createLogger } from '../../src/logger'
 import { createRuntime } from '../../src/runtime'
-import { TokenCipher } from '../../src/services/token-cipher'
+import { TokenCipher } from '../../src/services/exact-session/token-cipher'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
 import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
 

@@ -1,5 +1,5 @@
 import type { Settings } from '../../src/domain/settings'
-import { applyMergePatch, mergeProposal, stillProposed } from '../../src/services/settings-merge'
+import { applyMergePatch, mergeProposal, stillProposed } from '../../src/domain/settings-merge'
 
 const condition = (code: string) => ({
   id: code, exactCode: code, discountForCashPercent: '0', creditLimitationPercent: '0', discountForCashGlAccount: null, creditLimitationGlAccount: null,

@@ -1,4 +1,4 @@
-import { signWebhook, verifyWebhook, webhookHeaders } from '../../src/services/webhook-signer'
+import { signWebhook, verifyWebhook, webhookHeaders } from '../../src/domain/webhook-signer'
 
 // The worked example from the Standard Webhooks specification.
 const SPEC = {

@@ -1,4 +1,4 @@
-import { isPrivateAddress, webhookUrlProblem } from '../../src/services/webhook-url'
+import { isPrivateAddress, webhookUrlProblem } from '../../src/lib/webhook-url'
 
 describe('webhook URL policy', () => {
   it.each([

@@ -1,12 +1,12 @@
-import type { Db } from '../db/database'
-import { findYourRefMaxLength, recordYourRefMaxLength } from '../db/connection-capabilities-repository'
-import { applyReadBack, listExportsToReadBack, type EntryFigures, type ExportRecord } from '../db/exports-repository'
-import { capYourRef, yourRefKeptLength } from '../domain/entry'
-import { entryTypeMismatch, knownTotal, totalDiffers } from '../domain/entry-figures'
-import type { ExactClient } from '../exact/client'
-import { READ_BACK_BATCH, readBackEntries, type BookedEntry, type EntryType } from '../exact/entries'
-import { ExactRefusedError } from '../exact/errors'
-import type { Logger } from '../logger'
+import type { Db } from '../../db/database'
+import { findYourRefMaxLength, recordYourRefMaxLength } from '../../db/connection-capabilities-repository'
+import { applyReadBack, listExportsToReadBack, type EntryFigures, type ExportRecord } from '../../db/exports-repository'
+import { capYourRef, yourRefKeptLength } from '../../domain/entry'
+import { entryTypeMismatch, knownTotal, totalDiffers } from '../../domain/entry-figures'
+import type { ExactClient } from '../../exact/client'
+import { READ_BACK_BATCH, readBackEntries, type BookedEntry, type EntryType } from '../../exact/entries'
+import { ExactRefusedError } from '../../exact/errors'
+import type { Logger } from '../../logger'
 
 /**
  * Exact's own figures for booked entries, read back after the POST (exact-reality #10, #17, #12): a

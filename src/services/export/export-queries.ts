@@ -1,7 +1,7 @@
-import type { Db } from '../db/database'
-import { findExport, findLatestExport, listAttempts, listExports, type AttemptRecord, type ExportRecord } from '../db/exports-repository'
-import { AppError, ERRORS } from '../domain/app-error'
-import type { ExportStatus, InvoiceType } from '../domain/types'
+import type { Db } from '../../db/database'
+import { findExport, findLatestExport, listAttempts, listExports, type AttemptRecord, type ExportRecord } from '../../db/exports-repository'
+import { AppError, ERRORS } from '../../domain/app-error'
+import type { ExportStatus, InvoiceType } from '../../domain/types'
 
 export interface ExportListQuery {
   status?: ExportStatus

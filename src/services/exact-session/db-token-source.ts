@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Db } from '../db/database'
+import type { Db } from '../../db/database'
 import {
   findConnection, lockConnection, markAccessTokenRejected, markReauthorizeNeeded, storeRefreshedTokens, type ConnectionRow,
-} from '../db/connections-repository'
-import { ERRORS } from '../domain/app-error'
-import { ExactAuthError, ExactUnavailableError } from '../exact/errors'
-import { MIN_TOKEN_AGE_MS, refreshTokens, tokenIsDue, tokenIsExpired, type OAuthClient } from '../exact/oauth'
-import type { TokenSource } from '../exact/tokens'
+} from '../../db/connections-repository'
+import { ERRORS } from '../../domain/app-error'
+import { ExactAuthError, ExactUnavailableError } from '../../exact/errors'
+import { MIN_TOKEN_AGE_MS, refreshTokens, tokenIsDue, tokenIsExpired, type OAuthClient } from '../../exact/oauth'
+import type { TokenSource } from '../../exact/tokens'
 import type { TokenCipher } from './token-cipher'
 
 /**

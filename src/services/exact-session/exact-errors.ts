@@ -1,8 +1,8 @@
-import { AppError, ERRORS } from '../domain/app-error'
+import { AppError, ERRORS } from '../../domain/app-error'
 import {
   ExactAuthError, ExactMappingError, ExactRateLimitedError, ExactRefusedError, ExactUnavailableError,
-} from '../exact/errors'
-import { asDatabaseUnavailable } from './database-unavailable'
+} from '../../exact/errors'
+import { asDatabaseUnavailable } from '../database-unavailable'
 
 /** The connector's typed errors in the service's vocabulary (one place, matched by class). */
 export function toAppError(error: unknown): AppError {

@@ -1,16 +1,16 @@
-import type { Db } from '../db/database'
-import { findChart, forgetChart, saveChart } from '../db/charts-repository'
-import { findProbedDiscountScale } from '../db/probes-repository'
-import { findConnection, type ConnectionRow } from '../db/connections-repository'
-import { AppError, ERRORS } from '../domain/app-error'
-import { ExactClient, type CallEvent, type Dispatcher } from '../exact/client'
-import { fetchChart } from '../exact/reference-data'
-import type { Region } from '../domain/region'
-import { baseUrlFor } from '../exact/regions'
-import { chartHasCurrentShape, type ChartOfAccounts } from '../domain/chart'
-import { staticTokenSource } from '../exact/tokens'
-import type { Priority, RateLimiterRegistry } from '../exact/rate-limiter'
-import type { Logger } from '../logger'
+import type { Db } from '../../db/database'
+import { findChart, forgetChart, saveChart } from '../../db/charts-repository'
+import { findProbedDiscountScale } from '../../db/probes-repository'
+import { findConnection, type ConnectionRow } from '../../db/connections-repository'
+import { AppError, ERRORS } from '../../domain/app-error'
+import { ExactClient, type CallEvent, type Dispatcher } from '../../exact/client'
+import { fetchChart } from '../../exact/reference-data'
+import type { Region } from '../../domain/region'
+import { baseUrlFor } from '../../exact/regions'
+import { chartHasCurrentShape, type ChartOfAccounts } from '../../domain/chart'
+import { staticTokenSource } from '../../exact/tokens'
+import type { Priority, RateLimiterRegistry } from '../../exact/rate-limiter'
+import type { Logger } from '../../logger'
 import { DbTokenSource, type CachedToken } from './db-token-source'
 import type { TokenCipher } from './token-cipher'
 
@@ -36,25 +36,48 @@ const CHART_REFETCH_AFTER_MS = 60_000
 
 interface ChartMemo { chart: ChartOfAccounts; fetchedAt: number; checkedAt: number }
 
+export interface ExactSessionsOptions {
+  db: Db
+  cipher: TokenCipher
+  app: ExactApp
+  /** One registry for the whole process: Exact's limits are per app and division, not per request. */
+  limiter: RateLimiterRegistry
+  logger: Logger
+  clock?: () => Date
+  /** undici's dispatcher for every call (tests slow or break it); default the global one. */
+  dispatcher?: Dispatcher
+  /** Every call Exact answered (or did not): the metrics. */
+  onCall?: (call: ExactCall) => void
+}
+
 /**
  * Everything a use case needs to talk to a tenant's Exact administration: the app registration,
  * one HTTP dispatcher and one rate-limiter registry for the whole process, and the clock.
  */
-export class ExactContext {
+export class ExactSessions {
   private readonly charts = new Map<string, ChartMemo>()
   private readonly chartLoads = new Map<string, Promise<ChartOfAccounts>>()
   private readonly tokens = new Map<string, CachedToken>()
 
-  constructor(
-    private readonly db: Db,
-    private readonly cipher: TokenCipher,
-    readonly app: ExactApp,
-    readonly limiter: RateLimiterRegistry,
-    readonly logger: Logger,
-    readonly clock: () => Date = () => new Date(),
-    readonly dispatcher?: Dispatcher,
-    private readonly onCall?: (call: ExactCall) => void,
-  ) {}
+  private readonly db: Db
+  private readonly cipher: TokenCipher
+  private readonly onCall?: (call: ExactCall) => void
+  readonly app: ExactApp
+  readonly limiter: RateLimiterRegistry
+  readonly logger: Logger
+  readonly clock: () => Date
+  readonly dispatcher?: Dispatcher
+
+  constructor(options: ExactSessionsOptions) {
+    this.db = options.db
+    this.cipher = options.cipher
+    this.app = options.app
+    this.limiter = options.limiter
+    this.logger = options.logger
+    this.clock = options.clock ?? (() => new Date())
+    this.dispatcher = options.dispatcher
+    this.onCall = options.onCall
+  }
 
   get defaultRegion(): Region {
     return this.app.defaultRegion ?? 'nl'

@@ -1,5 +1,5 @@
-import type { Settings } from '../domain/settings'
-import type { JsonPointer } from '../domain/types'
+import type { Settings } from './settings'
+import type { JsonPointer } from './types'
 
 /**
  * Bookkeeping for "proposed" settings: which values were guessed from Exact and are still as

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Db } from '../db/database'
-import { claimLease, releaseLease, renewLease } from '../db/exports-repository'
-import type { ExportStatusColumn } from '../db/schema'
-import type { Logger } from '../logger'
-import { retryInBackground } from './retry-later'
+import type { Db } from '../../db/database'
+import { claimLease, releaseLease, renewLease } from '../../db/exports-repository'
+import type { ExportStatusColumn } from '../../db/schema'
+import type { Logger } from '../../logger'
+import { retryInBackground } from '../../lib/retry-later'
 
 /**
  * How long a lease outlives its holder. A live holder renews it every third of that (a call waiting

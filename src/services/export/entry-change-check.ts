@@ -1,11 +1,11 @@
-import type { Db } from '../db/database'
-import { findBookedRequest, findExportByEntryId, markModifiedInExact } from '../db/exports-repository'
-import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
-import { entryDrift } from '../domain/entry-drift'
-import type { Entry } from '../domain/entry'
-import { readEntrySnapshot } from '../exact/entries'
-import type { Logger } from '../logger'
-import type { ExactContext } from './exact-context'
+import type { Db } from '../../db/database'
+import { findBookedRequest, findExportByEntryId, markModifiedInExact } from '../../db/exports-repository'
+import { enqueueWebhookEvent } from '../../db/webhook-outbox-repository'
+import { entryDrift } from '../../domain/entry-drift'
+import type { Entry } from '../../domain/entry'
+import { readEntrySnapshot } from '../../exact/entries'
+import type { Logger } from '../../logger'
+import type { ExactSessions } from '../exact-session/exact-sessions'
 import { exportEvent } from './export-service'
 
 /**
@@ -16,7 +16,7 @@ import { exportEvent } from './export-service'
  * deleted entry is left to the payment sync (sync/Deleted, deleted_in_exact as before).
  */
 export class EntryChangeCheck {
-  constructor(private readonly db: Db, private readonly exact: ExactContext, private readonly logger: Logger) {}
+  constructor(private readonly db: Db, private readonly exact: ExactSessions, private readonly logger: Logger) {}
 
   async check(tenantId: string, entryId: string): Promise<'not_ours' | 'gone' | 'unchanged' | 'modified' | 'no_baseline'> {
     const exp = await findExportByEntryId(this.db, tenantId, entryId)

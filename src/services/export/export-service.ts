@@ -1,35 +1,35 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Db } from '../db/database'
-import { findInvoice, lockInvoice, type StoredInvoice } from '../db/invoices-repository'
+import type { Db } from '../../db/database'
+import { findInvoice, lockInvoice, type StoredInvoice } from '../../db/invoices-repository'
 import {
   countAttempts, findBookedRequest, findExport, findUncertainGivenUp, revivePending, findLiveExport, findLiveExportByNumber, giveUpRecovery, insertPendingExport, listAbandonedPending,
   markExported, markFailed, markUndone, noteRecoveryMiss, recordAttempt, setRelation, type ExportRecord,
-} from '../db/exports-repository'
-import { isUniqueViolation } from '../db/database-errors'
-import { findYourRefMaxLength } from '../db/connection-capabilities-repository'
-import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
-import { AppError, ERRORS } from '../domain/app-error'
-import { checkEntryAgainstChart, type BookingProblem, chartKnowsEntryCodes } from '../domain/booking-check'
-import type { ChartOfAccounts } from '../domain/chart'
-import { capYourRef, type Entry } from '../domain/entry'
-import type { Invoice } from '../domain/invoice'
-import { invoiceToEntry } from '../domain/invoice-to-entry'
-import { newMarker } from '../domain/marker'
-import { invoiceNumberKey } from '../domain/invoice-number-key'
-import { MAX_RECOVERY_ATTEMPTS, recoveryDelayMs } from '../domain/recovery-backoff'
-import type { Settings } from '../domain/settings'
-import type { ExactClient } from '../exact/client'
-import { deleteEntry, entryToWire, findEntryByMarker, postEntry, type BookedEntry } from '../exact/entries'
-import { entryExists } from '../exact/payments'
-import type { Priority } from '../exact/rate-limiter'
-import { toAppError } from './exact-errors'
-import type { ExactContext } from './exact-context'
+} from '../../db/exports-repository'
+import { isUniqueViolation } from '../../db/database-errors'
+import { findYourRefMaxLength } from '../../db/connection-capabilities-repository'
+import { enqueueWebhookEvent } from '../../db/webhook-outbox-repository'
+import { AppError, ERRORS } from '../../domain/app-error'
+import { checkEntryAgainstChart, type BookingProblem, chartKnowsEntryCodes } from '../../domain/booking-check'
+import type { ChartOfAccounts } from '../../domain/chart'
+import { capYourRef, type Entry } from '../../domain/entry'
+import type { Invoice } from '../../domain/invoice'
+import { invoiceToEntry } from '../../domain/invoice-to-entry'
+import { newMarker } from '../../domain/marker'
+import { invoiceNumberKey } from '../../domain/invoice-number-key'
+import { MAX_RECOVERY_ATTEMPTS, recoveryDelayMs } from '../../domain/recovery-backoff'
+import type { Settings } from '../../domain/settings'
+import type { ExactClient } from '../../exact/client'
+import { deleteEntry, entryToWire, findEntryByMarker, postEntry, type BookedEntry } from '../../exact/entries'
+import { entryExists } from '../../exact/payments'
+import type { Priority } from '../../exact/rate-limiter'
+import { toAppError } from '../exact-session/exact-errors'
+import type { ExactSessions } from '../exact-session/exact-sessions'
 import { ExportLease, LEASE_MS, LeaseLostError } from './export-lease'
-import { assertInvoiceValid } from './invoice-service'
+import { assertInvoiceValid } from '../invoice-service'
 import { EntryReadBack, entryFigures } from './entry-read-back'
-import type { RelationHints, RelationService } from './relation-service'
-import type { DocumentService } from './document-service'
+import type { RelationHints, RelationService } from '../relation-service'
+import type { DocumentService } from '../document-service'
 
 const WAIT_FOR_OTHER_MS = 45_000
 const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'database_unavailable', 'internal'])
@@ -71,7 +71,7 @@ export class ExportService {
 
   constructor(
     private readonly db: Db,
-    private readonly exact: ExactContext,
+    private readonly exact: ExactSessions,
     private readonly relations: RelationService,
     private readonly settingsOf: (tenantId: string) => Promise<Settings | undefined>,
     private readonly documents?: DocumentService,
