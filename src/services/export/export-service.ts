@@ -132,7 +132,7 @@ export class ExportService {
         return { export: await this.withDocument(await this.settle(decision.export, { invoice: invoice.content, settings }, options), options), outcome: 'existing' }
       case 'replace':
         if (decision.export.status === 'pending') throw ERRORS.exportInProgress(decision.export.id)
-        return { export: await this.replace(decision.export, invoice, settings, entry, numberKey, options), outcome: 'created' }
+        return { export: await this.withDocument(await this.replace(decision.export, invoice, settings, entry, numberKey, options), options), outcome: 'created' }
       default: {
         const never: never = decision
         throw new Error(`unexpected decision ${String(never)}`)
@@ -249,6 +249,8 @@ export class ExportService {
             })
         }
         await recordAttempt(this.db, old.id, { action: 'delete', outcome: 'deleted', request: { entryId: old.entryId } })
+        // The old entry's document goes with it; the new entry gets the invoice's PDF once it is marked exported.
+        if (this.documents) await this.documents.removeFromExact(client, old, lease)
         const taken = ExportLease.newHolder()
         const fresh = await this.db.transaction().execute(async (trx) => {
           const undone = (await markUndone(trx, old.id, lease.holder)) ?? lease.lost('another holder settled the export')
