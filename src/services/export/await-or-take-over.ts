@@ -8,7 +8,7 @@ import { sendOrAdopt } from './send-or-adopt'
 const WAIT_FOR_OTHER_MS = 45_000
 
 /**
- * An export found live: exported is done; pending is driven here once nobody holds its lease
+ * An export found live: exported is done; pending is sent or adopted here once nobody holds its lease
  * (its holder crashed, froze or lost the database), else awaited until it settles.
  */
 export async function awaitOrTakeOver(ctx: ExportContext, exp: ExportRecord, loaded: Loaded, options: ExportOptions): Promise<ExportRecord> {

@@ -42,8 +42,8 @@ export async function decideExport(ctx: ExportContext, tenantId: string, invoice
       const other = await findLiveExportByNumber(trx, tenantId, invoice.type, numberKey, invoiceId)
       if (other) throw duplicateNumber(invoice.content, other)
     }
-    // A send of this very content whose outcome nobody learned (the recovery pass gave up): drive
-    // that export again, so its marker is searched before anything is sent, instead of a new one.
+    // A send of this very content whose outcome nobody learned (the recovery pass gave up): take
+    // that export up again, so its marker is searched before anything is sent, instead of a new one.
     const givenUp = await findUncertainGivenUp(trx, tenantId, invoiceId)
     if (givenUp && givenUp.contentHash === locked.contentHash) {
       return { kind: 'new' as const, export: await revivePending(trx, givenUp.id, { leaseMs: LEASE_MS, leaseHolder: taken.holder, numberKey }) }

@@ -16,7 +16,7 @@ export function listAbandoned(ctx: ExportContext, limit: number): Promise<Array<
 }
 
 /**
- * A pending export nobody is driving (crash, lost answer): found in Exact, or sent now, or failed
+ * A pending export nobody holds (crash, lost answer): found in Exact, or sent now, or failed
  * for a definite reason (the same decisions a request makes, before anything is sent). One that
  * stays pending is backed off (recovery-backoff.ts) and, past the cap, failed as needs_attention.
  */
@@ -34,7 +34,7 @@ export async function recoverExport(ctx: ExportContext, tenantId: string, export
     }, { priority: 'background' })
     return { outcome: done.status === 'exported' ? 'exported' : 'failed' }
   } catch (error) {
-    // Someone else drives it now; theirs is the outcome.
+    // Someone else holds it now; theirs is the outcome.
     if (error instanceof LeaseLostError) return { outcome: 'skipped' }
     await lease.release()
     const appError = toAppError(error)

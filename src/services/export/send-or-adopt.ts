@@ -11,7 +11,7 @@ import { assertBookable, mapToEntry, type ExportContext, type ExportOptions, typ
 import { LeaseLostError, type ExportLease } from './export-lease'
 import { markBooked, markFailedFor } from './mark-outcome'
 
-/** Errors after which nothing is certain: the export stays pending rather than failing. */
+/** Refusals before the send that may pass on their own: the export stays pending; any other fails it. */
 const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'database_unavailable', 'internal'])
 
 /** Caller holds the lease. Never sends twice: an earlier attempt is looked for by its marker first. */
