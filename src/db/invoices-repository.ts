@@ -28,7 +28,7 @@ export async function findInvoice<T>(db: Executor, tenantId: string, id: string)
   return row && rowToInvoice<T>(row)
 }
 
-/** Serialises everything that decides about one invoice's export (see export-service). */
+/** Serialises everything that decides about one invoice's export (see services/export/decide.ts). */
 export async function lockInvoice<T>(trx: Executor, tenantId: string, id: string): Promise<StoredInvoice<T> | undefined> {
   const row = await trx.selectFrom('invoices').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst()
   return row && rowToInvoice<T>(row)

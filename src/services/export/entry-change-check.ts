@@ -6,7 +6,7 @@ import type { Entry } from '../../domain/entry'
 import { readEntrySnapshot } from '../../exact/entries'
 import type { Logger } from '../../logger'
 import type { ExactSessions } from '../exact-session/exact-sessions'
-import { exportEvent } from './export-service'
+import { exportEvent } from './export-context'
 
 /**
  * An Exact event said an entry changed: if this service booked it, read it (one call) and compare
