@@ -5,7 +5,8 @@ import { PaymentStatusesSchema } from '../../domain/payment-status-items'
 import { AppError } from '../../domain/app-error'
 import type { PaymentService } from '../../services/payment-service'
 import type { PaymentStatusReads } from '../../services/payment-status-reads'
-import { SyncOverviewSchema, SyncRunSchema, type PaymentSync } from '../../services/payment-sync'
+import type { PaymentSync } from '../../services/payment-sync'
+import { SyncOverviewSchema, SyncRunSchema, toSyncOverviewView, toSyncRunView } from '../schemas/payment-sync'
 import { problemResponses } from '../problem'
 import { Ref } from '../schemas/common'
 import { PaymentStatusesQuerySchema } from '../schemas/payment-status'
@@ -49,7 +50,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
       },
     }, async (request, reply) => {
       const { run } = await deps.paymentSync.startNow(request.tenantId)
-      return reply.status(202).header('location', `/payment-sync/runs/${run.id}`).send(run)
+      return reply.status(202).header('location', `/payment-sync/runs/${run.id}`).send(toSyncRunView(run))
     })
 
     app.get('/payment-sync', {
@@ -57,7 +58,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         tags: ['payments'], summary: 'The last payment sync run and when the next starts', operationId: 'getPaymentSync',
         response: { 200: Ref(SyncOverviewSchema), 401: problemResponses[401] },
       },
-    }, async (request) => deps.paymentSync.overview(request.tenantId))
+    }, async (request) => toSyncOverviewView(await deps.paymentSync.overview(request.tenantId)))
 
     app.get('/payment-sync/runs/:runId', {
       schema: {
@@ -65,6 +66,6 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
         response: { 200: Ref(SyncRunSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
-    }, async (request) => deps.paymentSync.getRun(request.tenantId, request.params.runId))
+    }, async (request) => toSyncRunView(await deps.paymentSync.getRun(request.tenantId, request.params.runId)))
   }
 }
