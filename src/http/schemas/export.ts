@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
 import { MoneySchema } from '../../domain/money'
 import type { AttemptRecord, ExportRecord } from '../../domain/export-record'
-import { Nullable, Ref, StringEnum } from './common'
+import { Cursor, Nullable, Ref, StringEnum } from './common'
 
 
 export const ExportSchema = Type.Object(
@@ -86,3 +86,16 @@ export function toExportView(e: ExportRecord): ExportView {
 export function toAttemptView(a: AttemptRecord) {
   return { action: a.action, outcome: a.outcome, request: a.request ?? null, response: a.response ?? null, at: a.at.toISOString() }
 }
+
+/** GET /exports: the filters and the page. */
+export const ExportListQuerystring = Type.Object({
+  status: Type.Optional(ExportStatusSchema),
+  type: Type.Optional(InvoiceTypeSchema),
+  changedSinceExport: Type.Optional(Type.Boolean()),
+  errorCode: Type.Optional(Type.String({
+    minLength: 1, maxLength: 64, pattern: '^[a-z_]+$',
+    description: "Failed exports with this error code, e.g. status=failed&errorCode=needs_attention: those the recovery pass gave up on",
+  })),
+  cursor: Type.Optional(Cursor()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+})
