@@ -5,7 +5,6 @@ import { SettingsSchema } from '../../domain/settings'
 import { PaymentStatusSchema } from '../../domain/payment-status'
 import { PaymentStatusesSchema } from '../../domain/payment-status-items'
 import { ProbeReportSchema } from '../../services/exact-probe'
-import { WebhookDeliveryPageSchema } from '../../services/webhook-service'
 import { CreatedTenantSchema } from '../routes/admin'
 import { ReadinessSchema } from '../routes/health'
 import { ProblemSchema } from '../problem'
@@ -16,6 +15,7 @@ import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema } from './api-key'
 import { AuthorizationSchema, ConnectionSchema, DivisionSchema, OAuthCallbackSchema } from './connection'
 import { AttemptSchema, ExportPageSchema, ExportSchema, ExportWithAttemptsSchema } from './export'
 import { ExportPreviewSchema, StoredInvoiceSchema } from './invoice'
+import { WebhookDeliveryPageSchema } from './webhook'
 
 /**
  * The shared shapes, registered once with `app.addSchema` and referenced with `Ref`: each is one
