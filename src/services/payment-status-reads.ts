@@ -2,8 +2,7 @@ import type { Db } from '../db/database'
 import { FEED_START, findStatusChanges, findStoredStatus, findStoredStatuses, type ChangePosition, type StoredStatusRow } from '../db/payment-status-repository'
 import { AppError, ERRORS } from '../domain/app-error'
 import { encodeCursor, tryDecodeCursor, UUID } from '../domain/cursor'
-import { unpaidFigures, type PaymentStatus } from '../domain/payment-status'
-import type { PaymentStatusItem, PaymentStatuses } from '../domain/payment-status-items'
+import { unpaidFigures, type PaymentStatus, type PaymentStatusItem, type PaymentStatuses } from '../domain/payment-status'
 
 /**
  * Payment statuses answered from the database alone, one query per call: the stored read of
@@ -55,7 +54,7 @@ function toItem(r: StoredStatusRow): PaymentStatusItem {
     const s = r.state
     return {
       invoiceId: r.invoiceId, status: s.status, amount: s.amount, paid: s.paid, discount: s.discount, outstanding: s.outstanding,
-      currency: s.currency, lastPaymentDate: s.lastPaymentDate, checkedAt: s.checkedAt.toISOString(), source: 'stored',
+      currency: s.currency, lastPaymentDate: s.lastPaymentDate, checkedAt: s.checkedAt, source: 'stored',
     }
   }
   const f = unpaidFigures(r.total ?? '0.00')

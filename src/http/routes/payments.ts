@@ -1,7 +1,5 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { PaymentStatusSchema } from '../../domain/payment-status'
-import { PaymentStatusesSchema } from '../../domain/payment-status-items'
 import { AppError } from '../../domain/app-error'
 import type { PaymentService } from '../../services/payment-service'
 import type { PaymentStatusReads } from '../../services/payment-status-reads'
@@ -9,7 +7,7 @@ import type { PaymentSync } from '../../services/payment-sync'
 import { SyncOverviewSchema, SyncRunSchema, toSyncOverviewView, toSyncRunView } from '../schemas/payment-sync'
 import { problemResponses } from '../problem'
 import { Ref } from '../schemas/common'
-import { PaymentStatusesQuerySchema } from '../schemas/payment-status'
+import { PaymentStatusesQuerySchema, PaymentStatusesSchema, PaymentStatusSchema, toPaymentStatusesView, toPaymentStatusView } from '../schemas/payment-status'
 
 export function paymentRoutes(deps: { payments: PaymentService; paymentReads: PaymentStatusReads; paymentSync: PaymentSync }): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -21,7 +19,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: Ref(PaymentStatusSchema), 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
       },
-    }, async (request) => deps.payments.status(request.tenantId, request.params.id))
+    }, async (request) => toPaymentStatusView(await deps.payments.status(request.tenantId, request.params.id)))
 
     app.get('/payment-statuses', {
       schema: {
@@ -38,7 +36,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
       if ((invoiceId === undefined) === (since === undefined)) {
         throw new AppError('validation_failed', 'Send either invoiceId (one or more) or since, not both and not neither.', { field: invoiceId ? 'querystring/since' : 'querystring/invoiceId' })
       }
-      return invoiceId ? deps.paymentReads.byIds(request.tenantId, invoiceId) : deps.paymentReads.changes(request.tenantId, since!, limit ?? 100)
+      return toPaymentStatusesView(invoiceId ? await deps.paymentReads.byIds(request.tenantId, invoiceId) : await deps.paymentReads.changes(request.tenantId, since!, limit ?? 100))
     })
 
     app.post('/payment-sync', {
