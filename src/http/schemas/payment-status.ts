@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { MoneySchema } from '../../domain/money'
 import type { PaymentStatus, PaymentStatuses, PaymentStatusItem } from '../../domain/payment-status'
-import { Nullable, StringEnum } from './common'
+import { DateTime, Nullable, StringEnum } from './common'
 
 /** GET /invoices/:id/payment-status: what the app shows; `source` says whether Exact was asked just now. */
 export const PaymentStatusSchema = Type.Object(
@@ -16,7 +16,7 @@ export const PaymentStatusSchema = Type.Object(
     outstanding: Nullable(MoneySchema),
     currency: Nullable(Type.String({ minLength: 3, maxLength: 3 })),
     lastPaymentDate: Nullable(Type.String({ format: 'date' })),
-    checkedAt: Nullable(Type.String({ format: 'date-time', description: 'When Exact was last read for this invoice' })),
+    checkedAt: Nullable(DateTime({ description: 'When Exact was last read for this invoice' })),
     source: StringEnum(['live', 'stored'], {
       description: 'live: Exact was asked during this request; stored: answered from the last reading (paid invoices, not exported ones)',
     }),

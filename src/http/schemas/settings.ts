@@ -13,7 +13,7 @@ export const SettingsProposalSchema = Type.Object(
         'What the last proposal left out and why, e.g. a payment condition nothing may be booked on until it is fixed in Exact ' +
         '(field points at the condition by its Exact code). Empty after a PUT or PATCH',
     }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    updatedAt: DateTime(),
   },
   { $id: 'SettingsProposal', additionalProperties: false },
 )
