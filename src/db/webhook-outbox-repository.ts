@@ -1,8 +1,8 @@
 import { sql, type Selectable } from 'kysely'
 import type { Executor } from './database'
 import type { WebhookEventsTable, WebhookEventTypeColumn, WebhookStatusColumn } from './schema'
+import type { WEBHOOK_EVENT_TYPES } from '../domain/types'
 
-export const WEBHOOK_EVENT_TYPES = ['export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed', 'export.modified_in_exact'] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] & WebhookEventTypeColumn
 export type WebhookStatus = WebhookStatusColumn
 

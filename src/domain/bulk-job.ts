@@ -12,54 +12,6 @@ export const BulkJobTypeSchema = Type.Union([Type.Literal('all'), Type.Literal('
 })
 export type BulkJobType = Static<typeof BulkJobTypeSchema>
 
-export const BulkJobStatusSchema = Type.Union(
-  [
-    Type.Literal('queued'),
-    Type.Literal('running'),
-    Type.Literal('waiting_for_rate_limit'),
-    Type.Literal('completed'),
-    Type.Literal('cancelled'),
-  ],
-  { description: "waiting_for_rate_limit: Exact's daily call limit is spent; the job goes on by itself at resumeAt" },
-)
-
-export const BulkFailureSchema = Type.Object(
-  {
-    invoiceId: Type.String(),
-    code: Type.String({ description: 'the error code a single export would answer with, e.g. mapping_missing' }),
-    detail: Type.String(),
-  },
-  { additionalProperties: false },
-)
-
-const DateTime = Type.String({ format: 'date-time' })
-const NullableDateTime = Type.Union([DateTime, Type.Null()])
-
-const summaryFields = {
-  id: Type.String({ format: 'uuid' }),
-  type: BulkJobTypeSchema,
-  status: BulkJobStatusSchema,
-  resumeAt: Type.Union([DateTime, Type.Null()], { description: 'when a job waiting for the rate limit goes on' }),
-  total: Type.Integer({ minimum: 0 }),
-  exported: Type.Integer({ minimum: 0 }),
-  skipped: Type.Integer({ minimum: 0 }),
-  failed: Type.Integer({ minimum: 0 }),
-  pending: Type.Integer({ minimum: 0, description: 'total minus the three counts above' }),
-  lastError: Type.Union([Type.String(), Type.Null()], { description: 'why the job is not progressing (e.g. the connection needs authorizing again)' }),
-  createdAt: DateTime,
-  startedAt: NullableDateTime,
-  finishedAt: NullableDateTime,
-}
-
-export const BulkJobSummarySchema = Type.Object(summaryFields, { $id: 'BulkJobSummary', additionalProperties: false })
-export type BulkJobSummary = Static<typeof BulkJobSummarySchema>
-
-export const BulkJobSchema = Type.Object(
-  { ...summaryFields, failures: Type.Array(BulkFailureSchema, { description: 'every failed invoice, oldest first' }) },
-  { $id: 'BulkJob', additionalProperties: false },
-)
-export type BulkJob = Static<typeof BulkJobSchema>
-
 /** What the worker does with an invoice whose export threw `code`. */
 export type ItemDecision =
   | { kind: 'skipped' }

@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type Big from 'big.js'
-import { money, MoneySchema, toMoney, type Money } from './money'
-import { Nullable, StringEnum } from './schema-shapes'
+import { money, toMoney, type Money } from './money'
 
 /**
  * An exported invoice's payment state, worked out from its open item in Exact. Pure: the service
@@ -175,25 +174,32 @@ export function paymentChanged(
   )
 }
 
-/** GET /invoices/:id/payment-status: what the app shows; `source` says whether Exact was asked just now. */
-export const PaymentStatusSchema = Type.Object(
-  {
-    invoiceId: Type.String(),
-    status: StringEnum(['not_exported', 'unpaid', 'partially_paid', 'paid'], {
-      description: 'not_exported: no booked entry in Exact (never exported, undone, failed or deleted in Exact)',
-    }),
-    amount: Nullable(MoneySchema),
-    paid: Nullable(MoneySchema),
-    discount: Nullable(Type.String({ ...MoneySchema, description: 'Payment discount granted when the invoice was settled' })),
-    outstanding: Nullable(MoneySchema),
-    currency: Nullable(Type.String({ minLength: 3, maxLength: 3 })),
-    lastPaymentDate: Nullable(Type.String({ format: 'date' })),
-    checkedAt: Nullable(Type.String({ format: 'date-time', description: 'When Exact was last read for this invoice' })),
-    source: StringEnum(['live', 'stored'], {
-      description: 'live: Exact was asked during this request; stored: answered from the last reading (paid invoices, not exported ones)',
-    }),
-  },
-  // Nullable and StringEnum, not unions: Fastify serializes this on every read (schema-shapes.ts).
-  { $id: 'PaymentStatus', additionalProperties: false },
-)
-export type PaymentStatus = Static<typeof PaymentStatusSchema>
+/**
+ * An invoice's payment status as the services read it: GET /invoices/:id/payment-status and the
+ * items of GET /payment-statuses (the views, with checkedAt as an ISO string, are
+ * http/schemas/payment-status.ts). `source` says whether Exact was asked just now.
+ */
+export interface PaymentStatus {
+  invoiceId: string
+  /** not_exported: no booked entry in Exact (never exported, undone, failed or deleted in Exact). */
+  status: 'not_exported' | PaymentStateStatus
+  amount: Money | null
+  paid: Money | null
+  /** Payment discount granted when the invoice was settled. */
+  discount: Money | null
+  outstanding: Money | null
+  currency: string | null
+  lastPaymentDate: string | null
+  /** When Exact was last read for this invoice. */
+  checkedAt: Date | null
+  source: 'live' | 'stored'
+}
+
+/** One invoice of GET /payment-statuses: a payment status, or not_found for an id the tenant has no invoice for. */
+export type PaymentStatusItem = Omit<PaymentStatus, 'status'> & { status: PaymentStatus['status'] | 'not_found' }
+
+export interface PaymentStatuses {
+  items: PaymentStatusItem[]
+  nextCursor: string | null
+  hasMore: boolean
+}

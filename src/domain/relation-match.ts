@@ -13,6 +13,19 @@ export interface ExactAccountCandidate {
   isSupplier: boolean
 }
 
+/**
+ * What resolving a party would do, without writing anything: the relation part of GET
+ * /invoices/:id/export/preview (its view is the `relation` of ExportPreviewSchema, http/schemas/invoice.ts;
+ * the route's type provider checks the two fit).
+ */
+export interface RelationPreview {
+  action: 'use' | 'add_role' | 'create' | 'ambiguous'
+  accountId: string | null
+  code: string | null
+  matchedBy: string | null
+  candidates?: string[]
+}
+
 export type MatchedBy = 'pinned' | 'remembered' | 'code' | 'vat' | 'name_postcode'
 
 export type RelationMatch =

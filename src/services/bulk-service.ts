@@ -5,7 +5,7 @@ import {
   type BulkJobRecord,
 } from '../db/bulk-repository'
 import { AppError } from '../domain/app-error'
-import type { BulkJob, BulkJobSummary, BulkJobType } from '../domain/bulk-job'
+import type { BulkJobType } from '../domain/bulk-job'
 import type { Logger } from '../logger'
 import { BulkRunner, type BulkExporter, type RelationPrimer, type RunSummary } from './bulk-runner'
 import type { ExactSessions } from './exact-session/exact-sessions'
@@ -19,14 +19,8 @@ export interface BulkServiceDeps {
   workerId?: string
 }
 
-function toSummary(j: BulkJobRecord): BulkJobSummary {
-  return {
-    id: j.id, type: j.type, status: j.status, resumeAt: j.resumeAt?.toISOString() ?? null,
-    total: j.total, exported: j.exported, skipped: j.skipped, failed: j.failed,
-    pending: Math.max(0, j.total - j.exported - j.skipped - j.failed), lastError: j.lastError,
-    createdAt: j.createdAt.toISOString(), startedAt: j.startedAt?.toISOString() ?? null, finishedAt: j.finishedAt?.toISOString() ?? null,
-  }
-}
+/** A job as stored, with its failed items (the view is http/schemas/bulk.ts). */
+export type BulkJobWithFailures = BulkJobRecord & { failures: Awaited<ReturnType<typeof listBulkFailures>> }
 
 /**
  * Bulk export (DESIGN "Bulk"): the job and its items live in Postgres; any replica's worker
@@ -46,7 +40,7 @@ export class BulkService {
   }
 
   /** A new job, or the active one of this type (`created` false) so a double click starts one job. */
-  async start(tenantId: string, type: BulkJobType): Promise<{ job: BulkJob; created: boolean }> {
+  async start(tenantId: string, type: BulkJobType): Promise<{ job: BulkJobWithFailures; created: boolean }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const created = await this.deps.db.transaction().execute((trx) => insertBulkJob(trx, tenantId, type))
       if (created) {
@@ -61,18 +55,18 @@ export class BulkService {
     throw new AppError('bulk_job_starting', 'Another bulk job of this type was starting at the same moment; send the request again.', { retryAfterSeconds: 1 })
   }
 
-  async get(tenantId: string, id: string): Promise<BulkJob> {
+  async get(tenantId: string, id: string): Promise<BulkJobWithFailures> {
     const job = await findBulkJob(this.deps.db, tenantId, id)
     if (!job) throw new AppError('not_found', `No bulk job ${id}.`)
     return this.withFailures(job)
   }
 
-  async list(tenantId: string, limit = 50): Promise<BulkJobSummary[]> {
-    return (await listBulkJobs(this.deps.db, tenantId, limit)).map(toSummary)
+  async list(tenantId: string, limit = 50): Promise<BulkJobRecord[]> {
+    return listBulkJobs(this.deps.db, tenantId, limit)
   }
 
   /** Stops claiming its invoices; what is booked stays booked. A finished job answers as it is. */
-  async cancel(tenantId: string, id: string): Promise<BulkJob> {
+  async cancel(tenantId: string, id: string): Promise<BulkJobWithFailures> {
     const cancelled = await cancelBulkJob(this.deps.db, tenantId, id)
     if (cancelled) this.deps.logger.info({ tenantId, bulkJobId: id }, 'bulk job cancelled')
     return this.get(tenantId, id)
@@ -87,8 +81,8 @@ export class BulkService {
     return this.runner.run(job, signal)
   }
 
-  private async withFailures(job: BulkJobRecord): Promise<BulkJob> {
+  private async withFailures(job: BulkJobRecord): Promise<BulkJobWithFailures> {
     const failures = job.failed > 0 ? await listBulkFailures(this.deps.db, job.id) : []
-    return { ...toSummary(job), failures }
+    return { ...job, failures }
   }
 }

@@ -78,7 +78,7 @@ export async function applyDeletedEntries(trx: Executor, tenantId: string, entry
 function view(invoiceId: string, state: Known & { currency: string | null }, checkedAt: Date | null, source: 'live' | 'stored'): PaymentStatus {
   return {
     invoiceId, status: state.status, amount: state.amount, paid: state.paid, discount: state.discount, outstanding: state.outstanding,
-    currency: state.currency, lastPaymentDate: state.lastPaymentDate, checkedAt: checkedAt?.toISOString() ?? null, source,
+    currency: state.currency, lastPaymentDate: state.lastPaymentDate, checkedAt, source,
   }
 }
 
@@ -87,7 +87,7 @@ function storedView(invoiceId: string, s: PaymentStateRecord): PaymentStatus {
 }
 
 function notExported(invoiceId: string, amount: string | null, currency: string | null, checkedAt: Date | null, source: 'live' | 'stored'): PaymentStatus {
-  return { invoiceId, status: 'not_exported', amount, paid: null, discount: null, outstanding: null, currency, lastPaymentDate: null, checkedAt: checkedAt?.toISOString() ?? null, source }
+  return { invoiceId, status: 'not_exported', amount, paid: null, discount: null, outstanding: null, currency, lastPaymentDate: null, checkedAt, source }
 }
 
 /** GET /invoices/:id/payment-status: live from Exact unless already known to be paid. */

@@ -1,8 +1,8 @@
 import type { Db } from '../db/database'
 import { FEED_START, findStatusChanges, findStoredStatus, findStoredStatuses, type ChangePosition, type StoredStatusRow } from '../db/payment-status-repository'
 import { AppError, ERRORS } from '../domain/app-error'
-import { unpaidFigures, type PaymentStatus } from '../domain/payment-status'
-import type { PaymentStatusItem, PaymentStatuses } from '../domain/payment-status-items'
+import { encodeCursor, tryDecodeCursor, UUID } from '../domain/cursor'
+import { unpaidFigures, type PaymentStatus, type PaymentStatusItem, type PaymentStatuses } from '../domain/payment-status'
 
 /**
  * Payment statuses answered from the database alone, one query per call: the stored read of
@@ -29,14 +29,14 @@ export class PaymentStatusReads {
 
   /** Invoices whose payment state changed after the cursor, oldest change first, each with its current status. */
   async changes(tenantId: string, cursor: string, limit: number): Promise<PaymentStatuses> {
-    const after = decodeCursor(cursor)
+    const after = decodeFeedCursor(cursor)
     const rows = await findStatusChanges(this.db, tenantId, after, limit + 1)
     const page = rows.slice(0, limit)
     // An invoice changed twice in the page (two exports' states) is listed once, at its last change.
     const last = new Map(page.map((r, i) => [r.invoiceId, i]))
     return {
       items: page.filter((r, i) => last.get(r.invoiceId) === i).map(toItem),
-      nextCursor: encodeCursor(page.at(-1)?.position ?? after),
+      nextCursor: encodeFeedCursor(page.at(-1)?.position ?? after),
       hasMore: rows.length > limit,
     }
   }
@@ -54,24 +54,27 @@ function toItem(r: StoredStatusRow): PaymentStatusItem {
     const s = r.state
     return {
       invoiceId: r.invoiceId, status: s.status, amount: s.amount, paid: s.paid, discount: s.discount, outstanding: s.outstanding,
-      currency: s.currency, lastPaymentDate: s.lastPaymentDate, checkedAt: s.checkedAt.toISOString(), source: 'stored',
+      currency: s.currency, lastPaymentDate: s.lastPaymentDate, checkedAt: s.checkedAt, source: 'stored',
     }
   }
   const f = unpaidFigures(r.total ?? '0.00')
   return { invoiceId: r.invoiceId, ...f, currency: r.invoiceCurrency, lastPaymentDate: null, checkedAt: null, source: 'stored' }
 }
 
-const CURSOR = /^(\d{1,20})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
+const XID = /^\d{1,20}$/
+/** Cursors handed out before the shared codec: base64url of `<xid>.<exportId>`. Still accepted, since clients store them. */
+const LEGACY_CURSOR = /^(\d{1,20})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
 
-function encodeCursor(p: ChangePosition): string {
-  return Buffer.from(`${p.xid}.${p.exportId}`).toString('base64url')
+function encodeFeedCursor(p: ChangePosition): string {
+  return encodeCursor([p.xid, p.exportId])
 }
 
-function decodeCursor(cursor: string): ChangePosition {
+function decodeFeedCursor(cursor: string): ChangePosition {
   if (cursor === '0') return FEED_START
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  if (!match || BigInt(match[1]!) > 18446744073709551615n) {
+  const legacy = LEGACY_CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  const [xid, exportId] = tryDecodeCursor(cursor, [XID, UUID]) ?? (legacy ? [legacy[1]!, legacy[2]!] : [])
+  if (xid === undefined || exportId === undefined || BigInt(xid) > 18446744073709551615n) {
     throw ERRORS.invalidCursor('querystring/since', '0, or nextCursor from the previous answer')
   }
-  return { xid: match[1]!, exportId: match[2]! }
+  return { xid, exportId }
 }

@@ -1,4 +1,3 @@
-import { Type, type Static } from '@sinclair/typebox'
 import type { Db } from '../db/database'
 import type { Executor } from '../db/database'
 import {
@@ -20,34 +19,10 @@ import { toAppError } from './exact-session/exact-errors'
 import { applyDeletedEntries, applyReadings, type PaymentReading } from './payment-service'
 import type { PaymentSyncSchedule } from '../domain/sync-windows'
 
-export const SyncRunSchema = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('webhook')], { description: 'webhook: an Exact Online event asked for it (debounced, issue 13)' }),
-    status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('abandoned')]),
-    startedAt: Type.String({ format: 'date-time' }),
-    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    exactCalls: Type.Integer({ description: 'Calls this run made to Exact Online' }),
-    changed: Type.Integer({ description: 'Invoices whose payment state changed' }),
-    deleted: Type.Integer({ description: 'Exports found deleted in Exact (now deleted_in_exact)' }),
-    errors: Type.Integer(),
-    errorDetail: Type.Union([Type.String(), Type.Null()]),
-  },
-  { $id: 'PaymentSyncRun', additionalProperties: false },
-)
-export type SyncRun = Static<typeof SyncRunSchema>
-
-export const SyncOverviewSchema = Type.Object(
-  { lastRun: Type.Unsafe<SyncRun | null>(Type.Union([Type.Ref(SyncRunSchema.$id!), Type.Null()])), nextRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) },
-  { $id: 'PaymentSyncOverview', additionalProperties: false },
-)
-export type SyncOverview = Static<typeof SyncOverviewSchema>
-
-function toView(r: SyncRunRecord): SyncRun {
-  return {
-    id: r.id, trigger: r.trigger, status: r.status, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
-    exactCalls: r.exactCalls, changed: r.changed, deleted: r.deleted, errors: r.errors, errorDetail: r.errorDetail,
-  }
+/** The last run and when the next starts (the view is http/schemas/payment-sync.ts). */
+export interface SyncOverview {
+  lastRun: SyncRunRecord | null
+  nextRunAt: Date | null
 }
 
 /**
@@ -116,12 +91,12 @@ export class PaymentSync {
   }
 
   /** POST /payment-sync: starts a run in the background, or answers the one already running. */
-  async startNow(tenantId: string): Promise<{ run: SyncRun; started: boolean }> {
+  async startNow(tenantId: string): Promise<{ run: SyncRunRecord; started: boolean }> {
     await this.exact.clientFor(tenantId).catch((e) => { throw toAppError(e) })
     const claim = await this.db.transaction().execute((trx) => claimSyncRun(trx, tenantId, 'manual', { staleMs: this.staleMs, startedAt: this.clock() }))
-    if (!claim.claimed) return { run: toView(claim.run!), started: false }
+    if (!claim.claimed) return { run: claim.run!, started: false }
     this.track(this.execute(claim.run))
-    return { run: toView(claim.run), started: true }
+    return { run: claim.run, started: true }
   }
 
   /**
@@ -143,15 +118,15 @@ export class PaymentSync {
     ])
     const scheduled = tenants.find((t) => t.tenantId === tenantId)
     const nextRunAt = enabled && scheduled
-      ? this.schedule.nextRunFor(tenantId, tenants.map((t) => t.tenantId), scheduled.lastStartedAt, this.clock()).toISOString()
+      ? this.schedule.nextRunFor(tenantId, tenants.map((t) => t.tenantId), scheduled.lastStartedAt, this.clock())
       : null
-    return { lastRun: last ? toView(last) : null, nextRunAt }
+    return { lastRun: last ?? null, nextRunAt }
   }
 
-  async getRun(tenantId: string, runId: string): Promise<SyncRun> {
+  async getRun(tenantId: string, runId: string): Promise<SyncRunRecord> {
     const run = await findSyncRun(this.db, tenantId, runId)
     if (!run) throw new AppError('not_found', `No payment sync run ${runId}.`)
-    return toView(run)
+    return run
   }
 
   /**
@@ -177,7 +152,7 @@ export class PaymentSync {
   }
 
   /** One tenant's scheduled run, unless another replica already took this slot. */
-  async runScheduled(tenantId: string, dueAt: Date): Promise<SyncRun | null> {
+  async runScheduled(tenantId: string, dueAt: Date): Promise<SyncRunRecord | null> {
     const claim = await this.db.transaction().execute((trx) =>
       claimSyncRun(trx, tenantId, 'schedule', { staleMs: this.staleMs, notBefore: dueAt, startedAt: this.clock() }))
     if (!claim.claimed) return null
@@ -196,7 +171,7 @@ export class PaymentSync {
     this.inFlight.add(tracked)
   }
 
-  private async execute(run: SyncRunRecord): Promise<SyncRun> {
+  private async execute(run: SyncRunRecord): Promise<SyncRunRecord> {
     const tenantId = run.tenantId
     const log = this.logger.child({ tenantId, syncRunId: run.id })
     const progress = { exactCalls: 0, changed: 0, deleted: 0, errors: 0 }
@@ -259,6 +234,6 @@ export class PaymentSync {
     }
     const finished = await finishSyncRun(this.db, run.id, { status: errorDetail ? 'failed' : 'completed', ...progress, errorDetail })
     log.info({ ...progress, status: finished?.status }, 'payment sync finished')
-    return toView(finished ?? { ...run, ...progress, errorDetail, status: 'abandoned', finishedAt: this.clock() })
+    return finished ?? { ...run, ...progress, errorDetail, status: 'abandoned', finishedAt: this.clock() }
   }
 }

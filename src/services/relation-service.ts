@@ -2,7 +2,7 @@ import type { Db, Executor } from '../db/database'
 import { findRelations, lockParty, rememberRelation, type RememberedRelation } from '../db/relations-repository'
 import { AppError } from '../domain/app-error'
 import type { Party } from '../domain/invoice'
-import { matchRelation, normaliseVatNumber, type ExactAccountCandidate } from '../domain/relation-match'
+import { matchRelation, normaliseVatNumber, type ExactAccountCandidate, type RelationPreview } from '../domain/relation-match'
 import type { InvoiceType } from '../domain/types'
 import { KeyedMutex } from '../lib/keyed-mutex'
 import { addAccountRoles, createAccount, findAccounts, findAccountsByRemark, type ExactAccount } from '../exact/accounts'
@@ -14,14 +14,6 @@ export interface ResolvedRelation {
   code: string | null
   created: boolean
   matchedBy: string
-}
-
-export interface RelationPreview {
-  action: 'use' | 'add_role' | 'create' | 'ambiguous'
-  accountId: string | null
-  code: string | null
-  matchedBy: string | null
-  candidates?: string[]
 }
 
 /** What a batched look-up found per party (an empty list: nothing in Exact, create it). */

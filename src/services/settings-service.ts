@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { Db } from '../db/database'
 import { findSettings, lockSettings, saveSettings, type SettingsRow } from '../db/settings-repository'
@@ -14,23 +13,13 @@ import { webhookUrlProblem, type Lookup } from '../lib/webhook-url'
 
 /**
  * GET /settings/proposal: what was proposed from Exact, kept apart from the settings so that the
- * settings GET returns are exactly what PUT takes.
+ * settings GET returns are exactly what PUT takes (the view is http/schemas/settings.ts).
  */
-export const SettingsProposalSchema = Type.Object(
-  {
-    proposed: Type.Array(Type.String(), {
-      description: 'JSON pointers of values proposed from the Exact administration and not changed by the tenant since ("please confirm")',
-    }),
-    proposalProblems: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }), {
-      description:
-        'What the last proposal left out and why, e.g. a payment condition nothing may be booked on until it is fixed in Exact ' +
-        '(field points at the condition by its Exact code). Empty after a PUT or PATCH',
-    }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'SettingsProposal', additionalProperties: false },
-)
-export type SettingsProposal = Static<typeof SettingsProposalSchema>
+export interface SettingsProposal {
+  proposed: string[]
+  proposalProblems: SettingsRow['proposalProblems']
+  updatedAt: Date
+}
 
 /** The stored settings and their version: the ETag (If-Match) and Last-Modified of GET /settings. */
 export interface VersionedSettings {
@@ -95,7 +84,7 @@ export class SettingsService {
   /** GET /settings/proposal. */
   async proposal(tenantId: string): Promise<SettingsProposal> {
     const row = await this.stored(tenantId)
-    return { proposed: row.proposedFields, proposalProblems: row.proposalProblems, updatedAt: row.updatedAt.toISOString() }
+    return { proposed: row.proposedFields, proposalProblems: row.proposalProblems, updatedAt: row.updatedAt }
   }
 
   private async stored(tenantId: string): Promise<SettingsRow> {
@@ -196,9 +185,9 @@ export class SettingsService {
     return versioned(row)
   }
 
-  async refreshChart(tenantId: string): Promise<{ fetchedAt: string; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {
+  async refreshChart(tenantId: string): Promise<{ fetchedAt: Date; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {
     const client = await this.deps.exact.clientFor(tenantId)
-    const fetchedAt = this.deps.exact.clock().toISOString()
+    const fetchedAt = this.deps.exact.clock()
     const chart = await this.deps.exact.refreshChart(client).catch((e: unknown) => { throw toAppError(e) })
     return { fetchedAt, journals: chart.journals.length, glAccounts: chart.glAccounts.length, vatCodes: chart.vatCodes.length, paymentConditions: chart.paymentConditions.length }
   }

@@ -87,6 +87,9 @@ test('the ids are checked: 1 to 100 of them, or since, never both; the field is 
   expect([both.statusCode, both.json().field]).toEqual([400, 'querystring/since'])
   const forged = await api(`/payment-statuses?since=${Buffer.from('12.not-a-uuid').toString('base64url')}`)
   expect([forged.statusCode, forged.json().code, forged.json().field]).toEqual([400, 'validation_failed', 'querystring/since'])
+  // A cursor in the format handed out before the shared codec (base64url of `<xid>.<exportId>`) is still taken.
+  const legacy = await api(`/payment-statuses?since=${Buffer.from('1.00000000-0000-0000-0000-000000000000').toString('base64url')}`)
+  expect(legacy.statusCode).toBe(200)
   expect((await h.app.inject({ method: 'GET', url: `/payment-statuses?${ids('a')}` })).statusCode).toBe(401)
 })
 

@@ -4,16 +4,10 @@ import { requireAdmin } from '../auth'
 import { emptyBodyIsObject } from '../empty-body'
 import { problemResponses } from '../problem'
 import { Ref } from '../schemas/common'
+import { CreatedTenantSchema, CreateTenantSchema } from '../schemas/admin'
 import { apiKeyRoutes } from './api-keys'
 import type { TenantService } from '../../services/tenant-service'
 import { ProbeReportSchema, type ProbeService } from '../../services/exact-probe'
-
-export const CreateTenantSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
-export const CreatedTenantSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  apiKey: Type.String({ description: 'Shown once; only its hash is stored' }),
-}, { $id: 'CreatedTenant', additionalProperties: false })
 
 export function adminRoutes(deps: { tenants: TenantService; probes: ProbeService; adminApiKey?: string }): FastifyPluginAsyncTypebox {
   return async (app) => {

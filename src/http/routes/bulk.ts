@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { BulkJobSchema, BulkJobTypeSchema } from '../../domain/bulk-job'
-import { BulkJobListSchema } from '../schemas/bulk'
+import { BulkJobTypeSchema } from '../../domain/bulk-job'
+import { BulkJobListSchema, BulkJobSchema, toBulkJobSummaryView, toBulkJobView } from '../schemas/bulk'
 import type { BulkService } from '../../services/bulk-service'
 import { problemResponses } from '../problem'
 import { Ref, UuidParams } from '../schemas/common'
@@ -19,7 +19,7 @@ export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypeb
       },
     }, async (request, reply) => {
       const { job, created } = await deps.bulk.start(request.tenantId, request.body.type)
-      return reply.status(created ? 202 : 200).header('location', `/exports/bulk/${job.id}`).send(job)
+      return reply.status(created ? 202 : 200).header('location', `/exports/bulk/${job.id}`).send(toBulkJobView(job))
     })
 
     app.get('/exports/bulk', {
@@ -28,14 +28,14 @@ export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypeb
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }),
         response: { 200: Ref(BulkJobListSchema), 401: problemResponses[401] },
       },
-    }, async (request) => ({ items: await deps.bulk.list(request.tenantId, request.query.limit) }))
+    }, async (request) => ({ items: (await deps.bulk.list(request.tenantId, request.query.limit)).map(toBulkJobSummaryView) }))
 
     app.get('/exports/bulk/:id', {
       schema: {
         tags: ['bulk'], summary: 'A bulk job\'s progress, counts and failures', operationId: 'getBulkExport',
         params: UuidParams, response: { 200: Ref(BulkJobSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
-    }, async (request) => deps.bulk.get(request.tenantId, request.params.id))
+    }, async (request) => toBulkJobView(await deps.bulk.get(request.tenantId, request.params.id)))
 
     app.delete('/exports/bulk/:id', {
       schema: {
@@ -43,6 +43,6 @@ export function bulkRoutes(deps: { bulk: BulkService }): FastifyPluginAsyncTypeb
         description: 'Repeat-safe: a job that already ended is answered as it is.',
         params: UuidParams, response: { 200: Ref(BulkJobSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
-    }, async (request) => deps.bulk.cancel(request.tenantId, request.params.id))
+    }, async (request) => toBulkJobView(await deps.bulk.cancel(request.tenantId, request.params.id)))
   }
 }

@@ -1,28 +1,16 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
 import type { ExportService } from '../../services/export/export-service'
 import type { ExportQueries } from '../../services/export/export-queries'
 import { problemResponses } from '../problem'
-import { Cursor, Ref, UuidParams } from '../schemas/common'
-import { ExportPageSchema, ExportSchema, ExportWithAttemptsSchema, toAttemptView, toExportView } from '../schemas/export'
+import { Ref, UuidParams } from '../schemas/common'
+import { ExportListQuerystring, ExportPageSchema, ExportSchema, ExportWithAttemptsSchema, toAttemptView, toExportView } from '../schemas/export'
 
 export function exportRoutes(deps: { exports: ExportService; exportQueries: ExportQueries }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/exports', {
       schema: {
         tags: ['exports'], summary: 'Exports, newest first, cursor paged', operationId: 'listExports',
-        querystring: Type.Object({
-          status: Type.Optional(ExportStatusSchema),
-          type: Type.Optional(InvoiceTypeSchema),
-          changedSinceExport: Type.Optional(Type.Boolean()),
-          errorCode: Type.Optional(Type.String({
-            minLength: 1, maxLength: 64, pattern: '^[a-z_]+$',
-            description: "Failed exports with this error code, e.g. status=failed&errorCode=needs_attention: those the recovery pass gave up on",
-          })),
-          cursor: Type.Optional(Cursor()),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        }),
+        querystring: ExportListQuerystring,
         response: { 200: Ref(ExportPageSchema), ...problemResponses },
       },
     }, async (request) => {

@@ -1,17 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { Ref } from '../schemas/common'
+import { ReadinessSchema, type Readiness } from '../schemas/health'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Registry } from 'prom-client'
-
-export interface Readiness {
-  database: boolean
-  scheduler: boolean
-}
-
-export const ReadinessSchema = Type.Object(
-  { status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), database: Type.Boolean(), scheduler: Type.Boolean() },
-  { $id: 'Readiness', additionalProperties: false },
-)
 
 export function healthRoutes(deps: { readiness: () => Promise<Readiness>; registry: Registry }): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -1,14 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { PaymentStatusSchema } from '../../domain/payment-status'
-import { PaymentStatusesSchema } from '../../domain/payment-status-items'
 import { AppError } from '../../domain/app-error'
 import type { PaymentService } from '../../services/payment-service'
 import type { PaymentStatusReads } from '../../services/payment-status-reads'
-import { SyncOverviewSchema, SyncRunSchema, type PaymentSync } from '../../services/payment-sync'
+import type { PaymentSync } from '../../services/payment-sync'
+import { SyncOverviewSchema, SyncRunSchema, toSyncOverviewView, toSyncRunView } from '../schemas/payment-sync'
 import { problemResponses } from '../problem'
 import { Ref } from '../schemas/common'
-import { PaymentStatusesQuerySchema } from '../schemas/payment-status'
+import { PaymentStatusesQuerySchema, PaymentStatusesSchema, PaymentStatusSchema, toPaymentStatusesView, toPaymentStatusView } from '../schemas/payment-status'
 
 export function paymentRoutes(deps: { payments: PaymentService; paymentReads: PaymentStatusReads; paymentSync: PaymentSync }): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -20,7 +19,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: Ref(PaymentStatusSchema), 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503] },
       },
-    }, async (request) => deps.payments.status(request.tenantId, request.params.id))
+    }, async (request) => toPaymentStatusView(await deps.payments.status(request.tenantId, request.params.id)))
 
     app.get('/payment-statuses', {
       schema: {
@@ -37,7 +36,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
       if ((invoiceId === undefined) === (since === undefined)) {
         throw new AppError('validation_failed', 'Send either invoiceId (one or more) or since, not both and not neither.', { field: invoiceId ? 'querystring/since' : 'querystring/invoiceId' })
       }
-      return invoiceId ? deps.paymentReads.byIds(request.tenantId, invoiceId) : deps.paymentReads.changes(request.tenantId, since!, limit ?? 100)
+      return toPaymentStatusesView(invoiceId ? await deps.paymentReads.byIds(request.tenantId, invoiceId) : await deps.paymentReads.changes(request.tenantId, since!, limit ?? 100))
     })
 
     app.post('/payment-sync', {
@@ -49,7 +48,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
       },
     }, async (request, reply) => {
       const { run } = await deps.paymentSync.startNow(request.tenantId)
-      return reply.status(202).header('location', `/payment-sync/runs/${run.id}`).send(run)
+      return reply.status(202).header('location', `/payment-sync/runs/${run.id}`).send(toSyncRunView(run))
     })
 
     app.get('/payment-sync', {
@@ -57,7 +56,7 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         tags: ['payments'], summary: 'The last payment sync run and when the next starts', operationId: 'getPaymentSync',
         response: { 200: Ref(SyncOverviewSchema), 401: problemResponses[401] },
       },
-    }, async (request) => deps.paymentSync.overview(request.tenantId))
+    }, async (request) => toSyncOverviewView(await deps.paymentSync.overview(request.tenantId)))
 
     app.get('/payment-sync/runs/:runId', {
       schema: {
@@ -65,6 +64,6 @@ export function paymentRoutes(deps: { payments: PaymentService; paymentReads: Pa
         params: Type.Object({ runId: Type.String({ format: 'uuid' }) }),
         response: { 200: Ref(SyncRunSchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
-    }, async (request) => deps.paymentSync.getRun(request.tenantId, request.params.runId))
+    }, async (request) => toSyncRunView(await deps.paymentSync.getRun(request.tenantId, request.params.runId)))
   }
 }

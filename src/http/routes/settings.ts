@@ -5,8 +5,8 @@ import { AppError } from '../../domain/app-error'
 import { SettingsSchema, type Settings } from '../../domain/settings'
 import { problemResponses, validationError } from '../problem'
 import { Ref } from '../schemas/common'
-import { ChartRefreshSchema } from '../schemas/settings'
-import { SettingsProposalSchema, type SettingsService, type VersionedSettings } from '../../services/settings-service'
+import { ChartRefreshSchema, SettingsProposalSchema, toChartRefreshView, toSettingsProposalView } from '../schemas/settings'
+import type { SettingsService, VersionedSettings } from '../../services/settings-service'
 
 const MERGE_PATCH = 'application/merge-patch+json'
 
@@ -59,7 +59,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
           'the last proposal left out and why. 404 before the tenant has settings.',
         response: { 200: SettingsProposalSchema, 401: problemResponses[401], 404: problemResponses[404] },
       },
-    }, async (request) => settings.proposal(request.tenantId))
+    }, async (request) => toSettingsProposalView(await settings.proposal(request.tenantId)))
 
     app.put('/settings', {
       schema: {
@@ -119,6 +119,6 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
           401: problemResponses[401], 409: problemResponses[409], 502: problemResponses[502], 503: problemResponses[503],
         },
       },
-    }, async (request) => settings.refreshChart(request.tenantId))
+    }, async (request) => toChartRefreshView(await settings.refreshChart(request.tenantId)))
   }
 }

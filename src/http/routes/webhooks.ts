@@ -1,14 +1,10 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../problem'
-import { Cursor, Ref, UuidParams } from '../schemas/common'
+import { Ref, UuidParams } from '../schemas/common'
 import {
-  WebhookDeliveryPageSchema,
-  WebhookDeliverySchema,
-  WebhookDeliveryStatusSchema,
-  WebhookEventTypeSchema,
-  type WebhookService,
-} from '../../services/webhook-service'
+  toWebhookDeliveryPageView, toWebhookDeliveryView, WebhookDeliveriesQuerystring, WebhookDeliveryPageSchema, WebhookDeliverySchema,
+} from '../schemas/webhook'
+import type { WebhookService } from '../../services/webhook-service'
 
 export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -19,15 +15,10 @@ export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypeb
           'Newest first. Events are recorded only while the tenant has a webhook URL in its settings. ' +
           'Each is POSTed with Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and retried ' +
           'with back-off (5 s, 30 s, 2 min, 10 min, 1 h, then hourly) for 24 h until the receiver answers 2xx.',
-        querystring: Type.Object({
-          status: Type.Optional(WebhookDeliveryStatusSchema),
-          type: Type.Optional(WebhookEventTypeSchema),
-          cursor: Type.Optional(Cursor()),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        }),
+        querystring: WebhookDeliveriesQuerystring,
         response: { 200: Ref(WebhookDeliveryPageSchema), 400: problemResponses[400], 401: problemResponses[401] },
       },
-    }, async (request) => webhooks.list(request.tenantId, request.query))
+    }, async (request) => toWebhookDeliveryPageView(await webhooks.list(request.tenantId, request.query)))
 
     app.get('/webhooks/deliveries/:id', {
       schema: {
@@ -35,7 +26,7 @@ export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypeb
         params: UuidParams,
         response: { 200: Ref(WebhookDeliverySchema), 401: problemResponses[401], 404: problemResponses[404] },
       },
-    }, async (request) => webhooks.get(request.tenantId, request.params.id))
+    }, async (request) => toWebhookDeliveryView(await webhooks.get(request.tenantId, request.params.id)))
 
     app.post('/webhooks/deliveries/:id/retry', {
       schema: {
@@ -44,6 +35,6 @@ export function webhookRoutes(webhooks: WebhookService): FastifyPluginAsyncTypeb
         params: UuidParams,
         response: { 202: Ref(WebhookDeliverySchema), 401: problemResponses[401], 404: problemResponses[404], 409: problemResponses[409] },
       },
-    }, async (request, reply) => reply.status(202).send(await webhooks.retry(request.tenantId, request.params.id)))
+    }, async (request, reply) => reply.status(202).send(toWebhookDeliveryView(await webhooks.retry(request.tenantId, request.params.id))))
   }
 }

@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Nullable, Ref } from './common'
+import { DateTime, Nullable, Ref } from './common'
 import type { ApiKeyRecord } from '../../services/tenant-service'
 
 export const ApiKeySchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    createdAt: Type.String({ format: 'date-time' }),
-    lastUsedAt: Nullable(Type.String({ format: 'date-time', description: 'To within a minute; null when never used' })),
+    createdAt: DateTime(),
+    lastUsedAt: Nullable(DateTime({ description: 'To within a minute; null when never used' })),
   },
   { $id: 'ApiKey', additionalProperties: false },
 )
@@ -17,7 +17,7 @@ export const ApiKeyListSchema = Type.Object({ items: Type.Array(Ref(ApiKeySchema
 export const CreatedApiKeySchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    createdAt: Type.String({ format: 'date-time' }),
+    createdAt: DateTime(),
     apiKey: Type.String({ description: 'Shown once; only its hash is stored' }),
   },
   { $id: 'CreatedApiKey', additionalProperties: false },

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { ExportStatusSchema, InvoiceTypeSchema } from '../../domain/types'
 import { MoneySchema } from '../../domain/money'
 import type { AttemptRecord, ExportRecord } from '../../domain/export-record'
-import { Nullable, Ref, StringEnum } from './common'
+import { Cursor, DateTime, Nullable, Ref, StringEnum } from './common'
 
 
 export const ExportSchema = Type.Object(
@@ -29,10 +29,10 @@ export const ExportSchema = Type.Object(
       description: 'Why it failed: the code of the refusal, or needs_attention when the recovery pass gave up on it',
     })),
     recoveryAttempts: Type.Integer({ description: 'Recovery passes that found it still pending and backed it off' }),
-    nextRecoveryAt: Nullable(Type.String({ format: 'date-time', description: 'When the recovery pass tries it next (back-off: 1 min doubling to 6 h)' })),
-    exportedAt: Nullable(Type.String({ format: 'date-time' })),
-    undoneAt: Nullable(Type.String({ format: 'date-time' })),
-    createdAt: Type.String({ format: 'date-time' }),
+    nextRecoveryAt: Nullable(DateTime({ description: 'When the recovery pass tries it next (back-off: 1 min doubling to 6 h)' })),
+    exportedAt: Nullable(DateTime()),
+    undoneAt: Nullable(DateTime()),
+    createdAt: DateTime(),
     document: Nullable(Type.Object({
       status: Type.Union(['pending', 'attached', 'failed', 'removed'].map((s) => Type.Literal(s)), {
         description: 'pending: not attached yet (a lost answer or an outage; the recovery pass tries again); attached: the entry links it; failed: Exact refused it (see error); removed: deleted with the entry on undo',
@@ -40,7 +40,7 @@ export const ExportSchema = Type.Object(
       exactDocumentId: Nullable(Type.String({ description: 'Exact documents/Documents ID' })),
       exactAttachmentId: Nullable(Type.String({ description: 'Exact documents/DocumentAttachments ID' })),
       error: Nullable(Type.String()),
-      attachedAt: Nullable(Type.String({ format: 'date-time' })),
+      attachedAt: Nullable(DateTime()),
     }, { description: "The invoice's PDF in Exact (PUT /invoices/:id/document); null when the invoice has none" })),
   },
   { $id: 'Export', additionalProperties: false },
@@ -52,7 +52,7 @@ export const AttemptSchema = Type.Object({
   outcome: Type.String(),
   request: Type.Unknown(),
   response: Type.Unknown(),
-  at: Type.String({ format: 'date-time' }),
+  at: DateTime(),
 }, { $id: 'Attempt', additionalProperties: false })
 
 /** Export's fields plus `attempts`: allOf would need unevaluatedProperties to stay closed, so the fields are restated from the one schema. */
@@ -86,3 +86,16 @@ export function toExportView(e: ExportRecord): ExportView {
 export function toAttemptView(a: AttemptRecord) {
   return { action: a.action, outcome: a.outcome, request: a.request ?? null, response: a.response ?? null, at: a.at.toISOString() }
 }
+
+/** GET /exports: the filters and the page. */
+export const ExportListQuerystring = Type.Object({
+  status: Type.Optional(ExportStatusSchema),
+  type: Type.Optional(InvoiceTypeSchema),
+  changedSinceExport: Type.Optional(Type.Boolean()),
+  errorCode: Type.Optional(Type.String({
+    minLength: 1, maxLength: 64, pattern: '^[a-z_]+$',
+    description: "Failed exports with this error code, e.g. status=failed&errorCode=needs_attention: those the recovery pass gave up on",
+  })),
+  cursor: Type.Optional(Cursor()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+})
