@@ -10,7 +10,10 @@ const shared = {
   transform: {
     '^.+\\.ts$': 'ts-jest',
     // ESM-only packages that Fastify plugins require(); Node 20 can, Jest's module runtime cannot.
-    '/node_modules/(content-disposition|cookie)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+    '/node_modules/(content-disposition|cookie)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
 }

@@ -22,4 +22,9 @@ app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).catch((err) =>
   process.stderr.write(`${String(err)}\n`)
   process.exit(1)
 })
-process.once('SIGTERM', () => { void app.close().then(() => pool.end()).then(() => process.exit(0)) })
+process.once('SIGTERM', () => {
+  void app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0))
+})

@@ -21,12 +21,36 @@ import { createAccount, findAccounts } from '../src/exact/accounts'
 import { createEntry } from '../src/exact/entries'
 import { startBulkWorker } from '../src/jobs/bulk-worker'
 import type { ExactSessions } from '../src/services/exact-session/exact-sessions'
-import { api, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../test/helpers/bulk-fixtures'
+import {
+  api,
+  makeBulkInvoices,
+  makeParties,
+  putInvoices,
+  seedAccounts,
+  waitForJob,
+} from '../test/helpers/bulk-fixtures'
 import { sandboxSettings } from '../test/helpers/factories'
 import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startBench } from './support'
 
-interface Options { scale: number; invoices: number; parties: number; newParties: number; naive: boolean; unlimited: boolean; limited: boolean }
-interface Row { run: string; limit: string; invoices: number; calls: number; rateLimited: number; wallS: number; boundS: number | null; booked: number }
+interface Options {
+  scale: number
+  invoices: number
+  parties: number
+  newParties: number
+  naive: boolean
+  unlimited: boolean
+  limited: boolean
+}
+interface Row {
+  run: string
+  limit: string
+  invoices: number
+  calls: number
+  rateLimited: number
+  wallS: number
+  boundS: number | null
+  booked: number
+}
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string, fallback: number) => {
@@ -34,8 +58,13 @@ function parseArgs(argv: string[]): Options {
     return i >= 0 ? Number(argv[i + 1]) : fallback
   }
   return {
-    scale: value('scale', 10), invoices: value('invoices', 1000), parties: value('parties', 200), newParties: value('new', 50),
-    naive: !argv.includes('--skip-naive'), unlimited: !argv.includes('--skip-unlimited'), limited: !argv.includes('--skip-limited'),
+    scale: value('scale', 10),
+    invoices: value('invoices', 1000),
+    parties: value('parties', 200),
+    newParties: value('new', 50),
+    naive: !argv.includes('--skip-naive'),
+    unlimited: !argv.includes('--skip-unlimited'),
+    limited: !argv.includes('--skip-limited'),
   }
 }
 
@@ -44,7 +73,8 @@ async function main(): Promise<void> {
   const { sandbox, logger, services, exact, baseUrl, adminApiKey, close } = await startBench('bulk')
   const worker = startBulkWorker({ bulk: services.bulk, logger, pollMs: 100 })
   const stats = () => json<{ calls: number; rateLimited: number }>(`${sandbox.url}/_sandbox/stats`, 'GET')
-  const setLimits = (perMinute: number) => json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute, perDay: UNLIMITED })
+  const setLimits = (perMinute: number) =>
+    json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute, perDay: UNLIMITED })
 
   const rows: Row[] = []
   const limited = 60 * opts.scale
@@ -64,12 +94,27 @@ async function main(): Promise<void> {
       if (run.perMinute !== UNLIMITED) await sleep(60_000 - (Date.now() % 60_000) + 50)
       const before = await stats()
       const started = Date.now()
-      const booked = run.kind === 'bulk' ? await runBulk(baseUrl, t.apiKey) : await runNaive(exact, t.tenantId, t.invoices)
+      const booked =
+        run.kind === 'bulk' ? await runBulk(baseUrl, t.apiKey) : await runNaive(exact, t.tenantId, t.invoices)
       const wallS = (Date.now() - started) / 1000
       const after = await stats()
       const calls = after.calls - before.calls
-      const limit = run.perMinute === UNLIMITED ? 'unlimited' : opts.scale === 1 ? '60/min' : `60/min, time x${opts.scale} (${run.perMinute}/min)`
-      const row = { run: run.kind === 'bulk' ? 'bulk job' : 'naive baseline', limit, invoices: t.invoices.length, calls, rateLimited: after.rateLimited - before.rateLimited, wallS, boundS: run.perMinute === UNLIMITED ? null : (calls / run.perMinute) * 60, booked }
+      const limit =
+        run.perMinute === UNLIMITED
+          ? 'unlimited'
+          : opts.scale === 1
+            ? '60/min'
+            : `60/min, time x${opts.scale} (${run.perMinute}/min)`
+      const row = {
+        run: run.kind === 'bulk' ? 'bulk job' : 'naive baseline',
+        limit,
+        invoices: t.invoices.length,
+        calls,
+        rateLimited: after.rateLimited - before.rateLimited,
+        wallS,
+        boundS: run.perMinute === UNLIMITED ? null : (calls / run.perMinute) * 60,
+        booked,
+      }
       rows.push(row)
       process.stderr.write(`done: ${JSON.stringify(row)}\n`)
     }
@@ -99,7 +144,9 @@ async function runBulk(baseUrl: string, apiKey: string): Promise<number> {
     onPoll: (j) => {
       if (Date.now() - lastPrint < 5000) return
       lastPrint = Date.now()
-      process.stderr.write(`  progress: ${j.status} ${j.exported}/${j.total} exported, ${j.failed} failed${j.resumeAt ? `, resumes ${j.resumeAt}` : ''}\n`)
+      process.stderr.write(
+        `  progress: ${j.status} ${j.exported}/${j.total} exported, ${j.failed} failed${j.resumeAt ? `, resumes ${j.resumeAt}` : ''}\n`,
+      )
     },
   })
   if (job.failed > 0) process.stderr.write(`  failures: ${JSON.stringify(job.failures.slice(0, 3))}\n`)
@@ -107,7 +154,11 @@ async function runBulk(baseUrl: string, apiKey: string): Promise<number> {
 }
 
 /** What a first integration would do: per invoice, find the party by code (create it if absent), post the entry. */
-async function runNaive(exact: ExactSessions, tenantId: string, invoices: Array<{ id: string; invoice: Invoice }>): Promise<number> {
+async function runNaive(
+  exact: ExactSessions,
+  tenantId: string,
+  invoices: Array<{ id: string; invoice: Invoice }>,
+): Promise<number> {
   const client = await exact.clientFor(tenantId, 'background')
   const chart = await exact.chart(client)
   const settings = sandboxSettings() as Settings
@@ -115,7 +166,15 @@ async function runNaive(exact: ExactSessions, tenantId: string, invoices: Array<
   for (const { invoice } of invoices) {
     const party = invoice.party
     const found = await findAccounts(client, { codes: [party.code!] })
-    const accountId = found[0]?.id ?? (await createAccount(client, { code: party.code, name: party.name!, vatNumber: party.vatNumber, address: party.address }, { customer: true })).id
+    const accountId =
+      found[0]?.id ??
+      (
+        await createAccount(
+          client,
+          { code: party.code, name: party.name!, vatNumber: party.vatNumber, address: party.address },
+          { customer: true },
+        )
+      ).id
     const mapped = invoiceToEntry({ invoice, settings, marker: newMarker(randomBytes(5)) })
     if (!mapped.ok) throw new Error(`naive: ${mapped.problems[0]?.message}`)
     await createEntry(client, mapped.entry, accountId, chart)
@@ -126,10 +185,29 @@ async function runNaive(exact: ExactSessions, tenantId: string, invoices: Array<
 }
 
 function printTable(rows: Row[], opts: Options): void {
-  const head = ['run', 'rate limit', 'invoices', 'booked', 'Exact calls', 'calls/invoice', '429s', 'wall time', 'bound (calls/limit)', 'wall/bound']
+  const head = [
+    'run',
+    'rate limit',
+    'invoices',
+    'booked',
+    'Exact calls',
+    'calls/invoice',
+    '429s',
+    'wall time',
+    'bound (calls/limit)',
+    'wall/bound',
+  ]
   const body = rows.map((r) => [
-    r.run, r.limit, String(r.invoices), String(r.booked), String(r.calls), (r.calls / r.invoices).toFixed(3), String(r.rateLimited),
-    `${r.wallS.toFixed(1)} s`, r.boundS === null ? '-' : `${r.boundS.toFixed(1)} s`, r.boundS === null ? '-' : (r.wallS / r.boundS).toFixed(3),
+    r.run,
+    r.limit,
+    String(r.invoices),
+    String(r.booked),
+    String(r.calls),
+    (r.calls / r.invoices).toFixed(3),
+    String(r.rateLimited),
+    `${r.wallS.toFixed(1)} s`,
+    r.boundS === null ? '-' : `${r.boundS.toFixed(1)} s`,
+    r.boundS === null ? '-' : (r.wallS / r.boundS).toFixed(3),
   ])
   const out = [
     `bulk export benchmark: ${opts.invoices} invoices over ${opts.parties} parties (${opts.newParties} new), node ${process.version}`,

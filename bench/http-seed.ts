@@ -6,7 +6,11 @@
 import { makeInvoice } from '../test/helpers/factories'
 import { json } from './support'
 
-export interface SeededInvoice { invoiceId: string; exportId: string; entryNumber: number }
+export interface SeededInvoice {
+  invoiceId: string
+  exportId: string
+  entryNumber: number
+}
 export interface Seeded {
   invoices: SeededInvoice[]
   paid: SeededInvoice[]
@@ -16,7 +20,11 @@ export interface Seeded {
   callsPerExport: number
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2 }
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
 
 async function exactTime(url: string): Promise<{ seconds: number; calls: number }> {
   const text = await (await fetch(`${url}/metrics`)).text()
@@ -24,10 +32,23 @@ async function exactTime(url: string): Promise<{ seconds: number; calls: number 
   return { seconds: read('exact_api_call_duration_seconds_sum'), calls: read('exact_api_call_duration_seconds_count') }
 }
 
-export async function seedInvoices(o: { url: string; apiKey: string; sandboxUrl: string; division: number; count: number; paid: number }): Promise<Seeded> {
+export async function seedInvoices(o: {
+  url: string
+  apiKey: string
+  sandboxUrl: string
+  division: number
+  count: number
+  paid: number
+}): Promise<Seeded> {
   await json(`${o.sandboxUrl}/_sandbox/faults`, 'PUT', { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 })
   // One party: after the first export its Exact account is remembered, as for a regular customer.
-  const party = { id: 'bench-http-party', code: 'H0001', name: 'Bench HTTP BV', vatNumber: 'BE0700000002', address: { line1: 'Main street 1', postcode: '2000', city: 'Antwerpen', country: 'BE' } }
+  const party = {
+    id: 'bench-http-party',
+    code: 'H0001',
+    name: 'Bench HTTP BV',
+    vatNumber: 'BE0700000002',
+    address: { line1: 'Main street 1', postcode: '2000', city: 'Antwerpen', country: 'BE' },
+  }
   const prefix = `H${Date.now().toString(36)}`
   const invoices: SeededInvoice[] = []
   const requestMs: number[] = []
@@ -37,7 +58,12 @@ export async function seedInvoices(o: { url: string; apiKey: string; sandboxUrl:
     const invoiceId = `${prefix}-${String(i + 1).padStart(4, '0')}`
     const before = await exactTime(o.url)
     const t = performance.now()
-    const exported = await json<{ id: string; entryNumber: number; status: string }>(`${o.url}/invoices/${invoiceId}/export`, 'POST', makeInvoice({ number: invoiceId, party }), o.apiKey)
+    const exported = await json<{ id: string; entryNumber: number; status: string }>(
+      `${o.url}/invoices/${invoiceId}/export`,
+      'POST',
+      makeInvoice({ number: invoiceId, party }),
+      o.apiKey,
+    )
     const ms = performance.now() - t
     const after = await exactTime(o.url)
     if (exported.status !== 'exported') throw new Error(`export ${invoiceId}: ${exported.status}`)
@@ -48,10 +74,31 @@ export async function seedInvoices(o: { url: string; apiKey: string; sandboxUrl:
   }
   const paid = invoices.slice(0, o.paid)
   for (const inv of paid) {
-    await json(`${o.sandboxUrl}/_sandbox/divisions/${o.division}/payments`, 'POST', { entryNumber: inv.entryNumber, amount: '1210.00', date: '2026-11-25' })
-    const live = await json<{ status: string; source: string }>(`${o.url}/invoices/${inv.invoiceId}/payment-status`, 'GET', undefined, o.apiKey)
-    const stored = await json<{ status: string; source: string }>(`${o.url}/invoices/${inv.invoiceId}/payment-status`, 'GET', undefined, o.apiKey)
-    if (live.status !== 'paid' || stored.source !== 'stored') throw new Error(`${inv.invoiceId}: live ${live.status}/${live.source}, then ${stored.status}/${stored.source}`)
+    await json(`${o.sandboxUrl}/_sandbox/divisions/${o.division}/payments`, 'POST', {
+      entryNumber: inv.entryNumber,
+      amount: '1210.00',
+      date: '2026-11-25',
+    })
+    const live = await json<{ status: string; source: string }>(
+      `${o.url}/invoices/${inv.invoiceId}/payment-status`,
+      'GET',
+      undefined,
+      o.apiKey,
+    )
+    const stored = await json<{ status: string; source: string }>(
+      `${o.url}/invoices/${inv.invoiceId}/payment-status`,
+      'GET',
+      undefined,
+      o.apiKey,
+    )
+    if (live.status !== 'paid' || stored.source !== 'stored')
+      throw new Error(`${inv.invoiceId}: live ${live.status}/${live.source}, then ${stored.status}/${stored.source}`)
   }
-  return { invoices, paid, requestMs: { p50: median(requestMs) }, overheadMs: { p50: median(overheadMs) }, callsPerExport: calls / o.count }
+  return {
+    invoices,
+    paid,
+    requestMs: { p50: median(requestMs) },
+    overheadMs: { p50: median(overheadMs) },
+    callsPerExport: calls / o.count,
+  }
 }

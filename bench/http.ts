@@ -26,7 +26,16 @@ import { profileDir, ROOT, startProcess, summariseProfile, type NodeProcess } fr
 import { seedInvoices, type Seeded } from './http-seed'
 import { UNLIMITED, connectBenchTenant, json, markdownTable, runMain, startDatabase } from './support'
 
-interface Options { nodeFlags: string[]; duration: number; connections: number; rounds: number; invoices: number; paid: number; profile: boolean; npmStart: boolean }
+interface Options {
+  nodeFlags: string[]
+  duration: number
+  connections: number
+  rounds: number
+  invoices: number
+  paid: number
+  profile: boolean
+  npmStart: boolean
+}
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string, fallback: number) => {
@@ -36,15 +45,29 @@ function parseArgs(argv: string[]): Options {
   const flags = argv.indexOf('--node-flags')
   return {
     nodeFlags: flags >= 0 ? argv[flags + 1]!.split(' ').filter(Boolean) : [],
-    duration: value('duration', 8), connections: value('connections', 50), rounds: value('rounds', 5),
-    invoices: value('invoices', 100), paid: value('paid', 20),
-    profile: argv.includes('--profile'), npmStart: !argv.includes('--skip-npm-start'),
+    duration: value('duration', 8),
+    connections: value('connections', 50),
+    rounds: value('rounds', 5),
+    invoices: value('invoices', 100),
+    paid: value('paid', 20),
+    profile: argv.includes('--profile'),
+    npmStart: !argv.includes('--skip-npm-start'),
   }
 }
 
-interface Load { rps: number; p50: number; p99: number; non2xx: number; errors: number }
+interface Load {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+}
 
-async function load(opts: Options, target: { url: string; paths: string[]; key?: string }, duration = opts.duration): Promise<Load> {
+async function load(
+  opts: Options,
+  target: { url: string; paths: string[]; key?: string },
+  duration = opts.duration,
+): Promise<Load> {
   const headers = target.key ? { authorization: `Bearer ${target.key}` } : {}
   const result = await autocannon({
     url: target.url,
@@ -52,26 +75,50 @@ async function load(opts: Options, target: { url: string; paths: string[]; key?:
     duration,
     requests: target.paths.map((path) => ({ method: 'GET' as const, path, headers })),
   })
-  const r = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts }
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${target.paths[0]}: ${r.non2xx} non-2xx answers, ${r.errors} errors under load`)
+  const r = {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`${target.paths[0]}: ${r.non2xx} non-2xx answers, ${r.errors} errors under load`)
   return r
 }
 
-const row = (name: string, l: Load, extra = '') => [name, Math.round(l.rps).toLocaleString('en'), `${l.p50} ms`, `${l.p99} ms`, extra]
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2 }
+const row = (name: string, l: Load, extra = '') => [
+  name,
+  Math.round(l.rps).toLocaleString('en'),
+  `${l.p50} ms`,
+  `${l.p99} ms`,
+  extra,
+]
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
 const mb = (x: number) => `${x.toFixed(0)} MB`
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2))
-  if (!existsSync(join(ROOT, 'dist/src/main.js'))) throw new Error('dist/src/main.js is missing: npm run bench:http builds it first (npm run build)')
+  if (!existsSync(join(ROOT, 'dist/src/main.js')))
+    throw new Error('dist/src/main.js is missing: npm run bench:http builds it first (npm run build)')
   const progress = (line: string) => process.stderr.write(`${line}\n`)
   const out: string[] = []
-  const say = (line = '') => { out.push(line) }
+  const say = (line = '') => {
+    out.push(line)
+  }
   const database = await startDatabase('http')
   const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
   const running: NodeProcess[] = []
   const dataDirs: string[] = []
-  const dataDir = () => { const d = mkdtempSync(join(tmpdir(), 'eb-bench-http-')); dataDirs.push(d); return d }
+  const dataDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'eb-bench-http-'))
+    dataDirs.push(d)
+    return d
+  }
   try {
     await json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute: UNLIMITED, perDay: UNLIMITED })
     const adminKey = randomBytes(16).toString('hex')
@@ -84,9 +131,17 @@ async function main(): Promise<void> {
       url,
       env: {
         NODE_OPTIONS: opts.nodeFlags.length > 0 ? opts.nodeFlags.join(' ') : dockerNodeOptions(),
-        NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: database.url, DATA_DIR: dataDir(),
-        EXACT_CLIENT_ID: 'bench-client', EXACT_CLIENT_SECRET: 'bench-secret', EXACT_REDIRECT_URI: `${url}/oauth/callback`,
-        EXACT_BASE_URL: sandbox.url, ADMIN_API_KEY: adminKey, TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir(),
+        EXACT_CLIENT_ID: 'bench-client',
+        EXACT_CLIENT_SECRET: 'bench-secret',
+        EXACT_REDIRECT_URI: `${url}/oauth/callback`,
+        EXACT_BASE_URL: sandbox.url,
+        ADMIN_API_KEY: adminKey,
+        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       },
     })
     running.push(service)
@@ -102,13 +157,26 @@ async function main(): Promise<void> {
 
     const tenant = await connectBenchTenant(url, adminKey, 'bench http')
     const other = await connectBenchTenant(url, adminKey, 'bench http other')
-    const seeded = await seedInvoices({ url, apiKey: tenant.apiKey, sandboxUrl: sandbox.url, division: tenant.division, count: opts.invoices, paid: opts.paid })
+    const seeded = await seedInvoices({
+      url,
+      apiKey: tenant.apiKey,
+      sandboxUrl: sandbox.url,
+      division: tenant.division,
+      count: opts.invoices,
+      paid: opts.paid,
+    })
     await checkTenancy(url, other.apiKey, seeded)
     const idle = service.memory()
     progress(`idle: ${await heapOf(url)}`)
-    progress(`seeded ${seeded.invoices.length} exported invoices (${seeded.paid.length} paid); service RSS ${mb(idle.rssMb)}`)
+    progress(
+      `seeded ${seeded.invoices.length} exported invoices (${seeded.paid.length} paid); service RSS ${mb(idle.rssMb)}`,
+    )
 
-    const statusTarget = { url, key: tenant.apiKey, paths: seeded.paid.map((s) => `/invoices/${s.invoiceId}/payment-status`) }
+    const statusTarget = {
+      url,
+      key: tenant.apiKey,
+      paths: seeded.paid.map((s) => `/invoices/${s.invoiceId}/payment-status`),
+    }
     const bareTarget = { url: bare.url, paths: seeded.paid.map((s) => `/payment-states/${s.exportId}`) }
 
     if (opts.profile) {
@@ -118,7 +186,9 @@ async function main(): Promise<void> {
       await service.stop()
       const stopSeconds = (performance.now() - stopped) / 1000
       running.splice(running.indexOf(service), 1)
-      say(`profile of the compiled service under ${opts.duration} s of GET /invoices/:id/payment-status (stored, paid), ${opts.connections} connections: ${Math.round(l.rps)} req/s, p50 ${l.p50} ms`)
+      say(
+        `profile of the compiled service under ${opts.duration} s of GET /invoices/:id/payment-status (stored, paid), ${opts.connections} connections: ${Math.round(l.rps)} req/s, p50 ${l.p50} ms`,
+      )
       summariseProfile(cpuProfDir!, { lastSeconds: opts.duration + stopSeconds }).forEach((line) => say(line))
       process.stdout.write(`${out.join('\n')}\n`)
       return
@@ -136,28 +206,48 @@ async function main(): Promise<void> {
       ratios.push(ratio)
       rows.push(row(`bare Fastify + pg (round ${round})`, a))
       rows.push(row(`GET /invoices/:id/payment-status, stored, paid (round ${round})`, b, `ratio ${ratio.toFixed(2)}`))
-      progress(`round ${round}: bare ${Math.round(a.rps)} req/s, stored read ${Math.round(b.rps)} req/s, ratio ${ratio.toFixed(2)}`)
+      progress(
+        `round ${round}: bare ${Math.round(a.rps)} req/s, stored read ${Math.round(b.rps)} req/s, ratio ${ratio.toFixed(2)}`,
+      )
     }
     const batchIds = seeded.invoices.slice(0, 100).map((s) => s.invoiceId)
     const batchPath = `/payment-statuses?${batchIds.map((id) => `invoiceId=${encodeURIComponent(id)}`).join('&')}`
     const batch = await load(opts, { url, key: tenant.apiKey, paths: [batchPath] })
-    rows.push(row(`GET /payment-statuses (${batchIds.length} invoiceIds)`, batch, `${Math.round(batch.rps * batchIds.length).toLocaleString('en')} invoice statuses/s`))
-    rows.push(row('GET /connection (auth + one query)', await load(opts, { url, key: tenant.apiKey, paths: ['/connection'] })))
+    rows.push(
+      row(
+        `GET /payment-statuses (${batchIds.length} invoiceIds)`,
+        batch,
+        `${Math.round(batch.rps * batchIds.length).toLocaleString('en')} invoice statuses/s`,
+      ),
+    )
+    rows.push(
+      row('GET /connection (auth + one query)', await load(opts, { url, key: tenant.apiKey, paths: ['/connection'] })),
+    )
     rows.push(row('GET /readyz (one query, no auth)', await load(opts, { url, paths: ['/readyz'] })))
     rows.push(row('GET /healthz', await load(opts, { url, paths: ['/healthz'] })))
     const after = service.memory()
     const heap = await heapOf(url)
 
-    say(`HTTP benchmark: ${opts.connections} connections, ${opts.duration} s per run, ${opts.rounds} rounds (bare and stored read alternated), node ${process.version}`)
-    say(`${seeded.paid.length} paid invoices for the stored read, ${batchIds.length} exported for the batch read; the service is node dist/src/main.js as the Dockerfile runs it (NODE_ENV=production, LOG_LEVEL info, NODE_OPTIONS=${opts.nodeFlags.join(' ') || dockerNodeOptions()})`)
+    say(
+      `HTTP benchmark: ${opts.connections} connections, ${opts.duration} s per run, ${opts.rounds} rounds (bare and stored read alternated), node ${process.version}`,
+    )
+    say(
+      `${seeded.paid.length} paid invoices for the stored read, ${batchIds.length} exported for the batch read; the service is node dist/src/main.js as the Dockerfile runs it (NODE_ENV=production, LOG_LEVEL info, NODE_OPTIONS=${opts.nodeFlags.join(' ') || dockerNodeOptions()})`,
+    )
     say()
     markdownTable(['', 'req/s', 'p50', 'p99', ''], rows).forEach((line) => say(line))
     say()
-    say(`stored read / bare look-up, median of ${ratios.length} rounds: ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`)
+    say(
+      `stored read / bare look-up, median of ${ratios.length} rounds: ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    )
     say(`batch read: ${Math.round(batch.rps * batchIds.length).toLocaleString('en')} invoice statuses per second`)
-    say(`compiled service RSS: ${mb(idle.rssMb)} before the load, ${mb(after.rssMb)} after it, peak ${mb(after.peakMb)} (after: ${heap})`)
-    say(`the service's own time per export, Exact (sandbox) at 0 ms latency: p50 ${seeded.overheadMs.p50.toFixed(1)} ms `
-      + `(request p50 ${seeded.requestMs.p50.toFixed(1)} ms less its Exact calls, ${seeded.invoices.length} exports, ${seeded.callsPerExport.toFixed(1)} Exact calls each)`)
+    say(
+      `compiled service RSS: ${mb(idle.rssMb)} before the load, ${mb(after.rssMb)} after it, peak ${mb(after.peakMb)} (after: ${heap})`,
+    )
+    say(
+      `the service's own time per export, Exact (sandbox) at 0 ms latency: p50 ${seeded.overheadMs.p50.toFixed(1)} ms ` +
+        `(request p50 ${seeded.requestMs.p50.toFixed(1)} ms less its Exact calls, ${seeded.invoices.length} exports, ${seeded.callsPerExport.toFixed(1)} Exact calls each)`,
+    )
 
     if (opts.npmStart) {
       await service.stop()
@@ -185,7 +275,9 @@ function dockerNodeOptions(): string {
 async function heapOf(url: string): Promise<string> {
   const text = await (await fetch(`${url}/metrics`)).text()
   const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576
-  const spaces = [...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} ([0-9.e+]+)/gm)].map((m) => `${m[1]} ${(Number(m[2]) / 1048576).toFixed(0)}`)
+  const spaces = [...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} ([0-9.e+]+)/gm)].map(
+    (m) => `${m[1]} ${(Number(m[2]) / 1048576).toFixed(0)}`,
+  )
   return `heap ${read('nodejs_heap_size_used_bytes').toFixed(0)} of ${read('nodejs_heap_size_total_bytes').toFixed(0)} MB [${spaces.join(', ')}], external ${read('nodejs_external_memory_bytes').toFixed(0)} MB`
 }
 
@@ -196,13 +288,20 @@ function loaderArgs(): string[] {
 
 /** Another tenant's key sees none of these invoices: the reads under load are tenant-scoped. */
 async function checkTenancy(url: string, otherKey: string, seeded: Seeded): Promise<void> {
-  const res = await fetch(`${url}/invoices/${seeded.paid[0]!.invoiceId}/payment-status`, { headers: { authorization: `Bearer ${otherKey}` } })
+  const res = await fetch(`${url}/invoices/${seeded.paid[0]!.invoiceId}/payment-status`, {
+    headers: { authorization: `Bearer ${otherKey}` },
+  })
   await res.text()
   if (res.status !== 404) throw new Error(`another tenant's key read this tenant's invoice: ${res.status}`)
 }
 
 /** `npm start` in sandbox mode, as a newcomer runs it: start time, and RSS under the stored-read load. */
-async function npmStartFigures(opts: Options, databaseUrl: string, dataDir: string, progress: (l: string) => void): Promise<string> {
+async function npmStartFigures(
+  opts: Options,
+  databaseUrl: string,
+  dataDir: string,
+  progress: (l: string) => void,
+): Promise<string> {
   const port = await freePort()
   const sandboxPort = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -216,28 +315,56 @@ async function npmStartFigures(opts: Options, databaseUrl: string, dataDir: stri
   await admin.query(`CREATE DATABASE ${name}`)
   await admin.end()
   const proc = await startProcess({
-    command: 'npm', args: ['start', '--silent'], url, findNode: true,
-    env: { PORT: String(port), SANDBOX_PORT: String(sandboxPort), DATABASE_URL: db.toString(), DATA_DIR: dataDir, DEMO_API_KEY: demoKey },
+    command: 'npm',
+    args: ['start', '--silent'],
+    url,
+    findNode: true,
+    env: {
+      PORT: String(port),
+      SANDBOX_PORT: String(sandboxPort),
+      DATABASE_URL: db.toString(),
+      DATA_DIR: dataDir,
+      DEMO_API_KEY: demoKey,
+    },
   })
   try {
     // Listening comes before the demo tenant: ready is when it is connected (the banner's moment).
     const waitStarted = performance.now()
     let connection: { division: number } | undefined
     while (!connection) {
-      const seen = await json<{ status: string; division: number }>(`${url}/connection`, 'GET', undefined, demoKey).catch(() => undefined)
+      const seen = await json<{ status: string; division: number }>(
+        `${url}/connection`,
+        'GET',
+        undefined,
+        demoKey,
+      ).catch(() => undefined)
       connection = seen?.status === 'connected' ? seen : undefined
-      if (!connection && performance.now() - waitStarted > 60_000) throw new Error(`npm start: the demo tenant never got connected:\n${proc.output()}`)
+      if (!connection && performance.now() - waitStarted > 60_000)
+        throw new Error(`npm start: the demo tenant never got connected:\n${proc.output()}`)
       if (!connection) await new Promise((r) => setTimeout(r, 50))
     }
     const readySeconds = proc.startSeconds + (performance.now() - waitStarted) / 1000
     await json(`${url}/settings`, 'PUT', sandboxSettings(), demoKey)
-    const seeded = await seedInvoices({ url, apiKey: demoKey, sandboxUrl: `http://127.0.0.1:${sandboxPort}`, division: connection.division, count: 20, paid: 20 })
+    const seeded = await seedInvoices({
+      url,
+      apiKey: demoKey,
+      sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+      division: connection.division,
+      count: 20,
+      paid: 20,
+    })
     const idle = proc.memory()
-    const l = await load(opts, { url, key: demoKey, paths: seeded.paid.map((s) => `/invoices/${s.invoiceId}/payment-status`) })
+    const l = await load(opts, {
+      url,
+      key: demoKey,
+      paths: seeded.paid.map((s) => `/invoices/${s.invoiceId}/payment-status`),
+    })
     const after = proc.memory()
     progress(`npm start: ${Math.round(l.rps)} req/s stored read`)
-    return `npm start (sandbox mode, in-process sandbox): ready in ${readySeconds.toFixed(1)} s (migrations on an empty database included); `
-      + `RSS ${mb(idle.rssMb)} idle, ${mb(after.rssMb)} after ${opts.duration} s of stored reads (${Math.round(l.rps).toLocaleString('en')} req/s), peak ${mb(after.peakMb)}`
+    return (
+      `npm start (sandbox mode, in-process sandbox): ready in ${readySeconds.toFixed(1)} s (migrations on an empty database included); ` +
+      `RSS ${mb(idle.rssMb)} idle, ${mb(after.rssMb)} after ${opts.duration} s of stored reads (${Math.round(l.rps).toLocaleString('en')} req/s), peak ${mb(after.peakMb)}`
+    )
   } finally {
     await proc.stop()
     const c = new Client({ connectionString: databaseUrl })

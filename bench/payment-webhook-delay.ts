@@ -33,8 +33,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const opts = { payments: arg('payments', 50), debounceMs: arg('debounce-ms', 30_000), gatherMs: arg('gather-ms', 1_000) }
-  const bench = await startBench('webhook_delay', { exactWebhooks: { debounceMs: opts.debounceMs, gatherMs: opts.gatherMs } })
+  const opts = {
+    payments: arg('payments', 50),
+    debounceMs: arg('debounce-ms', 30_000),
+    gatherMs: arg('gather-ms', 1_000),
+  }
+  const bench = await startBench('webhook_delay', {
+    exactWebhooks: { debounceMs: opts.debounceMs, gatherMs: opts.gatherMs },
+  })
   const { db, sandbox, baseUrl, adminApiKey, services } = bench
   const receiver = await startAppReceiver()
   const delivery = startWebhookDelivery({ db, logger: createLogger('error') })
@@ -42,9 +48,19 @@ async function main(): Promise<void> {
   try {
     await json(`${sandbox.url}/_sandbox/limits`, 'PUT', { perMinute: UNLIMITED, perDay: UNLIMITED })
     const { tenantId, apiKey, division } = await connectBenchTenant(baseUrl, adminApiKey, 'bench webhook delay')
-    await json(`${baseUrl}/settings`, 'PUT', sandboxSettings({ webhook: { url: receiver.url, secret: `whsec_${Buffer.alloc(32, 3).toString('base64')}` } }), apiKey)
-    const subscriptions = await waitFor(() => json<any[]>(`${sandbox.url}/_sandbox/webhooks/subscriptions`, 'GET'), (s) => s.length > 0 && s.every((x) => x.state !== 'pending'), 30_000)
-    if (!subscriptions.every((s) => s.state === 'valid')) throw new Error(`subscriptions not validated: ${JSON.stringify(subscriptions)}`)
+    await json(
+      `${baseUrl}/settings`,
+      'PUT',
+      sandboxSettings({ webhook: { url: receiver.url, secret: `whsec_${Buffer.alloc(32, 3).toString('base64')}` } }),
+      apiKey,
+    )
+    const subscriptions = await waitFor(
+      () => json<any[]>(`${sandbox.url}/_sandbox/webhooks/subscriptions`, 'GET'),
+      (s) => s.length > 0 && s.every((x) => x.state !== 'pending'),
+      30_000,
+    )
+    if (!subscriptions.every((s) => s.state === 'valid'))
+      throw new Error(`subscriptions not validated: ${JSON.stringify(subscriptions)}`)
 
     const booked: Array<{ id: string; entryNumber: number }> = []
     for (let i = 0; i < opts.payments * 2; i++) {
@@ -59,17 +75,31 @@ async function main(): Promise<void> {
     await json(`${baseUrl}/payment-sync`, 'POST', undefined, apiKey)
     await services.paymentSync.drain()
 
-    const state = () => db.selectFrom('exact_webhook_state').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()
+    const state = () =>
+      db.selectFrom('exact_webhook_state').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()
     const quiet = async () => {
       const s = await state()
-      const runs = await db.selectFrom('payment_sync_runs').select('status').where('tenant_id', '=', tenantId).where('status', '=', 'running').execute()
+      const runs = await db
+        .selectFrom('payment_sync_runs')
+        .select('status')
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'running')
+        .execute()
       const windowOpen = !s?.next_sync_after || s.next_sync_after.getTime() <= Date.now()
       return !s?.sync_pending && windowOpen && runs.length === 0 && !services.exactWebhooks.busy
     }
     const pay = (entryNumber: number) =>
-      json(`${sandbox.url}/_sandbox/divisions/${division}/payments`, 'POST', { entryNumber, amount: '1210.00', date: '2026-11-25' })
+      json(`${sandbox.url}/_sandbox/divisions/${division}/payments`, 'POST', {
+        entryNumber,
+        amount: '1210.00',
+        date: '2026-11-25',
+      })
     const hookFor = (invoiceId: string) =>
-      waitFor(() => receiver.of('invoice.payment_updated', (d) => d.invoiceId === invoiceId), (r) => r.length > 0, 120_000).then((r) => r[0]!.at)
+      waitFor(
+        () => receiver.of('invoice.payment_updated', (d) => d.invoiceId === invoiceId),
+        (r) => r.length > 0,
+        120_000,
+      ).then((r) => r[0]!.at)
 
     const viaWebhooks: number[] = []
     for (const inv of booked.slice(0, opts.payments)) {
@@ -94,17 +124,26 @@ async function main(): Promise<void> {
 
     const row = (name: string, xs: number[]) => {
       const sorted = [...xs].sort((a, b) => a - b)
-      return [name, String(xs.length), `${percentile(sorted, 50)} ms`, `${percentile(sorted, 95)} ms`, `${sorted.at(-1)} ms`]
+      return [
+        name,
+        String(xs.length),
+        `${percentile(sorted, 50)} ms`,
+        `${percentile(sorted, 95)} ms`,
+        `${sorted.at(-1)} ms`,
+      ]
     }
     const lines = [
       `payment booked in Exact -> app's invoice.payment_updated webhook, ${opts.payments} payments per path, one at a time`,
       `(debounce ${opts.debounceMs} ms, gather ${opts.gatherMs} ms, outbox polled every 1000 ms; node ${process.version})`,
       '',
-      ...markdownTable(['path', 'payments', 'median', 'p95', 'max'], [
-        row("Exact's webhooks (issue 13)", viaWebhooks),
-        row('baseline: POST /payment-sync right after the payment', viaManualSync),
-        ['baseline: scheduled sync only (every 4 h)', '-', '2 h (mean wait for the next tick)', '4 h', '4 h'],
-      ]),
+      ...markdownTable(
+        ['path', 'payments', 'median', 'p95', 'max'],
+        [
+          row("Exact's webhooks (issue 13)", viaWebhooks),
+          row('baseline: POST /payment-sync right after the payment', viaManualSync),
+          ['baseline: scheduled sync only (every 4 h)', '-', '2 h (mean wait for the next tick)', '4 h', '4 h'],
+        ],
+      ),
     ]
     process.stdout.write(`${lines.join('\n')}\n`)
   } finally {

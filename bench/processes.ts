@@ -40,13 +40,24 @@ export async function startProcess(opts: {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  child.stdout?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
-  child.stderr?.on('data', (c) => { out = (out + String(c)).slice(-20_000) })
+  child.stdout?.on('data', (c) => {
+    out = (out + String(c)).slice(-20_000)
+  })
+  child.stderr?.on('data', (c) => {
+    out = (out + String(c)).slice(-20_000)
+  })
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
   const deadline = started + (opts.timeoutMs ?? 60_000)
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${opts.command} ${opts.args.join(' ')} exited with ${child.exitCode}:\n${out}`)
-    const ok = await request(`${opts.url}${opts.readyPath ?? '/healthz'}`).then(async (r) => { await r.body.dump(); return r.statusCode === 200 }, () => false)
+    if (child.exitCode !== null)
+      throw new Error(`${opts.command} ${opts.args.join(' ')} exited with ${child.exitCode}:\n${out}`)
+    const ok = await request(`${opts.url}${opts.readyPath ?? '/healthz'}`).then(
+      async (r) => {
+        await r.body.dump()
+        return r.statusCode === 200
+      },
+      () => false,
+    )
     if (ok) break
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
@@ -82,14 +93,24 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
 function nodeDescendant(pid: number): number {
   const children = (p: number): number[] => {
     try {
-      return readdirSync(`/proc/${p}/task`).flatMap((t) => readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
-    } catch { return [] }
+      return readdirSync(`/proc/${p}/task`).flatMap((t) =>
+        readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+      )
+    } catch {
+      return []
+    }
   }
   const queue = [pid]
   let found = pid
   while (queue.length > 0) {
     const p = queue.shift()!
-    const comm = (() => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim() } catch { return '' } })()
+    const comm = (() => {
+      try {
+        return readFileSync(`/proc/${p}/comm`, 'utf8').trim()
+      } catch {
+        return ''
+      }
+    })()
     if (comm === 'node' || comm.startsWith('node')) found = p
     queue.push(...children(p))
   }
@@ -100,7 +121,11 @@ export function profileDir(): string {
   return mkdtempSync(join(tmpdir(), 'eb-cpuprof-'))
 }
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
+}
 
 /**
  * The top entries of a .cpuprofile by self time, as "share  function  file:line", plus the share
@@ -111,7 +136,13 @@ export function summariseProfile(dir: string, opts: { lastSeconds: number; top?:
   const top = opts.top ?? 20
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
   if (!file) return [`no .cpuprofile in ${dir}`]
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; endTime: number; startTime: number }
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: ProfileNode[]
+    samples: number[]
+    timeDeltas: number[]
+    endTime: number
+    startTime: number
+  }
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<number, number>()
   // Only the load at the end (start-up, seeding and shutdown would blur what a request costs).
@@ -159,5 +190,7 @@ function areaOf(url: string, fn: string): string {
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!
   }
   if (path.startsWith('node:')) return `node:${path.slice(5).split('/')[0]}`
-  return path.includes('/dist/src/') || path.includes('/src/') ? `ours: ${relative(ROOT, path).split('/').slice(0, 3).join('/')}` : path
+  return path.includes('/dist/src/') || path.includes('/src/')
+    ? `ours: ${relative(ROOT, path).split('/').slice(0, 3).join('/')}`
+    : path
 }

@@ -23,7 +23,10 @@ export const UNLIMITED = 1_000_000
  * Database (named `bench_<name>_…`), sandbox and service, listening. `close()` stops them in
  * reverse; stop your own workers (or drain the services) before calling it.
  */
-export async function startBench(name: string, opts: { exactWebhooks?: { debounceMs?: number; gatherMs?: number } } = {}) {
+export async function startBench(
+  name: string,
+  opts: { exactWebhooks?: { debounceMs?: number; gatherMs?: number } } = {},
+) {
   const { url: dbUrl, stop: stopPg } = await startDatabase(name)
   const db = createDb(dbUrl, { max: 20 })
   await migrateToLatest(db)
@@ -31,15 +34,31 @@ export async function startBench(name: string, opts: { exactWebhooks?: { debounc
   const logger = createLogger('error')
   const adminApiKey = randomBytes(16).toString('hex')
   const runtime = await createRuntime({
-    db, logger, adminApiKey, tokenEncryptionKey: randomBytes(32),
+    db,
+    logger,
+    adminApiKey,
+    tokenEncryptionKey: randomBytes(32),
     exactApp: { baseUrl: sandbox.url, clientId: 'bench-client', clientSecret: 'bench-secret' },
     // Exact's webhooks on: the sandbox's secret, and this service's own URL as the callback.
-    ...(opts.exactWebhooks ? { exactWebhooks: { secret: DEFAULT_WEBHOOK_SECRET }, exactWebhookTiming: opts.exactWebhooks, allowPrivateWebhooks: true } : {}),
+    ...(opts.exactWebhooks
+      ? {
+          exactWebhooks: { secret: DEFAULT_WEBHOOK_SECRET },
+          exactWebhookTiming: opts.exactWebhooks,
+          allowPrivateWebhooks: true,
+        }
+      : {}),
   })
   const baseUrl = await runtime.listen(0, '127.0.0.1')
   const { services, exact, app } = runtime
   return {
-    db, sandbox, logger, services, exact, app, baseUrl, adminApiKey,
+    db,
+    sandbox,
+    logger,
+    services,
+    exact,
+    app,
+    baseUrl,
+    adminApiKey,
     async close() {
       await runtime.close()
       await sandbox.close()
@@ -50,9 +69,18 @@ export async function startBench(name: string, opts: { exactWebhooks?: { debounc
 }
 
 /** A new tenant, connected to a new sandbox division through the OAuth flow, with the sandbox settings saved. */
-export async function connectBenchTenant(baseUrl: string, adminKey: string, name: string): Promise<{ tenantId: string; apiKey: string; division: number }> {
+export async function connectBenchTenant(
+  baseUrl: string,
+  adminKey: string,
+  name: string,
+): Promise<{ tenantId: string; apiKey: string; division: number }> {
   const created = await json<{ id: string; apiKey: string }>(`${baseUrl}/admin/tenants`, 'POST', { name }, adminKey)
-  const authorize = await json<{ authorizeUrl: string }>(`${baseUrl}/connection/authorize`, 'POST', undefined, created.apiKey)
+  const authorize = await json<{ authorizeUrl: string }>(
+    `${baseUrl}/connection/authorize`,
+    'POST',
+    undefined,
+    created.apiKey,
+  )
   const consent = await request(authorize.authorizeUrl)
   await consent.body.dump()
   const callback = await request(String(consent.headers.location))
@@ -78,7 +106,10 @@ export async function startDatabase(name: string): Promise<{ url: string; stop: 
     const dataDir = mkdtempSync(join(tmpdir(), 'eb-bench-pg-'))
     const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() })
     adminUrl = pg.url
-    stopServer = async () => { await pg.stop(); rmSync(dataDir, { recursive: true, force: true }) }
+    stopServer = async () => {
+      await pg.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   }
   const admin = new Client({ connectionString: adminUrl })
   await admin.connect()
@@ -101,7 +132,10 @@ export async function startDatabase(name: string): Promise<{ url: string; stop: 
 export async function json<T = any>(url: string, method: string, body?: unknown, bearer?: string): Promise<T> {
   const res = await request(url, {
     method: method as never,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await res.body.text()

@@ -22,7 +22,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('invoices_pk', ['tenant_id', 'id'])
     .execute()
-  await db.schema.createIndex('invoices_tenant_type').on('invoices').columns(['tenant_id', 'type', 'created_at']).execute()
+  await db.schema
+    .createIndex('invoices_tenant_type')
+    .on('invoices')
+    .columns(['tenant_id', 'type', 'created_at'])
+    .execute()
 
   // The Exact account a party was matched to or created as: the next invoice costs no look-up.
   await db.schema
@@ -68,11 +72,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('undone_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addForeignKeyConstraint('exports_invoice_fk', ['tenant_id', 'invoice_id'], 'invoices', ['tenant_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint('exports_invoice_fk', ['tenant_id', 'invoice_id'], 'invoices', ['tenant_id', 'id'], (fk) =>
+      fk.onDelete('cascade'),
+    )
     .execute()
   // The database's own guarantee behind "never a duplicate": one live export per invoice.
-  await sql`create unique index exports_one_live_per_invoice on exports (tenant_id, invoice_id) where status in ('pending', 'exported')`.execute(db)
-  await db.schema.createIndex('exports_tenant_created').on('exports').columns(['tenant_id', 'created_at', 'id']).execute()
+  await sql`create unique index exports_one_live_per_invoice on exports (tenant_id, invoice_id) where status in ('pending', 'exported')`.execute(
+    db,
+  )
+  await db.schema
+    .createIndex('exports_tenant_created')
+    .on('exports')
+    .columns(['tenant_id', 'created_at', 'id'])
+    .execute()
   await sql`create index exports_pending on exports (created_at) where status = 'pending'`.execute(db)
   await sql`create index exports_entry on exports (tenant_id, entry_id) where entry_id is not null`.execute(db)
 

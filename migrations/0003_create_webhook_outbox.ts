@@ -13,12 +13,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('type', 'text', (c) =>
-      c.notNull().check(sql`type in ('export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed')`),
+      c
+        .notNull()
+        .check(
+          sql`type in ('export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed')`,
+        ),
     )
     .addColumn('payload', 'jsonb', (c) => c.notNull())
     .addColumn('url', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'delivered', 'failed')`))
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0).check(sql`attempts >= 0`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending', 'delivered', 'failed')`),
+    )
+    .addColumn('attempts', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`attempts >= 0`),
+    )
     .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_attempt_at', 'timestamptz')
     .addColumn('last_status', 'integer')
@@ -30,7 +44,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The delivery loop's claim: only pending rows, oldest due first.
   await sql`create index webhook_events_due on webhook_events (next_attempt_at) where status = 'pending'`.execute(db)
   // GET /webhooks/deliveries: newest first, cursor (created_at, id).
-  await db.schema.createIndex('webhook_events_tenant_created').on('webhook_events').columns(['tenant_id', 'created_at', 'id']).execute()
+  await db.schema
+    .createIndex('webhook_events_tenant_created')
+    .on('webhook_events')
+    .columns(['tenant_id', 'created_at', 'id'])
+    .execute()
 }
 
 export async function down(): Promise<void> {

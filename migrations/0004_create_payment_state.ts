@@ -23,14 +23,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('payment_states_paid_closed', sql`status <> 'paid' or outstanding = 0`)
     .execute()
-  await db.schema.createIndex('payment_states_invoice').on('payment_states').columns(['tenant_id', 'invoice_id']).execute()
+  await db.schema
+    .createIndex('payment_states_invoice')
+    .on('payment_states')
+    .columns(['tenant_id', 'invoice_id'])
+    .execute()
 
   // Exact's Int64 row versions: the highest Timestamp applied, per sync endpoint.
   await db.schema
     .createTable('payment_sync_cursors')
     .addColumn('tenant_id', 'uuid', (c) => c.primaryKey().references('tenants.id').onDelete('cascade'))
-    .addColumn('terms_timestamp', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`terms_timestamp >= 0`))
-    .addColumn('deleted_timestamp', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`deleted_timestamp >= 0`))
+    .addColumn('terms_timestamp', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`terms_timestamp >= 0`),
+    )
+    .addColumn('deleted_timestamp', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`deleted_timestamp >= 0`),
+    )
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
 
@@ -39,7 +53,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('trigger', 'text', (c) => c.notNull().check(sql`trigger in ('schedule', 'manual')`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('running').check(sql`status in ('running', 'completed', 'failed', 'abandoned')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('running')
+        .check(sql`status in ('running', 'completed', 'failed', 'abandoned')`),
+    )
     .addColumn('started_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('finished_at', 'timestamptz')
@@ -51,8 +70,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('payment_sync_runs_finished', sql`(status = 'running') = (finished_at is null)`)
     .execute()
   // At most one running sync per tenant, whichever replica or request started it.
-  await sql`create unique index payment_sync_runs_one_running on payment_sync_runs (tenant_id) where status = 'running'`.execute(db)
-  await db.schema.createIndex('payment_sync_runs_tenant_started').on('payment_sync_runs').columns(['tenant_id', 'started_at']).execute()
+  await sql`create unique index payment_sync_runs_one_running on payment_sync_runs (tenant_id) where status = 'running'`.execute(
+    db,
+  )
+  await db.schema
+    .createIndex('payment_sync_runs_tenant_started')
+    .on('payment_sync_runs')
+    .columns(['tenant_id', 'started_at'])
+    .execute()
 }
 
 export async function down(): Promise<void> {

@@ -20,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       add constraint exact_connections_status_check check (status in ('connected', 'division_required', 'reauthorize_needed')),
       add constraint exact_connections_division_chosen check (status <> 'connected' or division is not null)
   `.execute(db)
-  await sql`alter table oauth_states add column region text not null default 'nl' check (region in (${regions}))`.execute(db)
+  await sql`alter table oauth_states add column region text not null default 'nl' check (region in (${regions}))`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('exact_charts')

@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('exact_connections')
     .addColumn('receivables_list_filter', 'text', (c) =>
-      c.notNull().defaultTo('unknown').check(sql`receivables_list_filter in ('unknown', 'supported', 'refused')`))
+      c
+        .notNull()
+        .defaultTo('unknown')
+        .check(sql`receivables_list_filter in ('unknown', 'supported', 'refused')`),
+    )
     .execute()
 
   await db.schema
@@ -34,7 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('payment_reference', 'text')
     .execute()
   // The batched read-back's work list: booked exports whose figures were not read back yet.
-  await sql`create index exports_to_read_back on exports (tenant_id, type) where status = 'exported' and read_back_at is null`.execute(db)
+  await sql`create index exports_to_read_back on exports (tenant_id, type) where status = 'exported' and read_back_at is null`.execute(
+    db,
+  )
 
   await db.schema
     .createTable('export_entry_lines')

@@ -8,11 +8,14 @@ import { type Kysely, sql } from 'kysely'
  * (the export's marker search makes that safe).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('bulk_job_items')
+  await db.schema
+    .alterTable('bulk_job_items')
     .addColumn('claimed_by', 'uuid')
     .addColumn('claimed_until', 'timestamptz')
     .execute()
-  await sql`alter table bulk_job_items add constraint bulk_job_items_claim_expires check (claimed_by is null or claimed_until is not null)`.execute(db)
+  await sql`alter table bulk_job_items add constraint bulk_job_items_claim_expires check (claimed_by is null or claimed_until is not null)`.execute(
+    db,
+  )
 }
 
 export async function down(): Promise<void> {

@@ -10,7 +10,11 @@ import type { Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('api_keys').addColumn('last_used_at', 'timestamptz').execute()
   await db.schema.createIndex('api_keys_tenant').on('api_keys').columns(['tenant_id', 'created_at']).execute()
-  await db.schema.createIndex('exports_tenant_invoice').on('exports').columns(['tenant_id', 'invoice_id', 'created_at']).execute()
+  await db.schema
+    .createIndex('exports_tenant_invoice')
+    .on('exports')
+    .columns(['tenant_id', 'invoice_id', 'created_at'])
+    .execute()
 }
 
 export async function down(): Promise<void> {

@@ -37,12 +37,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   await sql`alter table payment_sync_runs drop constraint if exists payment_sync_runs_trigger_check`.execute(db)
-  await sql`alter table payment_sync_runs add constraint payment_sync_runs_trigger_check check (trigger in ('schedule', 'manual', 'webhook'))`.execute(db)
+  await sql`alter table payment_sync_runs add constraint payment_sync_runs_trigger_check check (trigger in ('schedule', 'manual', 'webhook'))`.execute(
+    db,
+  )
 
   await sql`alter table webhook_events drop constraint if exists webhook_events_type_check`.execute(db)
-  await sql`alter table webhook_events add constraint webhook_events_type_check check (type in ('export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed', 'export.modified_in_exact'))`.execute(db)
+  await sql`alter table webhook_events add constraint webhook_events_type_check check (type in ('export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed', 'export.modified_in_exact'))`.execute(
+    db,
+  )
 
-  await db.schema.alterTable('exports')
+  await db.schema
+    .alterTable('exports')
     .addColumn('modified_in_exact', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('modified_fields', 'jsonb')
     .addColumn('modified_checked_at', 'timestamptz')

@@ -23,12 +23,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('invoice_documents_pk', ['tenant_id', 'invoice_id'])
-    .addForeignKeyConstraint('invoice_documents_invoice_fk', ['tenant_id', 'invoice_id'], 'invoices', ['tenant_id', 'id'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint(
+      'invoice_documents_invoice_fk',
+      ['tenant_id', 'invoice_id'],
+      'invoices',
+      ['tenant_id', 'id'],
+      (fk) => fk.onDelete('cascade'),
+    )
     .addCheckConstraint('invoice_documents_size_matches', sql`size = octet_length(content)`)
     .execute()
 
-  await db.schema.alterTable('exports')
-    .addColumn('document_status', 'text', (c) => c.check(sql`document_status in ('pending', 'attached', 'failed', 'removed')`))
+  await db.schema
+    .alterTable('exports')
+    .addColumn('document_status', 'text', (c) =>
+      c.check(sql`document_status in ('pending', 'attached', 'failed', 'removed')`),
+    )
     .addColumn('document_marker', 'text')
     .addColumn('document_hash', 'text')
     .addColumn('exact_document_id', 'text')
@@ -36,10 +45,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('document_error', 'text')
     .addColumn('document_attached_at', 'timestamptz')
     .execute()
-  await sql`create index exports_document_pending_idx on exports (created_at) where document_status = 'pending'`.execute(db)
+  await sql`create index exports_document_pending_idx on exports (created_at) where document_status = 'pending'`.execute(
+    db,
+  )
 
   await sql`alter table export_attempts drop constraint if exists export_attempts_action_check`.execute(db)
-  await sql`alter table export_attempts add constraint export_attempts_action_check check (action in ('create', 'recover', 'delete', 'relation', 'document'))`.execute(db)
+  await sql`alter table export_attempts add constraint export_attempts_action_check check (action in ('create', 'recover', 'delete', 'relation', 'document'))`.execute(
+    db,
+  )
 }
 
 export async function down(): Promise<void> {

@@ -15,12 +15,20 @@ import { type Kysely, sql } from 'kysely'
  * them; the index refuses the second insert whoever commits first.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('exports')
-    .addColumn('recovery_attempts', 'integer', (c) => c.notNull().defaultTo(0).check(sql`recovery_attempts >= 0`))
+  await db.schema
+    .alterTable('exports')
+    .addColumn('recovery_attempts', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`recovery_attempts >= 0`),
+    )
     .addColumn('next_recovery_at', 'timestamptz')
     .addColumn('number_key', 'text')
     .execute()
-  await sql`create index exports_recovery_due on exports (coalesce(next_recovery_at, created_at)) where status = 'pending'`.execute(db)
+  await sql`create index exports_recovery_due on exports (coalesce(next_recovery_at, created_at)) where status = 'pending'`.execute(
+    db,
+  )
 
   // Live exports booked before the guard keep their number; where one was booked twice already,
   // the oldest keeps it and the others stay as they are (nothing in Exact is changed).

@@ -39,7 +39,9 @@ export async function buildApp(deps: AppDeps) {
     routerOptions: { maxParamLength: 200 * 12 },
     // A bad URL encoding or an over-long segment is refused before routing: answer it as problem+json too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
-    schemaController: { compilersFactory: { buildValidator: buildValidator as never, buildSerializer: buildSerializer as never } },
+    schemaController: {
+      compilersFactory: { buildValidator: buildValidator as never, buildSerializer: buildSerializer as never },
+    },
     ajv: { customOptions: { allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -53,7 +55,9 @@ export async function buildApp(deps: AppDeps) {
   // close() reaps only connections idle at that moment: a keep-alive connection whose request is
   // still in flight would hold shutdown open until its client hangs up. Close those after the answer.
   let closing = false
-  app.addHook('preClose', async () => { closing = true })
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   // Callback hooks, not async ones: these run on every request, and a promise each is not free.
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
@@ -63,22 +67,33 @@ export async function buildApp(deps: AppDeps) {
     deps.metrics.httpDuration
       .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
       .observe(reply.elapsedTime / 1000)
-    request.log.debug({ req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed')
+    request.log.debug(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    )
     done()
   })
 
   await app.register(swagger, {
     // Components named by their $id (Invoice, Export, Problem), not def-0...def-N.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'exact-bridge',
         version: '0.1.0',
-        description: 'Books an invoicing app\'s sales and purchase invoices into Exact Online, undoes bookings and reports payments.',
+        description:
+          "Books an invoicing app's sales and purchase invoices into Exact Online, undoes bookings and reports payments.",
         license: { name: 'UNLICENSED' },
       },
-      servers: [{ url: 'http://127.0.0.1:3000', description: '`npm start` (sandbox mode); a deployment serves this spec at /openapi.json' }],
+      servers: [
+        {
+          url: 'http://127.0.0.1:3000',
+          description: '`npm start` (sandbox mode); a deployment serves this spec at /openapi.json',
+        },
+      ],
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key' },
@@ -87,16 +102,24 @@ export async function buildApp(deps: AppDeps) {
       },
       security: [{ apiKey: [] }],
     },
-    transformObject: (doc) => ('openapiObject' in doc ? markOptionalBodies(refNestedComponents(doc.openapiObject), OPTIONAL_BODY_OPERATIONS) : doc.swaggerObject),
+    transformObject: (doc) =>
+      'openapiObject' in doc
+        ? markOptionalBodies(refNestedComponents(doc.openapiObject), OPTIONAL_BODY_OPERATIONS)
+        : doc.swaggerObject,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes({ readiness: deps.readiness, registry: deps.metrics.registry }))
-  await app.register(adminRoutes({ tenants: deps.services.tenants, probes: deps.services.probes, adminApiKey: deps.adminApiKey }))
+  await app.register(
+    adminRoutes({ tenants: deps.services.tenants, probes: deps.services.probes, adminApiKey: deps.adminApiKey }),
+  )
   await app.register(async (scoped) => {
     // onRequest, before the body is parsed or validated: without a key the answer is 401, not a 400 about the body.
-    scoped.addHook('onRequest', requireTenant((key) => deps.services.tenants.authenticate(key)))
+    scoped.addHook(
+      'onRequest',
+      requireTenant((key) => deps.services.tenants.authenticate(key)),
+    )
     await scoped.register(tenantRoutes(deps.services))
   })
   await app.register(publicRoutes(deps.services))

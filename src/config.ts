@@ -8,7 +8,9 @@ import { REGIONS, type Region } from './domain/region'
  * stops the start with one line naming it (ConfigError).
  */
 const EnvSchema = Type.Object({
-  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -22,7 +24,10 @@ const EnvSchema = Type.Object({
   EXACT_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   EXACT_REDIRECT_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
   EXACT_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
-  EXACT_DEFAULT_REGION: Type.Union(REGIONS.map((r) => Type.Literal(r)), { default: 'nl' }),
+  EXACT_DEFAULT_REGION: Type.Union(
+    REGIONS.map((r) => Type.Literal(r)),
+    { default: 'nl' },
+  ),
   TOKEN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   EXACT_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   EXACT_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
@@ -45,15 +50,20 @@ const HINTS: Record<string, string> = {
   EXACT_DEFAULT_REGION: `one of ${REGIONS.join(', ')}`,
   EXACT_REDIRECT_URI: 'an http(s) URL ending in /oauth/callback',
   TOKEN_ENCRYPTION_KEY: '64 hex characters (32 bytes); generate one with `openssl rand -hex 32`',
-  EXACT_WEBHOOK_URL: 'the public http(s) base URL Exact reaches this service under (the callback is <it>/exact/webhooks)',
-  DOCUMENT_MAX_BYTES: 'an integer number of bytes between 1024 and 100000000 (default 25000000, what Exact takes in NL/BE)',
+  EXACT_WEBHOOK_URL:
+    'the public http(s) base URL Exact reaches this service under (the callback is <it>/exact/webhooks)',
+  DOCUMENT_MAX_BYTES:
+    'an integer number of bytes between 1024 and 100000000 (default 25000000, what Exact takes in NL/BE)',
   NODE_ENV: 'development, production or test',
   SANDBOX: 'true or false',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`)
     this.name = 'ConfigError'
   }
@@ -103,7 +113,10 @@ function parseEnv(env: Record<string, string | undefined>): Env {
   const error = Value.Errors(EnvSchema, withDefaults).First()
   if (error) {
     const variable = error.path.replace(/^\//, '').split('/')[0] || 'environment'
-    throw new ConfigError(variable, `expected ${HINTS[variable] ?? error.message}, got ${JSON.stringify(raw[variable] ?? null)}`)
+    throw new ConfigError(
+      variable,
+      `expected ${HINTS[variable] ?? error.message}, got ${JSON.stringify(raw[variable] ?? null)}`,
+    )
   }
   return withDefaults as Env
 }
@@ -120,7 +133,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
   if (!isCronExpression(e.PAYMENT_SYNC_CRON)) {
-    throw new ConfigError('PAYMENT_SYNC_CRON', `expected a cron expression read in UTC, e.g. "0 */4 * * *", got ${JSON.stringify(e.PAYMENT_SYNC_CRON)}`)
+    throw new ConfigError(
+      'PAYMENT_SYNC_CRON',
+      `expected a cron expression read in UTC, e.g. "0 */4 * * *", got ${JSON.stringify(e.PAYMENT_SYNC_CRON)}`,
+    )
   }
   if (Boolean(e.EXACT_WEBHOOK_SECRET) !== Boolean(e.EXACT_WEBHOOK_URL)) {
     const missing = e.EXACT_WEBHOOK_SECRET ? 'EXACT_WEBHOOK_URL' : 'EXACT_WEBHOOK_SECRET'
@@ -150,7 +166,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       defaultRegion: e.EXACT_DEFAULT_REGION as Region,
     }),
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'hex') : undefined,
-    exactWebhooks: e.EXACT_WEBHOOK_SECRET && e.EXACT_WEBHOOK_URL ? Object.freeze({ secret: e.EXACT_WEBHOOK_SECRET, publicUrl: e.EXACT_WEBHOOK_URL }) : undefined,
+    exactWebhooks:
+      e.EXACT_WEBHOOK_SECRET && e.EXACT_WEBHOOK_URL
+        ? Object.freeze({ secret: e.EXACT_WEBHOOK_SECRET, publicUrl: e.EXACT_WEBHOOK_URL })
+        : undefined,
     paymentSyncCron: e.PAYMENT_SYNC_CRON,
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
     logLevel: e.LOG_LEVEL,

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url
       logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started')
     }
-    const connectionLost = throttled(30_000, (err, unsaid) => logger.warn({ err, unsaid }, 'database connections dropped; queries connect anew once the database answers'))
+    const connectionLost = throttled(30_000, (err, unsaid) =>
+      logger.warn({ err, unsaid }, 'database connections dropped; queries connect anew once the database answers'),
+    )
     const db = createDb(databaseUrl, { onConnectionError: connectionLost })
     closers.push(() => db.destroy())
     const applied = await migrateToLatest(db)
@@ -42,12 +44,25 @@ async function main(): Promise<void> {
     const exactWebhooks = config.exactWebhooks ?? (config.sandboxMode ? { secret: DEFAULT_WEBHOOK_SECRET } : undefined)
     let sandboxUrl: string | undefined
     if (config.sandboxMode) {
-      const sandbox = await startSandbox({ port: config.sandboxPort, host: config.host, logger: false, webhookSecret: exactWebhooks!.secret })
+      const sandbox = await startSandbox({
+        port: config.sandboxPort,
+        host: config.host,
+        logger: false,
+        webhookSecret: exactWebhooks!.secret,
+      })
       closers.push(() => sandbox.close())
       sandboxUrl = sandbox.url
-      logger.warn({ sandboxUrl }, 'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox')
+      logger.warn(
+        { sandboxUrl },
+        'SANDBOX MODE: nothing reaches the real Exact Online; entries are booked in the in-memory sandbox',
+      )
       // Every region's host points at the sandbox; it sends the browser back to this service's own callback.
-      exactApp = { baseUrl: sandbox.url, defaultRegion: config.exact.defaultRegion, clientId: 'exact-bridge-sandbox', clientSecret: 'sandbox-secret' }
+      exactApp = {
+        baseUrl: sandbox.url,
+        defaultRegion: config.exact.defaultRegion,
+        clientId: 'exact-bridge-sandbox',
+        clientSecret: 'sandbox-secret',
+      }
     } else {
       exactApp = {
         baseUrl: config.exact.baseUrl,
@@ -59,9 +74,19 @@ async function main(): Promise<void> {
     }
 
     const adminApiKey = config.adminApiKey ?? persistentSecret(config, 'admin-api-key', generateApiKey)
-    const tokenKey = config.tokenEncryptionKey ?? Buffer.from(persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')), 'hex')
+    const tokenKey =
+      config.tokenEncryptionKey ??
+      Buffer.from(
+        persistentSecret(config, 'token-encryption-key', () => randomBytes(32).toString('hex')),
+        'hex',
+      )
     const runtime = await createRuntime({
-      db, logger, adminApiKey, tokenEncryptionKey: tokenKey, exactApp, exactWebhooks,
+      db,
+      logger,
+      adminApiKey,
+      tokenEncryptionKey: tokenKey,
+      exactApp,
+      exactWebhooks,
       allowPrivateWebhooks: config.env !== 'production' || config.sandboxMode,
       paymentSyncCron: config.paymentSyncCron,
       documentMaxBytes: config.documentMaxBytes,
@@ -75,7 +100,14 @@ async function main(): Promise<void> {
     if (config.sandboxMode) {
       const demoKey = config.demoApiKey ?? persistentSecret(config, 'demo-api-key', generateApiKey)
       const demo = await ensureDemoTenant(db, services, demoKey)
-      printSandboxBlock(logger, { publicUrl, sandboxUrl: sandboxUrl!, demoKey, adminApiKey, division: demo.division, seconds: (Date.now() - startedAt) / 1000 })
+      printSandboxBlock(logger, {
+        publicUrl,
+        sandboxUrl: sandboxUrl!,
+        demoKey,
+        adminApiKey,
+        division: demo.division,
+        seconds: (Date.now() - startedAt) / 1000,
+      })
     } else {
       logger.info({ url: publicUrl, docs: `${publicUrl}/docs` }, 'exact-bridge listening')
     }
@@ -121,7 +153,12 @@ const SAMPLE_INVOICE = {
   issueDate: '2026-11-20',
   currency: 'EUR',
   description: 'Consulting November',
-  party: { id: 'demo-customer', name: 'Acme BV', vatNumber: 'BE0123456789', address: { postcode: '2000', city: 'Antwerpen', country: 'BE' } },
+  party: {
+    id: 'demo-customer',
+    name: 'Acme BV',
+    vatNumber: 'BE0123456789',
+    address: { postcode: '2000', city: 'Antwerpen', country: 'BE' },
+  },
   lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21' }],
   totals: { net: '1000.00', vat: '210.00', gross: '1210.00' },
 }

@@ -10,7 +10,9 @@ import { formatProbeReport, type ProbeReport } from './services/exact-probe'
  * Exits 0 when every assumption holds, 1 when one does not, 2 when the probe could not run.
  */
 async function run(): Promise<number> {
-  const { values } = parseArgs({ options: { tenant: { type: 'string' }, write: { type: 'boolean', default: false }, url: { type: 'string' } } })
+  const { values } = parseArgs({
+    options: { tenant: { type: 'string' }, write: { type: 'boolean', default: false }, url: { type: 'string' } },
+  })
   if (!values.tenant) {
     process.stderr.write('usage: npm run exact:probe -- --tenant <tenant id> [--write] [--url http://127.0.0.1:3000]\n')
     return 2
@@ -18,7 +20,8 @@ async function run(): Promise<number> {
   const config = loadConfigFromProcess()
   const adminKey = config.adminApiKey ?? readDevSecret(config.dataDir, 'admin-api-key')
   const base = values.url ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
-  if (values.write) process.stdout.write('Booking one test entry in the sales journal of the settings; it is deleted again at once.\n')
+  if (values.write)
+    process.stdout.write('Booking one test entry in the sales journal of the settings; it is deleted again at once.\n')
   const res = await fetch(`${base}/admin/tenants/${encodeURIComponent(values.tenant)}/probe`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
@@ -39,7 +42,10 @@ function readDevSecret(dataDir: string, name: string): string {
   return readFileSync(file, 'utf8').trim()
 }
 
-run().then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`probe failed: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exit(2)
-})
+run().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`probe failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(2)
+  },
+)

@@ -100,10 +100,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger: options.logger,
     metrics,
     adminApiKey: options.adminApiKey,
-    readiness: async () => ({ database: await pingDatabase(options.db), scheduler: !workersStarted || scheduler.isRunning() }),
+    readiness: async () => ({
+      database: await pingDatabase(options.db),
+      scheduler: !workersStarted || scheduler.isRunning(),
+    }),
   })
   return {
-    app, services, exact,
+    app,
+    services,
+    exact,
     async listen(port, host) {
       await app.listen({ port, host })
       const shown = host === '0.0.0.0' ? '127.0.0.1' : host
@@ -116,7 +121,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const allowPrivate = options.allowPrivateWebhooks ?? false
       // Production checks the URL again at each attempt: its DNS may point elsewhere since PUT /settings.
       const delivery = startWebhookDelivery({
-        db: options.db, logger: options.logger,
+        db: options.db,
+        logger: options.logger,
         checkUrl: allowPrivate ? undefined : (url) => webhookUrlProblem(url, { allowPrivate: false }),
       })
       const bulkWorker = startBulkWorker({ bulk: services.bulk, logger: options.logger })
@@ -126,11 +132,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Syncs Exact events asked for whose replica died before its timer fired.
       scheduler.every('exact-webhook-syncs', '* * * * *', () => services.exactWebhooks.runWanted())
       // At start (a crash may have left pending exports) and every minute after.
-      const recover = () => recoverPendingExports({ exports: services.exports, documents: services.documents, logger: options.logger })
+      const recover = () =>
+        recoverPendingExports({ exports: services.exports, documents: services.documents, logger: options.logger })
       scheduler.every('export-recovery', '* * * * *', recover)
       void recover().catch((err) => options.logger.error({ err }, 'export recovery at start failed'))
       scheduler.start()
-      stops.push(() => delivery.stop(), () => bulkWorker.stop(), () => scheduler.stop())
+      stops.push(
+        () => delivery.stop(),
+        () => bulkWorker.stop(),
+        () => scheduler.stop(),
+      )
     },
     async close() {
       // Stops firing, waits for the running tick, then for syncs still in flight, then the app.
@@ -155,31 +166,63 @@ function wireServices(deps: WiringDeps): { services: Services; exact: ExactSessi
     // The service clock, so waits for a reset follow the clock tests move (and the bulk job's resumeAt).
     ...(deps.clock ? { now: () => deps.clock!().getTime() } : {}),
   })
-  const exact = new ExactSessions({ db: deps.db, cipher, app: deps.exactApp, limiter, logger: deps.logger, clock: deps.clock, dispatcher: deps.dispatcher, onCall: (call) => {
-    deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc()
-    deps.metrics.exactCallDuration.observe(call.durationMs / 1000)
-  } })
-  const settings = new SettingsService({ db: deps.db, exact, logger: deps.logger, allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false })
+  const exact = new ExactSessions({
+    db: deps.db,
+    cipher,
+    app: deps.exactApp,
+    limiter,
+    logger: deps.logger,
+    clock: deps.clock,
+    dispatcher: deps.dispatcher,
+    onCall: (call) => {
+      deps.metrics.exactCalls.labels(call.method, call.resource, String(call.status ?? 'none')).inc()
+      deps.metrics.exactCallDuration.observe(call.durationMs / 1000)
+    },
+  })
+  const settings = new SettingsService({
+    db: deps.db,
+    exact,
+    logger: deps.logger,
+    allowPrivateWebhooks: deps.allowPrivateWebhooks ?? false,
+  })
   const settingsOf = (tenantId: string) => settings.get(tenantId)
   // A fresh connection gets settings proposed from its chart; failing that must not fail the connection.
   const proposeSettings = (tenantId: string, opts: { changed: boolean }) =>
     settings.proposeFromExact(tenantId, { fresh: opts.changed }).then(
       () => undefined,
-      (err: unknown) => deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
+      (err: unknown) =>
+        deps.logger.warn({ err, tenantId }, 'could not propose settings from Exact; the tenant can PUT /settings'),
     )
   const relations = new RelationService(deps.db)
-  const documents = new DocumentService(deps.db, exact, deps.logger, deps.documentMaxBytes ?? EXACT_DOCUMENT_LIMIT_NL_BE)
+  const documents = new DocumentService(
+    deps.db,
+    exact,
+    deps.logger,
+    deps.documentMaxBytes ?? EXACT_DOCUMENT_LIMIT_NL_BE,
+  )
   const exportService = new ExportService(deps.db, exact, relations, settingsOf, documents, deps.clock)
   const paymentReads = new PaymentStatusReads(deps.db)
-  const paymentSync = new PaymentSync(deps.db, exact, paymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'), deps.logger, deps.clock, {
-    // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
-    readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
-  })
+  const paymentSync = new PaymentSync(
+    deps.db,
+    exact,
+    paymentSyncSchedule(deps.paymentSyncCron ?? '0 */4 * * *'),
+    deps.logger,
+    deps.clock,
+    {
+      // Up to 100 booked entries a run get the figures and line IDs a bulk job left to read (5 calls at most).
+      readBack: async (tenantId, client) => (await exportService.readBackPending(tenantId, client, 100)).calls,
+    },
+  )
   const entryCheck = new EntryChangeCheck(deps.db, exact, deps.logger)
   const exactWebhooks = new ExactWebhookService({
-    db: deps.db, exact, logger: deps.logger, config: deps.exactWebhooks ?? null,
+    db: deps.db,
+    exact,
+    logger: deps.logger,
+    config: deps.exactWebhooks ?? null,
     startSync: (tenantId) => paymentSync.startTriggered(tenantId),
-    checkEntry: async (tenantId, entryId) => { await entryCheck.check(tenantId, entryId) },
+    checkEntry: async (tenantId, entryId) => {
+      await entryCheck.check(tenantId, entryId)
+    },
     onOutcome: (outcome) => deps.metrics.exactWebhookCalls.labels(outcome).inc(),
     ...deps.exactWebhookTiming,
   })
@@ -189,7 +232,10 @@ function wireServices(deps: WiringDeps): { services: Services; exact: ExactSessi
   }
   const services: Services = {
     tenants: new TenantService(deps.db, { clock: deps.clock }),
-    connections: new ConnectionService(deps.db, exact, cipher, { onDivisionChosen: divisionChosen, onDisconnecting: (tenantId) => exactWebhooks.unsubscribe(tenantId) }),
+    connections: new ConnectionService(deps.db, exact, cipher, {
+      onDivisionChosen: divisionChosen,
+      onDisconnecting: (tenantId) => exactWebhooks.unsubscribe(tenantId),
+    }),
     invoices: new InvoiceService(deps.db, settingsOf),
     exports: exportService,
     documents,

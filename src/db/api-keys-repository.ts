@@ -9,8 +9,11 @@ export interface ApiKeyRecord {
 }
 
 export async function insertTenantApiKey(db: Executor, tenantId: string, keyHash: string): Promise<ApiKeyRecord> {
-  const r = await db.insertInto('api_keys').values({ tenant_id: tenantId, key_hash: keyHash })
-    .returning(['id', 'tenant_id', 'created_at', 'last_used_at']).executeTakeFirstOrThrow()
+  const r = await db
+    .insertInto('api_keys')
+    .values({ tenant_id: tenantId, key_hash: keyHash })
+    .returning(['id', 'tenant_id', 'created_at', 'last_used_at'])
+    .executeTakeFirstOrThrow()
   return { id: r.id, tenantId: r.tenant_id, createdAt: r.created_at, lastUsedAt: r.last_used_at }
 }
 
@@ -19,7 +22,10 @@ export async function insertTenantApiKey(db: Executor, tenantId: string, keyHash
  * that authenticates a key is the one that records its use, so "last used" costs no write per
  * request (a replica looks a key up at most once per cache period).
  */
-export async function useApiKey(db: Executor, keyHash: string): Promise<{ keyId: string; tenantId: string } | undefined> {
+export async function useApiKey(
+  db: Executor,
+  keyHash: string,
+): Promise<{ keyId: string; tenantId: string } | undefined> {
   const { rows } = await sql<{ id: string; tenant_id: string }>`
     with k as (select id, tenant_id, last_used_at from api_keys where key_hash = ${keyHash}),
     touched as (
@@ -32,15 +38,24 @@ export async function useApiKey(db: Executor, keyHash: string): Promise<{ keyId:
 }
 
 export async function listTenantApiKeys(db: Executor, tenantId: string): Promise<ApiKeyRecord[]> {
-  const rows = await db.selectFrom('api_keys').select(['id', 'tenant_id', 'created_at', 'last_used_at'])
-    .where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute()
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'tenant_id', 'created_at', 'last_used_at'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
   return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, createdAt: r.created_at, lastUsedAt: r.last_used_at }))
 }
 
 /** Removes the key; answers its hash (for the local cache), or undefined when the tenant has no such key. */
 export async function deleteTenantApiKey(db: Executor, tenantId: string, keyId: string): Promise<string | undefined> {
-  const row = await db.deleteFrom('api_keys').where('tenant_id', '=', tenantId).where('id', '=', keyId)
-    .returning('key_hash').executeTakeFirst()
+  const row = await db
+    .deleteFrom('api_keys')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', keyId)
+    .returning('key_hash')
+    .executeTakeFirst()
   return row?.key_hash
 }
 

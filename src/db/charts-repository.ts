@@ -7,16 +7,37 @@ export interface StoredChart<T> {
   fetchedAt: Date
 }
 
-export async function findChart<T>(db: Executor, baseUrl: string, division: number): Promise<StoredChart<T> | undefined> {
-  const row = await db.selectFrom('exact_charts').select(['chart', 'fetched_at'])
-    .where('base_url', '=', baseUrl).where('division', '=', division).executeTakeFirst()
+export async function findChart<T>(
+  db: Executor,
+  baseUrl: string,
+  division: number,
+): Promise<StoredChart<T> | undefined> {
+  const row = await db
+    .selectFrom('exact_charts')
+    .select(['chart', 'fetched_at'])
+    .where('base_url', '=', baseUrl)
+    .where('division', '=', division)
+    .executeTakeFirst()
   return row && { chart: row.chart as T, fetchedAt: row.fetched_at }
 }
 
-export async function saveChart(db: Executor, baseUrl: string, division: number, chart: unknown, fetchedAt: Date): Promise<void> {
+export async function saveChart(
+  db: Executor,
+  baseUrl: string,
+  division: number,
+  chart: unknown,
+  fetchedAt: Date,
+): Promise<void> {
   const values = { chart: JSON.stringify(chart), fetched_at: fetchedAt }
-  await db.insertInto('exact_charts').values({ base_url: baseUrl, division, ...values })
-    .onConflict((oc) => oc.columns(['base_url', 'division']).doUpdateSet(values).where(sql.ref('exact_charts.fetched_at'), '<', fetchedAt))
+  await db
+    .insertInto('exact_charts')
+    .values({ base_url: baseUrl, division, ...values })
+    .onConflict((oc) =>
+      oc
+        .columns(['base_url', 'division'])
+        .doUpdateSet(values)
+        .where(sql.ref('exact_charts.fetched_at'), '<', fetchedAt),
+    )
     .execute()
 }
 

@@ -53,21 +53,42 @@ export async function findConnection(db: Executor, tenantId: string): Promise<Co
 
 /** Holds the row lock until the transaction ends: the one way to spend a refresh token. */
 export async function lockConnection(trx: Executor, tenantId: string): Promise<ConnectionRow | undefined> {
-  const row = await trx.selectFrom('exact_connections').selectAll().where('tenant_id', '=', tenantId).forUpdate().executeTakeFirst()
+  const row = await trx
+    .selectFrom('exact_connections')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .forUpdate()
+    .executeTakeFirst()
   return row && rowToConnection(row)
 }
 
 /** Connections whose tokens were last issued before `before` (the keep-alive job's work list). */
 export async function listIdleConnections(db: Executor, before: Date): Promise<string[]> {
-  const rows = await db.selectFrom('exact_connections').select('tenant_id')
-    .where('status', '<>', 'reauthorize_needed').where('tokens_issued_at', '<', before).orderBy('tokens_issued_at').execute()
+  const rows = await db
+    .selectFrom('exact_connections')
+    .select('tenant_id')
+    .where('status', '<>', 'reauthorize_needed')
+    .where('tokens_issued_at', '<', before)
+    .orderBy('tokens_issued_at')
+    .execute()
   return rows.map((r) => r.tenant_id)
 }
 
 /** A new consent: new tokens, new version (every replica's cached token of this tenant is now stale). */
 export async function saveConnection(
   db: Executor,
-  c: Pick<ConnectionRow, 'tenantId' | 'region' | 'baseUrl' | 'division' | 'divisions' | 'accessToken' | 'refreshToken' | 'accessTokenExpiresAt' | 'tokensIssuedAt'>,
+  c: Pick<
+    ConnectionRow,
+    | 'tenantId'
+    | 'region'
+    | 'baseUrl'
+    | 'division'
+    | 'divisions'
+    | 'accessToken'
+    | 'refreshToken'
+    | 'accessTokenExpiresAt'
+    | 'tokensIssuedAt'
+  >,
 ): Promise<void> {
   const values = {
     status: c.division === null ? ('division_required' as const) : ('connected' as const),
@@ -85,16 +106,23 @@ export async function saveConnection(
   await db
     .insertInto('exact_connections')
     .values({ tenant_id: c.tenantId, ...values })
-    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({
-      ...values, token_version: sql`exact_connections.token_version + 1`, connected_at: sql`now()`, updated_at: sql`now()`,
-    }))
+    .onConflict((oc) =>
+      oc.column('tenant_id').doUpdateSet({
+        ...values,
+        token_version: sql`exact_connections.token_version + 1`,
+        connected_at: sql`now()`,
+        updated_at: sql`now()`,
+      }),
+    )
     .execute()
 }
 
 export async function setDivision(db: Executor, tenantId: string, division: number): Promise<void> {
-  await db.updateTable('exact_connections')
+  await db
+    .updateTable('exact_connections')
     .set({ division, status: 'connected', updated_at: sql`now()` })
-    .where('tenant_id', '=', tenantId).where('status', '<>', 'reauthorize_needed')
+    .where('tenant_id', '=', tenantId)
+    .where('status', '<>', 'reauthorize_needed')
     .execute()
 }
 
@@ -124,8 +152,12 @@ export async function storeRefreshedTokens(
 
 /** Exact said 401 to a token too young to replace: the next caller refreshes once the 570 s have passed. */
 export async function markAccessTokenRejected(db: Executor, tenantId: string): Promise<void> {
-  await db.updateTable('exact_connections').set({ access_token_rejected_at: sql`now()` })
-    .where('tenant_id', '=', tenantId).where('access_token_rejected_at', 'is', null).execute()
+  await db
+    .updateTable('exact_connections')
+    .set({ access_token_rejected_at: sql`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('access_token_rejected_at', 'is', null)
+    .execute()
 }
 
 export async function markReauthorizeNeeded(db: Executor, tenantId: string, reason: string): Promise<void> {
@@ -140,12 +172,25 @@ export async function deleteConnection(db: Executor, tenantId: string): Promise<
   await db.deleteFrom('exact_connections').where('tenant_id', '=', tenantId).execute()
 }
 
-export async function insertOauthState(db: Executor, stateHash: string, tenantId: string, region: RegionColumn, expiresAt: Date): Promise<void> {
-  await db.insertInto('oauth_states').values({ state_hash: stateHash, tenant_id: tenantId, region, expires_at: expiresAt, used_at: null }).execute()
+export async function insertOauthState(
+  db: Executor,
+  stateHash: string,
+  tenantId: string,
+  region: RegionColumn,
+  expiresAt: Date,
+): Promise<void> {
+  await db
+    .insertInto('oauth_states')
+    .values({ state_hash: stateHash, tenant_id: tenantId, region, expires_at: expiresAt, used_at: null })
+    .execute()
 }
 
 /** Marks the state used and returns its tenant and region, atomically: a state works once and only in time. */
-export async function consumeOauthState(db: Executor, stateHash: string, now: Date): Promise<{ tenantId: string; region: RegionColumn } | undefined> {
+export async function consumeOauthState(
+  db: Executor,
+  stateHash: string,
+  now: Date,
+): Promise<{ tenantId: string; region: RegionColumn } | undefined> {
   const row = await db
     .updateTable('oauth_states')
     .set({ used_at: now })

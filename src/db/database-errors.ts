@@ -13,7 +13,16 @@ const UNAVAILABLE_SQLSTATES = new Set([
 ])
 
 /** The socket-level errnos of a server that is not there (yet). */
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+])
 
 /**
  * pg (8.x) and kysely raise these without any code when the socket went away or never came; their
@@ -33,8 +42,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const visit = (e: unknown): boolean => {
     if (!e || typeof e !== 'object' || seen.has(e)) return false
     seen.add(e)
-    const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown }
-    if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true
+    const { code, message, cause, errors } = e as {
+      code?: unknown
+      message?: unknown
+      cause?: unknown
+      errors?: unknown
+    }
+    if (
+      typeof code === 'string' &&
+      (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code))
+    )
+      return true
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.includes(message)) return true
     // Node reports a refused localhost (::1 and 127.0.0.1) as an AggregateError of both attempts.
     if (Array.isArray(errors) && errors.some(visit)) return true

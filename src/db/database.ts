@@ -14,7 +14,10 @@ export type Executor = Db | Tx
 
 /** For /readyz: true when the database answers a trivial query. */
 export async function pingDatabase(db: Db): Promise<boolean> {
-  return sql`select 1`.execute(db).then(() => true, () => false)
+  return sql`select 1`.execute(db).then(
+    () => true,
+    () => false,
+  )
 }
 
 export interface DbOptions {

@@ -11,7 +11,12 @@ const exitHook = require('async-exit-hook') as {
   unhookEvent(event: string): void
   hookEvent(event: string, code: number, ignoreWhen: () => boolean): void
 }
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129], ['SIGBREAK', 149]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+  ['SIGBREAK', 149],
+] as const) {
   exitHook.unhookEvent(signal)
   exitHook.hookEvent(signal, code, () => process.listenerCount(signal) > 1)
 }

@@ -6,7 +6,9 @@ import { migrateToLatest } from './migrate'
 /** `npm run migrate`: the same migrations the service runs at start, against DATABASE_URL or the embedded Postgres. */
 async function run(): Promise<void> {
   const config = loadConfigFromProcess()
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort })
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort })
   const db = createDb(config.databaseUrl ?? embedded!.url, { max: 1 })
   try {
     const applied = await migrateToLatest(db)
@@ -18,6 +20,8 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  process.stderr.write(`migrate failed: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`)
+  process.stderr.write(
+    `migrate failed: ${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+  )
   process.exit(1)
 })

@@ -7,7 +7,10 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations')
 
 /** Runs every pending migration; throws naming the one that failed. */
 export async function migrateToLatest(db: Kysely<any>, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsDir }) })
+  const migrator = new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsDir }),
+  })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')

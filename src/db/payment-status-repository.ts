@@ -77,16 +77,20 @@ const target = (tenantId: string, id: RawBuilder<unknown>) => sql`
  * so a read costs what a primary-key look-up does. With an array of ids Postgres plans each call
  * anew (it cannot know the array's length), which 100 ids at a time easily carry.
  */
-const byInvoiceId = prepared((_db, tenantId: string, invoiceId: string) => sql<Row>`
+const byInvoiceId = prepared(
+  (_db, tenantId: string, invoiceId: string) => sql<Row>`
   select q.id as invoice_id, ${columns(tenantId, sql`q.id`)}
   from (select ${invoiceId}::text as id) q
-  ${target(tenantId, sql`q.id`)}`)
+  ${target(tenantId, sql`q.id`)}`,
+)
 
-const byInvoiceIds = prepared((_db, tenantId: string, invoiceIds: readonly string[]) => sql<Row>`
+const byInvoiceIds = prepared(
+  (_db, tenantId: string, invoiceIds: readonly string[]) => sql<Row>`
   select q.id as invoice_id, ${columns(tenantId, sql`q.id`)}
   from unnest(${invoiceIds}::text[]) with ordinality as q(id, n)
   ${target(tenantId, sql`q.id`)}
-  order by q.n`)
+  order by q.n`,
+)
 
 export async function findStoredStatus(db: Executor, tenantId: string, invoiceId: string): Promise<StoredStatusRow> {
   const [row] = await byInvoiceId(db, tenantId, invoiceId)
@@ -94,7 +98,11 @@ export async function findStoredStatus(db: Executor, tenantId: string, invoiceId
 }
 
 /** One row per id asked, in the order asked; an id the tenant has no invoice for has invoiceFound false. */
-export async function findStoredStatuses(db: Executor, tenantId: string, invoiceIds: readonly string[]): Promise<StoredStatusRow[]> {
+export async function findStoredStatuses(
+  db: Executor,
+  tenantId: string,
+  invoiceIds: readonly string[],
+): Promise<StoredStatusRow[]> {
   return (await byInvoiceIds(db, tenantId, invoiceIds)).map(rowToStoredStatus)
 }
 
@@ -111,7 +119,10 @@ export const FEED_START: ChangePosition = { xid: '0', exportId: '00000000-0000-0
  * ended, so no change can still appear behind the cursor (see migration 0013). A transaction held
  * open for long (a bulk claim) delays the feed by as long; it never makes it skip.
  */
-const changesAfter = prepared((_db, tenantId: string, xid: string, exportId: string, limit: number) => sql<Row & { change_xid: string; change_export_id: string }>`
+const changesAfter = prepared(
+  (_db, tenantId: string, xid: string, exportId: string, limit: number) => sql<
+    Row & { change_xid: string; change_export_id: string }
+  >`
   with changed as (
     select c.invoice_id, c.change_xid, c.export_id from payment_states c
     where c.tenant_id = ${tenantId}::uuid
@@ -123,21 +134,42 @@ const changesAfter = prepared((_db, tenantId: string, xid: string, exportId: str
   select ch.change_xid::text as change_xid, ch.export_id as change_export_id, ch.invoice_id, ${columns(tenantId, sql`ch.invoice_id`)}
   from changed ch
   ${target(tenantId, sql`ch.invoice_id`)}
-  order by ch.change_xid, ch.export_id`)
+  order by ch.change_xid, ch.export_id`,
+)
 
 /** Payment states written after `after`, oldest first, at most `limit`, each with the invoice's current status. */
-export async function findStatusChanges(db: Executor, tenantId: string, after: ChangePosition, limit: number): Promise<Array<StoredStatusRow & { position: ChangePosition }>> {
+export async function findStatusChanges(
+  db: Executor,
+  tenantId: string,
+  after: ChangePosition,
+  limit: number,
+): Promise<Array<StoredStatusRow & { position: ChangePosition }>> {
   const rows = await changesAfter(db, tenantId, after.xid, after.exportId, limit)
   return rows.map((r) => ({ ...rowToStoredStatus(r), position: { xid: r.change_xid, exportId: r.change_export_id } }))
 }
 
 function rowToStoredStatus(r: Row): StoredStatusRow {
   return {
-    invoiceId: r.invoice_id, invoiceFound: r.invoice_found, exportId: r.export_id, exportStatus: r.export_status,
-    entryId: r.entry_id, total: r.total, invoiceCurrency: r.invoice_currency, invoiceGross: r.invoice_gross,
-    state: r.status === null ? null : {
-      status: r.status, amount: r.amount!, paid: r.paid!, discount: r.discount!, outstanding: r.outstanding!,
-      currency: r.currency!, lastPaymentDate: r.last_payment_date, checkedAt: r.checked_at!,
-    },
+    invoiceId: r.invoice_id,
+    invoiceFound: r.invoice_found,
+    exportId: r.export_id,
+    exportStatus: r.export_status,
+    entryId: r.entry_id,
+    total: r.total,
+    invoiceCurrency: r.invoice_currency,
+    invoiceGross: r.invoice_gross,
+    state:
+      r.status === null
+        ? null
+        : {
+            status: r.status,
+            amount: r.amount!,
+            paid: r.paid!,
+            discount: r.discount!,
+            outstanding: r.outstanding!,
+            currency: r.currency!,
+            lastPaymentDate: r.last_payment_date,
+            checkedAt: r.checked_at!,
+          },
   }
 }

@@ -1,6 +1,12 @@
 import {
-  DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type Compilable, type CompiledQuery, type RawBuilder,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Compilable,
+  type CompiledQuery,
+  type RawBuilder,
 } from 'kysely'
 import type { Executor } from './database'
 import type { Database } from './schema'
@@ -33,7 +39,9 @@ export const statementNames = new Map<string, string>()
  * them only as values (in `where`, in `sql`), never look inside them. Each call then sends the
  * same SQL with its own arguments in the placeholders' places.
  */
-export function prepared<A extends unknown[], R>(build: (db: Kysely<Database>, ...args: A) => Compilable<R> | RawBuilder<R>) {
+export function prepared<A extends unknown[], R>(
+  build: (db: Kysely<Database>, ...args: A) => Compilable<R> | RawBuilder<R>,
+) {
   let compiled: CompiledQuery<R> | undefined
   let argumentAt: number[] = []
   return async (db: Executor, ...args: A): Promise<R[]> => {
@@ -41,7 +49,9 @@ export function prepared<A extends unknown[], R>(build: (db: Kysely<Database>, .
       const placeholders = args.map((_, i) => `${SLOT}${i}`) as unknown as A
       const query = build(compiler, ...placeholders)
       compiled = 'isRawBuilder' in query ? query.compile(compiler) : query.compile()
-      argumentAt = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(SLOT) ? Number(p.slice(SLOT.length)) : -1))
+      argumentAt = compiled.parameters.map((p) =>
+        typeof p === 'string' && p.startsWith(SLOT) ? Number(p.slice(SLOT.length)) : -1,
+      )
       const unused = args.map((_, i) => i).filter((i) => !argumentAt.includes(i))
       if (unused.length > 0) throw new Error(`prepared query: argument ${unused.join(', ')} was not used as a value`)
       statementNames.set(compiled.sql, `eb_prepared_${statementNames.size + 1}`)

@@ -68,7 +68,11 @@ export interface ExactConnectionsTable {
   connected_at: ColumnType<Date, Date | undefined, Date>
   updated_at: UpdatedAt
   /** Migration 0008: does ReceivablesList / PayablesList accept a filter on EntryNumber / JournalCode? */
-  receivables_list_filter: ColumnType<'unknown' | 'supported' | 'refused', 'unknown' | 'supported' | 'refused' | undefined, 'unknown' | 'supported' | 'refused'>
+  receivables_list_filter: ColumnType<
+    'unknown' | 'supported' | 'refused',
+    'unknown' | 'supported' | 'refused' | undefined,
+    'unknown' | 'supported' | 'refused'
+  >
   /** Migration 0009: the longest YourRef this Exact was seen to keep; null until one was cut. */
   your_ref_max_length: ColumnType<number | null, number | null | undefined, number | null>
 }
@@ -177,7 +181,11 @@ export interface ExportsTable {
   /** Migration 0016: the duplicate-number guard's key (type-scoped number, supplier-prefixed for purchase); null: a duplicate was allowed. */
   number_key: ColumnType<string | null, string | null | undefined, string | null>
   /** Migration 0015: the invoice's document in Exact; null when the invoice had none to attach. */
-  document_status: ColumnType<DocumentStatusColumn | null, DocumentStatusColumn | null | undefined, DocumentStatusColumn | null>
+  document_status: ColumnType<
+    DocumentStatusColumn | null,
+    DocumentStatusColumn | null | undefined,
+    DocumentStatusColumn | null
+  >
   document_marker: ColumnType<string | null, string | null | undefined, string | null>
   /** The content hash of the PDF the Exact document carries (or is being given). */
   document_hash: ColumnType<string | null, string | null | undefined, string | null>
@@ -220,7 +228,13 @@ export interface ExportAttemptsTable {
   created_at: CreatedAt
 }
 
-export type WebhookEventTypeColumn = 'export.succeeded' | 'export.failed' | 'export.undone' | 'invoice.payment_updated' | 'bulk.completed' | 'export.modified_in_exact'
+export type WebhookEventTypeColumn =
+  | 'export.succeeded'
+  | 'export.failed'
+  | 'export.undone'
+  | 'invoice.payment_updated'
+  | 'bulk.completed'
+  | 'export.modified_in_exact'
 export type WebhookStatusColumn = 'pending' | 'delivered' | 'failed'
 
 /** The outbound webhook outbox (migration 0003): an event and its delivery state in one row. */
@@ -293,7 +307,11 @@ export interface PaymentSyncRunsTable {
   id: Generated<string>
   tenant_id: string
   trigger: 'schedule' | 'manual' | 'webhook'
-  status: ColumnType<'running' | 'completed' | 'failed' | 'abandoned', 'running' | undefined, 'running' | 'completed' | 'failed' | 'abandoned'>
+  status: ColumnType<
+    'running' | 'completed' | 'failed' | 'abandoned',
+    'running' | undefined,
+    'running' | 'completed' | 'failed' | 'abandoned'
+  >
   started_at: ColumnType<Date, Date | undefined, Date>
   heartbeat_at: ColumnType<Date, Date | undefined, Date>
   finished_at: Date | null

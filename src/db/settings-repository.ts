@@ -18,7 +18,9 @@ function rowToSettings(row: Selectable<TenantSettingsTable>): SettingsRow {
     tenantId: row.tenant_id,
     settings: row.settings,
     proposedFields: Array.isArray(row.proposed_fields) ? (row.proposed_fields as string[]) : [],
-    proposalProblems: Array.isArray(row.proposal_problems) ? (row.proposal_problems as SettingsRow['proposalProblems']) : [],
+    proposalProblems: Array.isArray(row.proposal_problems)
+      ? (row.proposal_problems as SettingsRow['proposalProblems'])
+      : [],
     updatedAt: row.updated_at,
   }
 }
@@ -30,14 +32,27 @@ export async function findSettings(db: Executor, tenantId: string): Promise<Sett
 
 /** Holds the row until the transaction ends, so a proposal and a PUT do not interleave. */
 export async function lockSettings(trx: Executor, tenantId: string): Promise<SettingsRow | undefined> {
-  const row = await trx.selectFrom('tenant_settings').selectAll().where('tenant_id', '=', tenantId).forUpdate().executeTakeFirst()
+  const row = await trx
+    .selectFrom('tenant_settings')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .forUpdate()
+    .executeTakeFirst()
   return row && rowToSettings(row)
 }
 
 export async function saveSettings(
-  db: Executor, tenantId: string, settings: unknown, proposedFields: string[], proposalProblems: SettingsRow['proposalProblems'] = [],
+  db: Executor,
+  tenantId: string,
+  settings: unknown,
+  proposedFields: string[],
+  proposalProblems: SettingsRow['proposalProblems'] = [],
 ): Promise<SettingsRow> {
-  const values = { settings: JSON.stringify(settings), proposed_fields: JSON.stringify(proposedFields), proposal_problems: JSON.stringify(proposalProblems) }
+  const values = {
+    settings: JSON.stringify(settings),
+    proposed_fields: JSON.stringify(proposedFields),
+    proposal_problems: JSON.stringify(proposalProblems),
+  }
   const row = await db
     .insertInto('tenant_settings')
     .values({ tenant_id: tenantId, ...values })
@@ -48,10 +63,16 @@ export async function saveSettings(
 }
 
 /** Where a tenant's webhooks go now and the secret that signs them; undefined when none is set. */
-export async function findWebhookTarget(db: Executor, tenantId: string): Promise<{ url: string; secret: string } | undefined> {
+export async function findWebhookTarget(
+  db: Executor,
+  tenantId: string,
+): Promise<{ url: string; secret: string } | undefined> {
   const row = await db
     .selectFrom('tenant_settings')
-    .select([sql<string | null>`settings->'webhook'->>'url'`.as('url'), sql<string | null>`settings->'webhook'->>'secret'`.as('secret')])
+    .select([
+      sql<string | null>`settings->'webhook'->>'url'`.as('url'),
+      sql<string | null>`settings->'webhook'->>'secret'`.as('secret'),
+    ])
     .where('tenant_id', '=', tenantId)
     .executeTakeFirst()
   return row?.url && row.secret ? { url: row.url, secret: row.secret } : undefined

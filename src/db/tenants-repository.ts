@@ -9,5 +9,10 @@ export async function insertApiKey(db: Executor, tenantId: string, keyHash: stri
 }
 
 export async function findTenantByName(db: Executor, name: string): Promise<{ id: string; name: string } | undefined> {
-  return db.selectFrom('tenants').select(['id', 'name']).where('name', '=', name).orderBy('created_at').executeTakeFirst()
+  return db
+    .selectFrom('tenants')
+    .select(['id', 'name'])
+    .where('name', '=', name)
+    .orderBy('created_at')
+    .executeTakeFirst()
 }

@@ -77,7 +77,12 @@ export async function enqueueWebhookEvent(
  * process that dies mid-attempt leaves the lease to expire and the event is tried again, which is
  * why receivers dedupe on webhook-id (at-least-once, as every webhook sender is).
  */
-export async function claimDueWebhookEvents(db: Executor, now: Date, leaseUntil: Date, limit: number): Promise<WebhookEventRow[]> {
+export async function claimDueWebhookEvents(
+  db: Executor,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<WebhookEventRow[]> {
   const rows = await db
     .with('due', (qb) =>
       qb
@@ -100,10 +105,21 @@ export async function claimDueWebhookEvents(db: Executor, now: Date, leaseUntil:
 }
 
 /** The outcome of one claimed attempt; written only by the claimant of that attempt. */
-export async function markWebhookDelivered(db: Executor, id: string, attempt: number, outcome: { url: string; httpStatus: number; at: Date }): Promise<void> {
+export async function markWebhookDelivered(
+  db: Executor,
+  id: string,
+  attempt: number,
+  outcome: { url: string; httpStatus: number; at: Date },
+): Promise<void> {
   await db
     .updateTable('webhook_events')
-    .set({ status: 'delivered', delivered_at: outcome.at, url: outcome.url, last_status: outcome.httpStatus, last_error: null })
+    .set({
+      status: 'delivered',
+      delivered_at: outcome.at,
+      url: outcome.url,
+      last_status: outcome.httpStatus,
+      last_error: null,
+    })
     .where('id', '=', id)
     .where('attempts', '=', attempt)
     .where('status', '=', 'pending')
@@ -139,7 +155,12 @@ export async function markWebhookAttemptFailed(
 export async function listWebhookEvents(
   db: Executor,
   tenantId: string,
-  filter: { status?: WebhookStatus; type?: WebhookEventType; after?: { cursorTime: string; id: string }; limit: number },
+  filter: {
+    status?: WebhookStatus
+    type?: WebhookEventType
+    after?: { cursorTime: string; id: string }
+    limit: number
+  },
 ): Promise<Array<WebhookEventRow & { cursorTime: string }>> {
   let query = db
     .selectFrom('webhook_events')
@@ -156,8 +177,17 @@ export async function listWebhookEvents(
   return rows.map((row) => ({ ...rowToWebhookEvent(row), cursorTime: row.cursor_time }))
 }
 
-export async function findWebhookEvent(db: Executor, tenantId: string, id: string): Promise<WebhookEventRow | undefined> {
-  const row = await db.selectFrom('webhook_events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst()
+export async function findWebhookEvent(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<WebhookEventRow | undefined> {
+  const row = await db
+    .selectFrom('webhook_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst()
   return row && rowToWebhookEvent(row)
 }
 
@@ -165,7 +195,12 @@ export async function findWebhookEvent(db: Executor, tenantId: string, id: strin
  * A failed event goes out again on the next tick, with a fresh back-off schedule. Pending events are
  * left alone: one may be in flight, and moving its lease would let a second replica send it too.
  */
-export async function requeueFailedWebhookEvent(db: Executor, tenantId: string, id: string, now: Date): Promise<boolean> {
+export async function requeueFailedWebhookEvent(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('webhook_events')
     .set({ status: 'pending', next_attempt_at: now, attempts: 0 })

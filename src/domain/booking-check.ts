@@ -21,7 +21,12 @@ export interface BookingProblem {
 export function checkEntryAgainstChart(entry: Entry, chart: ChartOfAccounts, settings: Settings): BookingProblem[] {
   const problems: BookingProblem[] = []
   const journal = chart.journals.find((j) => sameCode(j.code, entry.journal))
-  if (journal && journal.allowVariableCurrency === false && journal.currency !== null && journal.currency !== entry.currency) {
+  if (
+    journal &&
+    journal.allowVariableCurrency === false &&
+    journal.currency !== null &&
+    journal.currency !== entry.currency
+  ) {
     problems.push({
       field: '/currency',
       code: 'mapping_missing',
@@ -34,7 +39,8 @@ export function checkEntryAgainstChart(entry: Entry, chart: ChartOfAccounts, set
     const index = settings.paymentConditions.findIndex((c) => sameCode(c.exactCode, entry.paymentConditionCode ?? ''))
     const exact = chart.paymentConditions.find((c) => sameCode(c.code, entry.paymentConditionCode ?? ''))
     if (exact) {
-      for (const p of conditionCalculationProblems(exact, `/paymentConditions/${index}`)) problems.push({ ...p, code: 'settings_invalid' })
+      for (const p of conditionCalculationProblems(exact, `/paymentConditions/${index}`))
+        problems.push({ ...p, code: 'settings_invalid' })
     }
   }
   const adjustmentCodes = new Set(entry.lines.filter((l) => l.adjustment !== undefined).map((l) => l.vatCode.trim()))
@@ -53,5 +59,8 @@ export function checkEntryAgainstChart(entry: Entry, chart: ChartOfAccounts, set
  */
 export function chartKnowsEntryCodes(entry: Entry, chart: ChartOfAccounts): boolean {
   const has = (codes: ReadonlyArray<{ code: string }>, code: string) => codes.some((c) => sameCode(c.code, code))
-  return has(chart.journals, entry.journal) && entry.lines.every((l) => has(chart.glAccounts, l.glAccount) && has(chart.vatCodes, l.vatCode))
+  return (
+    has(chart.journals, entry.journal) &&
+    entry.lines.every((l) => has(chart.glAccounts, l.glAccount) && has(chart.vatCodes, l.vatCode))
+  )
 }

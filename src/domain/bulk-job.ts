@@ -50,7 +50,9 @@ export function decideAfterError(code: AppErrorCode, attempts: number, retryAfte
     case 'invoice_changed_during_export':
     case 'exact_unavailable':
     case 'internal':
-      return attempts >= MAX_ITEM_ATTEMPTS ? { kind: 'failed' } : { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 0, retryDelayMs(attempts)), countsAsAttempt: true }
+      return attempts >= MAX_ITEM_ATTEMPTS
+        ? { kind: 'failed' }
+        : { kind: 'retry', delayMs: Math.max(retryAfterMs ?? 0, retryDelayMs(attempts)), countsAsAttempt: true }
     // The invoice's own fault or a refusal. From replace_refused on, codes no export raises: listed so a new code has to be placed.
     case 'validation_failed':
     case 'invoice_invalid':

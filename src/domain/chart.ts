@@ -92,7 +92,10 @@ export type PercentScale = 'fraction' | 'percent'
  * otherwise any value of 1 or more means percent (as a fraction, 1 would be a 100 % discount), and
  * only values below 1 are read as fractions. Pure, so the probe and the chart reader agree.
  */
-export function discountPercentScale(values: ReadonlyArray<number | string | null | undefined>, known?: PercentScale): PercentScale {
+export function discountPercentScale(
+  values: ReadonlyArray<number | string | null | undefined>,
+  known?: PercentScale,
+): PercentScale {
   if (known !== undefined) return known
   return values.some((v) => v !== null && v !== undefined && v !== '' && new Big(v).gte(1)) ? 'percent' : 'fraction'
 }

@@ -14,8 +14,12 @@ export function encodeCursor(values: readonly string[]): string {
 export function tryDecodeCursor(cursor: string, patterns: readonly RegExp[]): string[] | undefined {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(values) && values.length === patterns.length
-      && values.every((v, i) => typeof v === 'string' && patterns[i]!.test(v))) return values as string[]
+    if (
+      Array.isArray(values) &&
+      values.length === patterns.length &&
+      values.every((v, i) => typeof v === 'string' && patterns[i]!.test(v))
+    )
+      return values as string[]
   } catch {
     // not base64url JSON
   }
@@ -30,11 +34,15 @@ export function decodeCursor(cursor: string, patterns: readonly RegExp[], field:
 }
 
 /** A timestamptz as Postgres prints it (`created_at::text`: microseconds, which a JS Date would drop). */
-export const POSTGRES_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?[+-][0-9]{2}(:[0-9]{2})?$/
+export const POSTGRES_TIME =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?[+-][0-9]{2}(:[0-9]{2})?$/
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** The keyset cursor of a list ordered by (created_at, id): the previous page's last row. */
-export interface TimeIdCursor { cursorTime: string; id: string }
+export interface TimeIdCursor {
+  cursorTime: string
+  id: string
+}
 
 export function encodeTimeIdCursor(c: TimeIdCursor): string {
   return encodeCursor([c.cursorTime, c.id])

@@ -12,7 +12,7 @@ export interface EntrySnapshot {
 
 export type DriftField = 'total' | 'vatTotal' | 'lines' | 'relation' | 'entryDate'
 
-const same = (a: string | null, b: string | null) => a !== null && b !== null ? new Big(a).eq(new Big(b)) : a === b
+const same = (a: string | null, b: string | null) => (a !== null && b !== null ? new Big(a).eq(new Big(b)) : a === b)
 const lineKey = (l: { glAccount: string; amount: string; vatCode: string; vatAmount: string }) =>
   [l.glAccount.trim(), new Big(l.amount).toFixed(2), l.vatCode.trim(), new Big(l.vatAmount).toFixed(2)].join('|')
 

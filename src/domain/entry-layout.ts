@@ -19,9 +19,13 @@ export function layoutEntryLines(
   condition: ResolvedPaymentCondition,
   booking: PaymentDiscountBooking,
 ): LayoutLine[] {
-  const atNet = amounts.lines.map(
-    (line, lineIndex): LayoutLine => ({ kind: 'invoice_line', lineIndex, amount: line.net, vatAmount: line.vat, vatBase: line.vatBase }),
-  )
+  const atNet = amounts.lines.map((line, lineIndex): LayoutLine => ({
+    kind: 'invoice_line',
+    lineIndex,
+    amount: line.net,
+    vatAmount: line.vat,
+    vatBase: line.vatBase,
+  }))
   switch (condition.kind) {
     case 'none':
       return atNet
@@ -40,9 +44,13 @@ function discountForCash(amounts: InvoiceAmounts, booking: PaymentDiscountBookin
       return atNet
     case 'separate_line': {
       if (amounts.discount.eq(0)) return atNet
-      const atBase = amounts.lines.map(
-        (line, lineIndex): LayoutLine => ({ kind: 'invoice_line', lineIndex, amount: line.vatBase, vatAmount: line.vat, vatBase: line.vatBase }),
-      )
+      const atBase = amounts.lines.map((line, lineIndex): LayoutLine => ({
+        kind: 'invoice_line',
+        lineIndex,
+        amount: line.vatBase,
+        vatAmount: line.vat,
+        vatBase: line.vatBase,
+      }))
       return [...atBase, adjustment('discount_for_cash', amounts.discount)]
     }
     default:

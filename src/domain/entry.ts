@@ -22,9 +22,11 @@ export const EntryLineSchema = Type.Object(
      */
     vatBaseAmount: MoneySchema,
     quantity: Type.Optional(Type.String({ description: 'Decimal string, from the invoice line' })),
-    adjustment: Type.Optional(Type.Union([Type.Literal('discount_for_cash'), Type.Literal('credit_limitation')], {
-      description: 'Set on the discount-for-cash or credit-limitation line; absent on the invoice\'s own lines',
-    })),
+    adjustment: Type.Optional(
+      Type.Union([Type.Literal('discount_for_cash'), Type.Literal('credit_limitation')], {
+        description: "Set on the discount-for-cash or credit-limitation line; absent on the invoice's own lines",
+      }),
+    ),
   },
   { $id: 'EntryLine', additionalProperties: false },
 )

@@ -19,17 +19,19 @@ export interface ExactWebhookContent {
 }
 
 export type ExactWebhookVerdict =
-  | { kind: 'validation' }
-  | { kind: 'event'; content: ExactWebhookContent }
-  | { kind: 'forged' }
-  | { kind: 'malformed' }
+  { kind: 'validation' } | { kind: 'event'; content: ExactWebhookContent } | { kind: 'forged' } | { kind: 'malformed' }
 
 /** Exact's validation POST (an empty body) is answered 2xx; every other call must carry a valid HashCode. */
 export function verifyExactWebhook(raw: Buffer, secret: string): ExactWebhookVerdict {
   if (raw.length === 0) return { kind: 'validation' }
   const end = raw.length - SUFFIX.length
   const at = raw.lastIndexOf(SEPARATOR)
-  if (!raw.subarray(0, PREFIX.length).equals(PREFIX) || at < PREFIX.length || !raw.subarray(end).equals(SUFFIX) || at + SEPARATOR.length > end) {
+  if (
+    !raw.subarray(0, PREFIX.length).equals(PREFIX) ||
+    at < PREFIX.length ||
+    !raw.subarray(end).equals(SUFFIX) ||
+    at + SEPARATOR.length > end
+  ) {
     return { kind: 'forged' }
   }
   const signed = raw.subarray(PREFIX.length, at)
@@ -51,13 +53,22 @@ function parseContent(bytes: Buffer): ExactWebhookContent | null {
   const division = typeof c.Division === 'number' ? c.Division : Number(c.Division)
   if (typeof c.Topic !== 'string' || !Number.isInteger(division) || typeof c.Action !== 'string') return null
   return {
-    topic: c.Topic, division, action: c.Action, key: typeof c.Key === 'string' ? c.Key : '',
+    topic: c.Topic,
+    division,
+    action: c.Action,
+    key: typeof c.Key === 'string' ? c.Key : '',
     endpoint: typeof c.ExactOnlineEndpoint === 'string' ? c.ExactOnlineEndpoint : null,
   }
 }
 
 /** The topics the service subscribes: entries (a bookkeeper's edit or delete) and the ones a payment fires. */
-export const EXACT_WEBHOOK_TOPICS = ['SalesEntries', 'PurchaseEntries', 'BankEntries', 'CashEntries', 'FinancialTransactions'] as const
+export const EXACT_WEBHOOK_TOPICS = [
+  'SalesEntries',
+  'PurchaseEntries',
+  'BankEntries',
+  'CashEntries',
+  'FinancialTransactions',
+] as const
 
 /** Entry topics: an Update/Delete of an entry we booked is checked against what we booked. */
 export function entryTypeOfTopic(topic: string): 'sales' | 'purchase' | null {

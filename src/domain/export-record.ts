@@ -42,7 +42,13 @@ export interface ExportRecord {
   undoneAt: Date | null
   createdAt: Date
   /** Migration 0015: the invoice's document in Exact; null when there was none to attach. */
-  document: { status: DocumentStatus; exactDocumentId: string | null; exactAttachmentId: string | null; error: string | null; attachedAt: Date | null } | null
+  document: {
+    status: DocumentStatus
+    exactDocumentId: string | null
+    exactAttachmentId: string | null
+    error: string | null
+    attachedAt: Date | null
+  } | null
 }
 
 export interface AttemptRecord {

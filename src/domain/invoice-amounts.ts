@@ -1,6 +1,12 @@
 import Big from 'big.js'
 import { allocateCents, roundCents, sum } from './allocation'
-import { creditSurcharge, fractionOf, groupDiscount, NO_CONDITION, type ResolvedPaymentCondition } from './payment-discount'
+import {
+  creditSurcharge,
+  fractionOf,
+  groupDiscount,
+  NO_CONDITION,
+  type ResolvedPaymentCondition,
+} from './payment-discount'
 
 /**
  * THE VAT ROUNDING RULE (README text):
@@ -91,7 +97,13 @@ export function computeInvoiceAmounts(
     const vat = given !== undefined ? new Big(given) : roundCents(vatBase.times(rate))
     const vats = given !== undefined ? [vat] : allocateCents(exactVats, vat)
     group.lineIndexes.forEach((lineIndex, k) => {
-      lines[lineIndex] = { net: nets[lineIndex], discount: discounts[k], vatBase: bases[k], vat: vats[k], exactVat: exactVats[k] }
+      lines[lineIndex] = {
+        net: nets[lineIndex],
+        discount: discounts[k],
+        vatBase: bases[k],
+        vat: vats[k],
+        exactVat: exactVats[k],
+      }
     })
     return { ...group, net, discount, vatBase, vat }
   })

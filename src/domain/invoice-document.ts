@@ -21,7 +21,9 @@ export const EXACT_DOCUMENT_LIMIT_ELSEWHERE = 7_000_000
 /** The limit for an administration in `country` (null: not known yet, the configured limit holds), never above `configured`. */
 export function documentLimitFor(country: string | null | undefined, configured: number): number {
   if (!country) return configured
-  const exact = ['NL', 'BE'].includes(country.toUpperCase()) ? EXACT_DOCUMENT_LIMIT_NL_BE : EXACT_DOCUMENT_LIMIT_ELSEWHERE
+  const exact = ['NL', 'BE'].includes(country.toUpperCase())
+    ? EXACT_DOCUMENT_LIMIT_NL_BE
+    : EXACT_DOCUMENT_LIMIT_ELSEWHERE
   return Math.min(exact, configured)
 }
 

@@ -51,7 +51,11 @@ const RATE = /^(0|[1-9][0-9]?)(\.[0-9]{1,2})?$/
 const ONE_CENT = new Big('0.01')
 
 export function checkInvoice(invoice: Invoice, options: CheckInvoiceOptions = {}): InvoiceProblem[] {
-  const problems = [...checkReferences(invoice, options.yourRefMaxLength ?? YOUR_REF_MAX_LENGTH), ...checkDates(invoice), ...checkShapeOfAmounts(invoice)]
+  const problems = [
+    ...checkReferences(invoice, options.yourRefMaxLength ?? YOUR_REF_MAX_LENGTH),
+    ...checkDates(invoice),
+    ...checkShapeOfAmounts(invoice),
+  ]
   if (problems.some((p) => p.code === 'invalid_amount' || p.code === 'invalid_vat_rate' || p.code === 'no_lines')) {
     return problems
   }
@@ -62,11 +66,14 @@ export function checkInvoice(invoice: Invoice, options: CheckInvoiceOptions = {}
 /** Each line fits the money bound; their sums must too (the entry's total is stored and sent). */
 function checkMagnitude(amounts: InvoiceAmounts): InvoiceProblem[] {
   const sums = { net: amounts.net, vat: amounts.vat, gross: amounts.gross, payableInTime: amounts.payableInTime }
-  return Object.entries(sums).filter(([, value]) => value.abs().gte(MONEY_LIMIT)).slice(0, 1).map(([name, value]) => ({
-    field: '/lines',
-    code: 'amount_out_of_range' as const,
-    message: `the lines add up to a ${name} of ${value.toFixed(2)}; amounts must stay below ${MONEY_LIMIT.toFixed(0)}`,
-  }))
+  return Object.entries(sums)
+    .filter(([, value]) => value.abs().gte(MONEY_LIMIT))
+    .slice(0, 1)
+    .map(([name, value]) => ({
+      field: '/lines',
+      code: 'amount_out_of_range' as const,
+      message: `the lines add up to a ${name} of ${value.toFixed(2)}; amounts must stay below ${MONEY_LIMIT.toFixed(0)}`,
+    }))
 }
 
 /** A negative total is booked as a credit note. */
@@ -103,7 +110,11 @@ function checkReferences(invoice: Invoice, yourRefMaxLength: number): InvoicePro
   // toward Exact's block) or, worse, thrown while building the filter and retried for ever (review H2).
   const pinned = invoice.party.exactAccountId
   if (pinned !== undefined && !GUID.test(pinned)) {
-    problems.push({ field: '/party/exactAccountId', code: 'account_id_invalid', message: `${pinned} is not an Exact account ID (a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6)` })
+    problems.push({
+      field: '/party/exactAccountId',
+      code: 'account_id_invalid',
+      message: `${pinned} is not an Exact account ID (a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6)`,
+    })
   }
   const reference = invoice.paymentReference
   if (reference !== undefined && looksStructured(reference) && !isValidStructuredReference(reference)) {
@@ -119,11 +130,19 @@ function checkReferences(invoice: Invoice, yourRefMaxLength: number): InvoicePro
 function checkDates(invoice: Invoice): InvoiceProblem[] {
   const problems: InvoiceProblem[] = []
   if (!isCalendarDate(invoice.issueDate)) {
-    problems.push({ field: '/issueDate', code: 'invalid_date', message: `issueDate ${invoice.issueDate} is not a calendar date` })
+    problems.push({
+      field: '/issueDate',
+      code: 'invalid_date',
+      message: `issueDate ${invoice.issueDate} is not a calendar date`,
+    })
   }
   if (invoice.dueDate !== undefined) {
     if (!isCalendarDate(invoice.dueDate)) {
-      problems.push({ field: '/dueDate', code: 'invalid_date', message: `dueDate ${invoice.dueDate} is not a calendar date` })
+      problems.push({
+        field: '/dueDate',
+        code: 'invalid_date',
+        message: `dueDate ${invoice.dueDate} is not a calendar date`,
+      })
     } else if (isCalendarDate(invoice.issueDate) && invoice.dueDate < invoice.issueDate) {
       problems.push({
         field: '/dueDate',
@@ -149,7 +168,11 @@ function checkShapeOfAmounts(invoice: Invoice): InvoiceProblem[] {
     money(`/lines/${i}/netAmount`, line.netAmount)
     money(`/lines/${i}/vatAmount`, line.vatAmount)
     if (!RATE.test(line.vatRate)) {
-      problems.push({ field: `/lines/${i}/vatRate`, code: 'invalid_vat_rate', message: `${line.vatRate} is not a VAT percentage` })
+      problems.push({
+        field: `/lines/${i}/vatRate`,
+        code: 'invalid_vat_rate',
+        message: `${line.vatRate} is not a VAT percentage`,
+      })
     }
   })
   if (invoice.totals) {
@@ -183,7 +206,9 @@ function checkTotals(invoice: Invoice, amounts: InvoiceAmounts): InvoiceProblem[
   const why = {
     net: 'the sum of the line net amounts',
     vat: 'VAT per rate group, rounded half away from zero',
-    gross: amounts.surcharge.eq(0) ? 'net + VAT' : `net + credit-limitation surcharge ${amounts.surcharge.toFixed(2)} + VAT`,
+    gross: amounts.surcharge.eq(0)
+      ? 'net + VAT'
+      : `net + credit-limitation surcharge ${amounts.surcharge.toFixed(2)} + VAT`,
   }
   return (['net', 'vat', 'gross'] as const)
     .filter((key) => !new Big(totals[key]).eq(expected[key]))

@@ -27,17 +27,32 @@ const MAX_DESCRIPTION = 60
  * to the side's credit-note journal when the settings name one. The discount-for-cash and
  * credit-limitation lines carry the side's adjustment VAT code (outside the VAT base).
  */
-export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; marker: string; yourRefMaxLength?: number }): InvoiceToEntryResult {
+export function invoiceToEntry(input: {
+  invoice: Invoice
+  settings: Settings
+  marker: string
+  yourRefMaxLength?: number
+}): InvoiceToEntryResult {
   const { invoice, settings, marker } = input
   const side = settings[invoice.type]
   if (!side.enabled) {
-    return { ok: false, problems: [{ field: '/type', code: 'export_disabled', message: `export of ${invoice.type} invoices is switched off in the settings (/${invoice.type}/enabled)` }] }
+    return {
+      ok: false,
+      problems: [
+        {
+          field: '/type',
+          code: 'export_disabled',
+          message: `export of ${invoice.type} invoices is switched off in the settings (/${invoice.type}/enabled)`,
+        },
+      ],
+    }
   }
   const problems = new Map<string, MappingProblem>()
   const missing = (key: string, field: JsonPointer, message: string) => {
     if (!problems.has(key)) problems.set(key, { field, code: 'mapping_missing', message })
   }
-  if (side.journal === null) missing('journal', '/type', `no ${invoice.type} journal in the settings (/${invoice.type}/journal)`)
+  if (side.journal === null)
+    missing('journal', '/type', `no ${invoice.type} journal in the settings (/${invoice.type}/journal)`)
 
   let condition: ResolvedPaymentCondition | undefined
   if (invoice.paymentConditionId !== undefined) {
@@ -60,10 +75,18 @@ export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; ma
         const glAccount = line.glAccount ?? side.defaultGlAccount
         const vatCode = line.vatCode ?? vatCodeFor(side, line.vatRate)
         if (glAccount === null) {
-          missing('gl', `/lines/${item.lineIndex}/glAccount`, `line ${item.lineIndex} names no GL account and the settings have no default (/${invoice.type}/defaultGlAccount)`)
+          missing(
+            'gl',
+            `/lines/${item.lineIndex}/glAccount`,
+            `line ${item.lineIndex} names no GL account and the settings have no default (/${invoice.type}/defaultGlAccount)`,
+          )
         }
         if (vatCode === undefined) {
-          missing(`vat:${line.vatRate}`, `/lines/${item.lineIndex}/vatRate`, `no ${invoice.type} VAT code for ${line.vatRate} % in the settings (/${invoice.type}/vatCodes)`)
+          missing(
+            `vat:${line.vatRate}`,
+            `/lines/${item.lineIndex}/vatRate`,
+            `no ${invoice.type} VAT code for ${line.vatRate} % in the settings (/${invoice.type}/vatCodes)`,
+          )
         }
         if (glAccount === null || vatCode === undefined) return undefined
         const description = line.description ?? invoice.description ?? invoice.number
@@ -75,11 +98,16 @@ export function invoiceToEntry(input: { invoice: Invoice; settings: Settings; ma
         const what = item.kind === 'discount_for_cash' ? 'discount for cash' : 'credit limitation'
         const vatCode = side.adjustmentVatCode ?? null
         if (c.glAccount === null) {
-          missing('adjustment-gl', '/paymentConditionId', `payment condition ${c.id} has no ${what} GL account for ${invoice.type} invoices (/paymentConditions)`)
+          missing(
+            'adjustment-gl',
+            '/paymentConditionId',
+            `payment condition ${c.id} has no ${what} GL account for ${invoice.type} invoices (/paymentConditions)`,
+          )
         }
         if (vatCode === null) {
           missing(
-            'adjustment-vat', '/paymentConditionId',
+            'adjustment-vat',
+            '/paymentConditionId',
             `the ${what} line is outside the VAT base and needs a ${invoice.type} VAT code that reports no base (type N, no VAT) in the settings (/${invoice.type}/adjustmentVatCode)`,
           )
         }
@@ -120,7 +148,13 @@ function generatedReference(invoice: Invoice, settings: Settings): string | unde
   return structuredReferenceFor(invoice.number) ?? undefined
 }
 
-function entryLine(glAccount: string, description: string, item: LayoutLine, vatCode: string, quantity?: string): EntryLine {
+function entryLine(
+  glAccount: string,
+  description: string,
+  item: LayoutLine,
+  vatCode: string,
+  quantity?: string,
+): EntryLine {
   return {
     glAccount,
     description: truncate(description),

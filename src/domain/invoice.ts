@@ -80,21 +80,24 @@ export const InvoiceSchema = Type.Object(
     number: Type.String({
       minLength: 1,
       maxLength: 200,
-      description: "The app's invoice number (Exact YourRef). Longer than 30 characters: 422 invoice_invalid, as Exact's YourRef may not keep it",
+      description:
+        "The app's invoice number (Exact YourRef). Longer than 30 characters: 422 invoice_invalid, as Exact's YourRef may not keep it",
     }),
     issueDate: DateSchema,
     dueDate: Type.Optional(DateSchema),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217', examples: ['EUR'] }),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     reference: Type.Optional(Type.String({ maxLength: 100 })),
-    paymentReference: Type.Optional(Type.String({
-      minLength: 1,
-      maxLength: 35,
-      description:
-        'What the payer quotes with the payment (Exact PaymentReference), e.g. the Belgian structured communication ' +
-        '+++123/4567/89012+++ (its check digits are checked). Without one, settings.generateStructuredReference makes it for sales invoices',
-      examples: ['+++090/9337/55493+++'],
-    })),
+    paymentReference: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 35,
+        description:
+          'What the payer quotes with the payment (Exact PaymentReference), e.g. the Belgian structured communication ' +
+          '+++123/4567/89012+++ (its check digits are checked). Without one, settings.generateStructuredReference makes it for sales invoices',
+        examples: ['+++090/9337/55493+++'],
+      }),
+    ),
     party: PartySchema,
     paymentConditionId: Type.Optional(
       Type.String({ minLength: 1, description: 'An id from settings.paymentConditions' }),

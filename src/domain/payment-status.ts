@@ -53,14 +53,28 @@ export function paymentFigures(facts: OpenItemFacts): PaymentFigures {
   const open = outstanding.times(sign).lt(0) ? money('0') : outstanding
   if (facts.matched) {
     const discount = clampToSide(money(facts.discount), amount)
-    return { status: 'paid', amount: toMoney(amount), paid: toMoney(amount.minus(discount)), discount: toMoney(discount), outstanding: '0.00' }
+    return {
+      status: 'paid',
+      amount: toMoney(amount),
+      paid: toMoney(amount.minus(discount)),
+      discount: toMoney(discount),
+      outstanding: '0.00',
+    }
   }
-  if (amount.eq(0)) return { status: 'unpaid', amount: '0.00', paid: '0.00', discount: '0.00', outstanding: toMoney(open) }
-  if (open.eq(0)) return { status: 'paid', amount: toMoney(amount), paid: toMoney(amount), discount: '0.00', outstanding: '0.00' }
+  if (amount.eq(0))
+    return { status: 'unpaid', amount: '0.00', paid: '0.00', discount: '0.00', outstanding: toMoney(open) }
+  if (open.eq(0))
+    return { status: 'paid', amount: toMoney(amount), paid: toMoney(amount), discount: '0.00', outstanding: '0.00' }
   if (open.abs().gte(amount.abs())) {
     return { status: 'unpaid', amount: toMoney(amount), paid: '0.00', discount: '0.00', outstanding: toMoney(amount) }
   }
-  return { status: 'partially_paid', amount: toMoney(amount), paid: toMoney(amount.minus(open)), discount: '0.00', outstanding: toMoney(open) }
+  return {
+    status: 'partially_paid',
+    amount: toMoney(amount),
+    paid: toMoney(amount.minus(open)),
+    discount: '0.00',
+    outstanding: toMoney(open),
+  }
 }
 
 /** A discount on the amount's own side and never more than the amount. */
@@ -126,9 +140,19 @@ export function factsFromTerms(
   const flip = !booked.eq(0) && !exactTotal.eq(0) && booked.lt(0) !== exactTotal.lt(0) ? -1 : 1
   const amount = exactTotal.eq(0) ? booked : exactTotal.times(flip)
   const matched = terms.every((t) => t.matched)
-  const openSum = terms.filter((t) => !t.matched).reduce((acc, t) => acc.plus(money(t.amount)), money('0')).times(flip)
-  const outstanding = matched ? money('0') : opts.listOutstanding !== undefined ? money(opts.listOutstanding).times(flip) : openSum
-  const dates = terms.map((t) => t.lastPaymentDate).filter((d): d is string => d !== null).sort()
+  const openSum = terms
+    .filter((t) => !t.matched)
+    .reduce((acc, t) => acc.plus(money(t.amount)), money('0'))
+    .times(flip)
+  const outstanding = matched
+    ? money('0')
+    : opts.listOutstanding !== undefined
+      ? money(opts.listOutstanding).times(flip)
+      : openSum
+  const dates = terms
+    .map((t) => t.lastPaymentDate)
+    .filter((d): d is string => d !== null)
+    .sort()
   const lastPaymentDate = dates.at(-1) ?? null
   return {
     amount: toMoney(amount),
@@ -139,7 +163,13 @@ export function factsFromTerms(
   }
 }
 
-function discountTaken(terms: readonly TermFacts[], amount: Big, closedFor: Big, lastPaymentDate: string | null, flip: 1 | -1): Big {
+function discountTaken(
+  terms: readonly TermFacts[],
+  amount: Big,
+  closedFor: Big,
+  lastPaymentDate: string | null,
+  flip: 1 | -1,
+): Big {
   const sign = amount.lt(0) ? -1 : 1
   const offer = terms.reduce((max, t) => {
     const d = money(t.discount).times(flip).times(sign)
@@ -148,7 +178,10 @@ function discountTaken(terms: readonly TermFacts[], amount: Big, closedFor: Big,
   if (offer.eq(0)) return money('0')
   const short = amount.abs().minus(closedFor.abs())
   if (short.gt(0) && short.lte(offer)) return short.times(sign)
-  const dueDates = terms.map((t) => t.discountDueDate).filter((d): d is string => d !== null).sort()
+  const dueDates = terms
+    .map((t) => t.discountDueDate)
+    .filter((d): d is string => d !== null)
+    .sort()
   const due = dueDates.at(-1)
   if (due !== undefined && lastPaymentDate !== null && lastPaymentDate <= due) return offer.times(sign)
   return money('0')

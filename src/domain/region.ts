@@ -4,4 +4,3 @@
  */
 export const REGIONS = ['nl', 'be', 'de', 'uk', 'fr', 'es', 'us'] as const
 export type Region = (typeof REGIONS)[number]
-

@@ -46,10 +46,7 @@ export type RelationMatch =
  * the next rule. Two or more accounts found by one rule are ambiguous, never a guess. The account
  * a party was matched to before is looked up by relation-service before any of these rules.
  */
-export function matchRelation(
-  party: Party,
-  candidates: readonly ExactAccountCandidate[],
-): RelationMatch {
+export function matchRelation(party: Party, candidates: readonly ExactAccountCandidate[]): RelationMatch {
   const byId = (id: string | undefined) => (id === undefined ? undefined : candidates.find((c) => c.id === id))
   const pinned = byId(party.exactAccountId)
   if (pinned) return { kind: 'matched', account: pinned, by: 'pinned' }
@@ -59,7 +56,12 @@ export function matchRelation(
     { by: 'vat', key: (x) => nonEmpty(normaliseVatNumber(x.vatNumber)) },
     { by: 'name_postcode', key: nameAndPostcode },
   ]
-  const partyFields = { code: party.code, vatNumber: party.vatNumber, name: party.name, postcode: party.address?.postcode }
+  const partyFields = {
+    code: party.code,
+    vatNumber: party.vatNumber,
+    name: party.name,
+    postcode: party.address?.postcode,
+  }
   for (const rule of rules) {
     const wanted = rule.key(partyFields)
     if (wanted === undefined) continue

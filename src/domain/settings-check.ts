@@ -1,5 +1,12 @@
 import Big from 'big.js'
-import { CONTROL_GL_TYPES, CREDIT_NOTE_JOURNAL_TYPES, JOURNAL_TYPE, sameCode, type ChartOfAccounts, type ChartPaymentCondition } from './chart'
+import {
+  CONTROL_GL_TYPES,
+  CREDIT_NOTE_JOURNAL_TYPES,
+  JOURNAL_TYPE,
+  sameCode,
+  type ChartOfAccounts,
+  type ChartPaymentCondition,
+} from './chart'
 import type { PaymentConditionSetting, Settings, SideSettings } from './settings'
 import type { InvoiceType, JsonPointer } from './types'
 
@@ -36,7 +43,11 @@ export function checkSettings(settings: Settings): SettingsProblem[] {
       const normal = new Big(rate).toFixed()
       const earlier = seen.get(normal)
       if (earlier !== undefined) {
-        problems.push({ field: `/${side}/vatCodes/${rate}`, code: 'duplicate_rate', message: `rate ${rate} is the same as ${earlier}` })
+        problems.push({
+          field: `/${side}/vatCodes/${rate}`,
+          code: 'duplicate_rate',
+          message: `rate ${rate} is the same as ${earlier}`,
+        })
       }
       seen.set(normal, rate)
     }
@@ -44,7 +55,11 @@ export function checkSettings(settings: Settings): SettingsProblem[] {
   const ids = new Set<string>()
   settings.paymentConditions.forEach((c, i) => {
     if (ids.has(c.id)) {
-      problems.push({ field: `/paymentConditions/${i}/id`, code: 'duplicate_id', message: `payment condition id ${c.id} appears twice` })
+      problems.push({
+        field: `/paymentConditions/${i}/id`,
+        code: 'duplicate_id',
+        message: `payment condition id ${c.id} appears twice`,
+      })
     }
     ids.add(c.id)
     if (new Big(c.discountForCashPercent).gt(0) && new Big(c.creditLimitationPercent).gt(0)) {
@@ -74,7 +89,11 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
   } else {
     const journal = chart.journals.find((j) => sameCode(j.code, s.journal ?? ''))
     if (!journal) {
-      problems.push({ field: at('journal'), code: 'unknown_journal', message: `journal ${s.journal} does not exist in the administration` })
+      problems.push({
+        field: at('journal'),
+        code: 'unknown_journal',
+        message: `journal ${s.journal} does not exist in the administration`,
+      })
     } else if (journal.type !== JOURNAL_TYPE[side]) {
       problems.push({
         field: at('journal'),
@@ -87,7 +106,11 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
     const journal = chart.journals.find((j) => sameCode(j.code, s.creditNoteJournal ?? ''))
     const allowed: readonly number[] = CREDIT_NOTE_JOURNAL_TYPES[side]
     if (!journal) {
-      problems.push({ field: at('creditNoteJournal'), code: 'unknown_journal', message: `journal ${s.creditNoteJournal} does not exist in the administration` })
+      problems.push({
+        field: at('creditNoteJournal'),
+        code: 'unknown_journal',
+        message: `journal ${s.creditNoteJournal} does not exist in the administration`,
+      })
     } else if (!allowed.includes(journal.type)) {
       problems.push({
         field: at('creditNoteJournal'),
@@ -96,9 +119,11 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
       })
     }
   }
-  if (typeof s.adjustmentVatCode === 'string') problems.push(...checkAdjustmentVatCode(side, s.adjustmentVatCode, at('adjustmentVatCode'), chart))
+  if (typeof s.adjustmentVatCode === 'string')
+    problems.push(...checkAdjustmentVatCode(side, s.adjustmentVatCode, at('adjustmentVatCode'), chart))
   if (s.defaultGlAccount === null) {
-    if (s.enabled) problems.push({ field: at('defaultGlAccount'), code: 'not_set', message: `no default ${side} GL account chosen` })
+    if (s.enabled)
+      problems.push({ field: at('defaultGlAccount'), code: 'not_set', message: `no default ${side} GL account chosen` })
   } else {
     problems.push(...checkGl(s.defaultGlAccount, at('defaultGlAccount'), chart))
   }
@@ -106,15 +131,27 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
     const field = at(`vatCodes/${rate}`)
     const vat = chart.vatCodes.find((v) => sameCode(v.code, code))
     if (!vat) {
-      problems.push({ field, code: 'unknown_vat_code', message: `VAT code ${code} does not exist in the administration` })
+      problems.push({
+        field,
+        code: 'unknown_vat_code',
+        message: `VAT code ${code} does not exist in the administration`,
+      })
       continue
     }
     if (!new Big(vat.percentage).eq(new Big(rate))) {
-      problems.push({ field, code: 'vat_rate_mismatch', message: `VAT code ${code} is ${vat.percentage} %, mapped to rate ${rate} %` })
+      problems.push({
+        field,
+        code: 'vat_rate_mismatch',
+        message: `VAT code ${code} is ${vat.percentage} %, mapped to rate ${rate} %`,
+      })
     }
     const wanted = side === 'sales' ? 'S' : 'P'
     if (vat.transactionType !== wanted && vat.transactionType !== 'B') {
-      problems.push({ field, code: 'wrong_vat_code_type', message: `VAT code ${code} is not a ${side} VAT code (type ${vat.transactionType})` })
+      problems.push({
+        field,
+        code: 'wrong_vat_code_type',
+        message: `VAT code ${code} is not a ${side} VAT code (type ${vat.transactionType})`,
+      })
     }
   }
   return problems
@@ -125,34 +162,51 @@ function checkSide(side: InvoiceType, s: SideSettings, chart: ChartOfAccounts): 
  * code must report no base. Exact's type N ("no VAT") reports none; a 0 % code of type B ("only
  * base amount") and any E/I code do. A code whose type Exact did not give passes on its 0 %.
  */
-export function checkAdjustmentVatCode(side: InvoiceType, code: string, field: JsonPointer, chart: ChartOfAccounts): SettingsProblem[] {
+export function checkAdjustmentVatCode(
+  side: InvoiceType,
+  code: string,
+  field: JsonPointer,
+  chart: ChartOfAccounts,
+): SettingsProblem[] {
   const vat = chart.vatCodes.find((v) => sameCode(v.code, code))
-  if (!vat) return [{ field, code: 'unknown_vat_code', message: `VAT code ${code} does not exist in the administration` }]
+  if (!vat)
+    return [{ field, code: 'unknown_vat_code', message: `VAT code ${code} does not exist in the administration` }]
   const wanted = side === 'sales' ? 'S' : 'P'
   if (vat.transactionType !== wanted && vat.transactionType !== 'B') {
-    return [{ field, code: 'wrong_vat_code_type', message: `VAT code ${code} is not a ${side} VAT code (type ${vat.transactionType})` }]
+    return [
+      {
+        field,
+        code: 'wrong_vat_code_type',
+        message: `VAT code ${code} is not a ${side} VAT code (type ${vat.transactionType})`,
+      },
+    ]
   }
   if (!new Big(vat.percentage).eq(0) || (vat.type !== null && vat.type !== 'N')) {
-    return [{
-      field,
-      code: 'vat_code_reports_base',
-      message:
-        `VAT code ${code} (${vat.description}, ${vat.percentage} %, type ${vat.type ?? 'unknown'}) reports a base in the VAT return; ` +
-        'the discount-for-cash and credit-limitation lines are outside the VAT base and need a code of type N (no VAT)',
-    }]
+    return [
+      {
+        field,
+        code: 'vat_code_reports_base',
+        message:
+          `VAT code ${code} (${vat.description}, ${vat.percentage} %, type ${vat.type ?? 'unknown'}) reports a base in the VAT return; ` +
+          'the discount-for-cash and credit-limitation lines are outside the VAT base and need a code of type N (no VAT)',
+      },
+    ]
   }
   return []
 }
 
 function checkGl(code: string, field: string, chart: ChartOfAccounts): SettingsProblem[] {
   const gl = chart.glAccounts.find((g) => sameCode(g.code, code))
-  if (!gl) return [{ field, code: 'unknown_gl_account', message: `GL account ${code} does not exist in the administration` }]
+  if (!gl)
+    return [{ field, code: 'unknown_gl_account', message: `GL account ${code} does not exist in the administration` }]
   if (CONTROL_GL_TYPES.includes(gl.type)) {
-    return [{
-      field,
-      code: 'wrong_gl_account_type',
-      message: `GL account ${code} (${gl.description}) is a balance account of type ${gl.type}; Exact refuses entry lines on it`,
-    }]
+    return [
+      {
+        field,
+        code: 'wrong_gl_account_type',
+        message: `GL account ${code} (${gl.description}) is a balance account of type ${gl.type}; Exact refuses entry lines on it`,
+      },
+    ]
   }
   return []
 }
@@ -171,7 +225,11 @@ function checkCondition(c: PaymentConditionSetting, at: string, chart: ChartOfAc
   const exact = chart.paymentConditions.find((p) => sameCode(p.code, c.exactCode))
   if (!exact) {
     return [
-      { field: `${at}/exactCode`, code: 'unknown_payment_condition', message: `payment condition ${c.exactCode} does not exist in the administration` },
+      {
+        field: `${at}/exactCode`,
+        code: 'unknown_payment_condition',
+        message: `payment condition ${c.exactCode} does not exist in the administration`,
+      },
       ...problems,
     ]
   }
@@ -209,7 +267,7 @@ export function conditionCalculationProblems(exact: ChartPaymentCondition, at: J
       code: 'wrong_discount_calculation',
       message:
         `payment condition ${exact.code} (${exact.description}) has DiscountCalculation ${exact.discountCalculation ?? 'unset'}; ` +
-        'a Belgian discount for cash is a share of the amount excluding VAT: in Exact Online set the condition\'s ' +
+        "a Belgian discount for cash is a share of the amount excluding VAT: in Exact Online set the condition's " +
         'discount calculation to "Excluding VAT" (DiscountCalculation E)',
     })
   }
@@ -219,7 +277,7 @@ export function conditionCalculationProblems(exact: ChartPaymentCondition, at: J
       code: 'wrong_vat_calculation',
       message:
         `payment condition ${exact.code} (${exact.description}) has VATCalculation I (VAT including the discount); ` +
-        'Belgian VAT is charged on the amount after the discount for cash: in Exact Online set the condition\'s ' +
+        "Belgian VAT is charged on the amount after the discount for cash: in Exact Online set the condition's " +
         'VAT calculation to "Excluding discount" (VATCalculation E)',
     })
   }

@@ -42,7 +42,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** After a PUT: a proposed value stays "proposed" only while the tenant leaves it as it was. */
 export function stillProposed(before: unknown, proposedBefore: JsonPointer[], after: Settings): JsonPointer[] {
-  return proposedBefore.filter((p) => valueAt(after, p) !== undefined && sameValue(valueAt(before, p), valueAt(after, p)))
+  return proposedBefore.filter(
+    (p) => valueAt(after, p) !== undefined && sameValue(valueAt(before, p), valueAt(after, p)),
+  )
 }
 
 const CONDITIONS = '/paymentConditions'
@@ -92,7 +94,9 @@ export function mergeProposal(
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch)
   const result: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target) ? structuredClone(target as Record<string, unknown>) : {}
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? structuredClone(target as Record<string, unknown>)
+      : {}
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key]
     else result[key] = applyMergePatch(result[key], value)

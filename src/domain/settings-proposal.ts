@@ -1,5 +1,12 @@
 import Big from 'big.js'
-import { byCode, CREDIT_NOTE_JOURNAL_TYPES, JOURNAL_TYPE, type ChartGlAccount, type ChartOfAccounts, type ChartPaymentCondition } from './chart'
+import {
+  byCode,
+  CREDIT_NOTE_JOURNAL_TYPES,
+  JOURNAL_TYPE,
+  type ChartGlAccount,
+  type ChartOfAccounts,
+  type ChartPaymentCondition,
+} from './chart'
 import type { PaymentConditionSetting, Settings, SideSettings } from './settings'
 import { checkAdjustmentVatCode, conditionCalculationProblems, type SettingsProblem } from './settings-check'
 import type { InvoiceType, JsonPointer } from './types'
@@ -16,7 +23,11 @@ const PERCENT = /^(0|[1-9][0-9]?)(\.[0-9]{1,4})?$/
  * the Belgian rule, or a percentage the settings cannot hold) is left out, and `problems` says why,
  * in the words of the check a PUT would make (settings-check.ts), pointing at the chart's condition.
  */
-export function proposeSettings(chart: ChartOfAccounts): { settings: Settings; proposed: JsonPointer[]; problems: SettingsProblem[] } {
+export function proposeSettings(chart: ChartOfAccounts): {
+  settings: Settings
+  proposed: JsonPointer[]
+  problems: SettingsProblem[]
+} {
   const proposed: JsonPointer[] = []
   const problems: SettingsProblem[] = []
   const sales = proposeSide('sales', chart, proposed)
@@ -26,7 +37,9 @@ export function proposeSettings(chart: ChartOfAccounts): { settings: Settings; p
     problems.push(...found)
     return found.length === 0
   })
-  const paymentConditions = bookable.map((c, i) => proposeCondition(c, chart.glAccounts, `/paymentConditions/${i}`, proposed))
+  const paymentConditions = bookable.map((c, i) =>
+    proposeCondition(c, chart.glAccounts, `/paymentConditions/${i}`, proposed),
+  )
   return {
     settings: {
       sales,
@@ -43,17 +56,23 @@ export function proposeSettings(chart: ChartOfAccounts): { settings: Settings; p
 
 function percentProblems(c: ChartPaymentCondition): SettingsProblem[] {
   if (c.discountType === null || PERCENT.test(new Big(c.discountPercentage || '0').toFixed())) return []
-  return [{
-    field: `/paymentConditions/${c.code}/exactCode`,
-    code: 'payment_condition_mismatch',
-    message: `payment condition ${c.code} (${c.description}) has a discount of ${c.discountPercentage} %, which the settings cannot hold (0 to 99.9999 %)`,
-  }]
+  return [
+    {
+      field: `/paymentConditions/${c.code}/exactCode`,
+      code: 'payment_condition_mismatch',
+      message: `payment condition ${c.code} (${c.description}) has a discount of ${c.discountPercentage} %, which the settings cannot hold (0 to 99.9999 %)`,
+    },
+  ]
 }
 
 const DEFAULT_GL_TYPES: Record<InvoiceType, readonly number[]> = { sales: [110], purchase: [111, 120] }
 
 function proposeSide(side: InvoiceType, chart: ChartOfAccounts, proposed: JsonPointer[]): SideSettings {
-  const journal = [...chart.journals].sort(byCode).find((j) => j.type === JOURNAL_TYPE[side])?.code.trim() ?? null
+  const journal =
+    [...chart.journals]
+      .sort(byCode)
+      .find((j) => j.type === JOURNAL_TYPE[side])
+      ?.code.trim() ?? null
   const glAccounts = [...chart.glAccounts].sort(byCode)
   const defaultGlAccount =
     DEFAULT_GL_TYPES[side]
@@ -75,9 +94,11 @@ function proposeSide(side: InvoiceType, chart: ChartOfAccounts, proposed: JsonPo
     }
   }
   // The lines outside the VAT base need a code that reports no base: the first that passes the check a PUT makes.
-  const adjustmentVatCode = candidates
-    .filter((v) => v.type === 'N')
-    .find((v) => checkAdjustmentVatCode(side, v.code, '', chart).length === 0)?.code.trim() ?? null
+  const adjustmentVatCode =
+    candidates
+      .filter((v) => v.type === 'N')
+      .find((v) => checkAdjustmentVatCode(side, v.code, '', chart).length === 0)
+      ?.code.trim() ?? null
   // Only an unmistakable pick: the one return-invoice journal of the side.
   const returnJournals = chart.journals.filter((j) => j.type === CREDIT_NOTE_JOURNAL_TYPES[side][1])
   const creditNoteJournal = returnJournals.length === 1 ? returnJournals[0]!.code.trim() : null
@@ -85,10 +106,18 @@ function proposeSide(side: InvoiceType, chart: ChartOfAccounts, proposed: JsonPo
   if (defaultGlAccount !== null) proposed.push(`/${side}/defaultGlAccount`)
   if (adjustmentVatCode !== null) proposed.push(`/${side}/adjustmentVatCode`)
   if (creditNoteJournal !== null) proposed.push(`/${side}/creditNoteJournal`)
-  return { enabled: journal !== null && defaultGlAccount !== null, journal, defaultGlAccount, vatCodes, creditNoteJournal, adjustmentVatCode }
+  return {
+    enabled: journal !== null && defaultGlAccount !== null,
+    journal,
+    defaultGlAccount,
+    vatCodes,
+    creditNoteJournal,
+    adjustmentVatCode,
+  }
 }
 
-const DISCOUNT_WORDS = /(payment|cash|settlement)[ -]?discount|betalingskorting|korting contant|kontantkorting|escompte/i
+const DISCOUNT_WORDS =
+  /(payment|cash|settlement)[ -]?discount|betalingskorting|korting contant|kontantkorting|escompte/i
 const CREDIT_LIMITATION_WORDS = /credit (limitation|surcharge)|kredietbeperking|limitation de cr[ée]dit/i
 const SALES_WORDS = /sales|verkoop|vente/i
 const PURCHASE_WORDS = /purchase|inkoop|aankoop|achat/i

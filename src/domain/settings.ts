@@ -23,7 +23,8 @@ export const SideSettingsSchema = Type.Object(
     }),
     creditNoteJournal: Type.Optional({
       ...CodeOrNull,
-      description: 'Journal for credit notes (negative total), e.g. a return-invoice journal (Exact type 21 sales / 23 purchase); absent or null: the journal above',
+      description:
+        'Journal for credit notes (negative total), e.g. a return-invoice journal (Exact type 21 sales / 23 purchase); absent or null: the journal above',
     }),
     adjustmentVatCode: Type.Optional({
       ...CodeOrNull,
@@ -38,7 +39,11 @@ export type SideSettings = Static<typeof SideSettingsSchema>
 
 export const PaymentConditionSettingSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 100, description: "The app's name for it (invoice.paymentConditionId)" }),
+    id: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: "The app's name for it (invoice.paymentConditionId)",
+    }),
     exactCode: ExactCodeSchema,
     discountForCashPercent: PercentSchema,
     creditLimitationPercent: PercentSchema,
@@ -60,7 +65,10 @@ export const WebhookSettingsSchema = Type.Object(
   { additionalProperties: false },
 )
 
-export const PaymentDiscountBookingSchema = Type.Union([Type.Literal('payment_condition'), Type.Literal('separate_line')])
+export const PaymentDiscountBookingSchema = Type.Union([
+  Type.Literal('payment_condition'),
+  Type.Literal('separate_line'),
+])
 
 export const SettingsSchema = Type.Object(
   {
@@ -70,11 +78,13 @@ export const SettingsSchema = Type.Object(
     paymentDiscountBooking: PaymentDiscountBookingSchema,
     paymentSync: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
     webhook: Type.Union([WebhookSettingsSchema, Type.Null()]),
-    generateStructuredReference: Type.Optional(Type.Boolean({
-      description:
-        'Belgian sales invoices without a paymentReference get the structured communication +++123/4567/89012+++ made from ' +
-        'the invoice number, sent as the entry\'s PaymentReference so that Exact\'s bank import matches the payment itself',
-    })),
+    generateStructuredReference: Type.Optional(
+      Type.Boolean({
+        description:
+          'Belgian sales invoices without a paymentReference get the structured communication +++123/4567/89012+++ made from ' +
+          "the invoice number, sent as the entry's PaymentReference so that Exact's bank import matches the payment itself",
+      }),
+    ),
   },
   { $id: 'Settings', additionalProperties: false },
 )
@@ -98,11 +108,21 @@ export function resolvePaymentCondition(
   const base = { id: setting.id, exactCode: setting.exactCode }
   if (new Big(setting.discountForCashPercent).gt(0)) {
     const glAccount = purchase ? setting.purchaseDiscountForCashGlAccount : undefined
-    return { ...base, kind: 'discount_for_cash', percent: setting.discountForCashPercent, glAccount: glAccount !== undefined ? glAccount : setting.discountForCashGlAccount }
+    return {
+      ...base,
+      kind: 'discount_for_cash',
+      percent: setting.discountForCashPercent,
+      glAccount: glAccount !== undefined ? glAccount : setting.discountForCashGlAccount,
+    }
   }
   if (new Big(setting.creditLimitationPercent).gt(0)) {
     const glAccount = purchase ? setting.purchaseCreditLimitationGlAccount : undefined
-    return { ...base, kind: 'credit_limitation', percent: setting.creditLimitationPercent, glAccount: glAccount !== undefined ? glAccount : setting.creditLimitationGlAccount }
+    return {
+      ...base,
+      kind: 'credit_limitation',
+      percent: setting.creditLimitationPercent,
+      glAccount: glAccount !== undefined ? glAccount : setting.creditLimitationGlAccount,
+    }
   }
   return { ...base, kind: 'none', percent: '0', glAccount: null }
 }

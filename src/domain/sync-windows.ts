@@ -18,13 +18,17 @@ export interface SyncWindow {
  * so tests and the per-minute tick agree on the same plan.
  */
 export class PaymentSyncSchedule {
-  constructor(readonly cron: string, private readonly matches: CronMatcher) {}
+  constructor(
+    readonly cron: string,
+    private readonly matches: CronMatcher,
+  ) {}
 
   /** The window `now` falls in: [the last fire at or before now, the next fire after it). */
   window(now: Date): SyncWindow {
     const minute = Math.floor(now.getTime() / MINUTE) * MINUTE
     let start: number | null = null
-    for (let i = 0; i <= HORIZON_MINUTES && start === null; i++) if (this.matches(new Date(minute - i * MINUTE))) start = minute - i * MINUTE
+    for (let i = 0; i <= HORIZON_MINUTES && start === null; i++)
+      if (this.matches(new Date(minute - i * MINUTE))) start = minute - i * MINUTE
     const end = this.nextFireAfter(minute)
     return { start: new Date(start ?? end - (this.nextFireAfter(end) - end)), end: new Date(end) }
   }
@@ -39,7 +43,8 @@ export class PaymentSyncSchedule {
     const ids = tenantIds.includes(tenantId) ? tenantIds : [...tenantIds, tenantId]
     const current = this.window(now)
     const due = this.dueIn(current, ids).get(tenantId)!
-    if (lastStartedAt === null || lastStartedAt.getTime() < due.getTime()) return due.getTime() > now.getTime() ? due : new Date(Math.ceil(now.getTime() / MINUTE) * MINUTE)
+    if (lastStartedAt === null || lastStartedAt.getTime() < due.getTime())
+      return due.getTime() > now.getTime() ? due : new Date(Math.ceil(now.getTime() / MINUTE) * MINUTE)
     const next = { start: current.end, end: new Date(this.nextFireAfter(current.end.getTime())) }
     return this.dueIn(next, ids).get(tenantId)!
   }
@@ -51,7 +56,8 @@ export class PaymentSyncSchedule {
 
   private nextFireAfter(ms: number): number {
     const minute = Math.floor(ms / MINUTE) * MINUTE
-    for (let i = 1; i <= HORIZON_MINUTES; i++) if (this.matches(new Date(minute + i * MINUTE))) return minute + i * MINUTE
+    for (let i = 1; i <= HORIZON_MINUTES; i++)
+      if (this.matches(new Date(minute + i * MINUTE))) return minute + i * MINUTE
     throw new Error(`cron ${this.cron} does not fire within 32 days`)
   }
 }

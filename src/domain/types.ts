@@ -37,7 +37,14 @@ export type ExportStatus = Static<typeof ExportStatusSchema>
 
 /** A JSON pointer into the checked document, e.g. `/lines/2/netAmount`. */
 /** The outbound webhook events a tenant can receive. */
-export const WEBHOOK_EVENT_TYPES = ['export.succeeded', 'export.failed', 'export.undone', 'invoice.payment_updated', 'bulk.completed', 'export.modified_in_exact'] as const
+export const WEBHOOK_EVENT_TYPES = [
+  'export.succeeded',
+  'export.failed',
+  'export.undone',
+  'invoice.payment_updated',
+  'bulk.completed',
+  'export.modified_in_exact',
+] as const
 
 export type JsonPointer = string
 

@@ -68,7 +68,9 @@ export async function findAccounts(client: ExactClient, q: AccountQuery): Promis
   const filters: string[] = [
     ...orFilters((q.ids ?? []).map((id) => `ID eq ${guidLiteral(id)}`)),
     ...orFilters((q.codes ?? []).filter((c) => c.trim() !== '').map((c) => `Code eq ${odataString(padCode(c))}`)),
-    ...orFilters((q.vatNumbers ?? []).filter((v) => v.trim() !== '').map((v) => `VATNumber eq ${odataString(v.trim())}`)),
+    ...orFilters(
+      (q.vatNumbers ?? []).filter((v) => v.trim() !== '').map((v) => `VATNumber eq ${odataString(v.trim())}`),
+    ),
   ]
   if (q.name !== undefined && q.name.trim() !== '') {
     const byName = `Name eq ${odataString(q.name.trim())}`
@@ -90,7 +92,11 @@ export async function findAccounts(client: ExactClient, q: AccountQuery): Promis
  * the filter is on Name and the mark is matched here, as the entry marker is on Description.
  */
 export async function findAccountsByRemark(client: ExactClient, name: string, mark: string): Promise<ExactAccount[]> {
-  const rows = await client.list('crm/Accounts', { $filter: `Name eq ${odataString(name.trim())}`, $select: `${SELECT},Remarks` }, 20)
+  const rows = await client.list(
+    'crm/Accounts',
+    { $filter: `Name eq ${odataString(name.trim())}`, $select: `${SELECT},Remarks` },
+    20,
+  )
   return rows.filter((r) => typeof r.Remarks === 'string' && r.Remarks.includes(mark)).map(accountFromWire)
 }
 

@@ -107,7 +107,12 @@ export class ExactClient {
   /** POST with `Prefer: return=representation`; resolves with the created entity. */
   async post(path: string, body: WireRecord): Promise<WireRecord> {
     const entity = parseOne(await this.json('POST', this.url(path), body))
-    if (entity === null) throw new ExactUnavailableError({ reason: 'bad_response', resource: resourceOf(path), message: 'POST answer has no entity' })
+    if (entity === null)
+      throw new ExactUnavailableError({
+        reason: 'bad_response',
+        resource: resourceOf(path),
+        message: 'POST answer has no entity',
+      })
     return entity
   }
 
@@ -149,7 +154,11 @@ export class ExactClient {
   /** One call through the limiter; a 401 gets one fresh token and one more try (nothing was written). */
   private async authorized(method: Method, url: string, resource: string, body?: WireRecord): Promise<Answer> {
     const limiter = this.opts.limiter.forDivision(this.baseUrl, this.division)
-    const call = { priority: this.opts.priority ?? 'interactive', kind: method === 'GET' ? 'read' : 'write', resource } as const
+    const call = {
+      priority: this.opts.priority ?? 'interactive',
+      kind: method === 'GET' ? 'read' : 'write',
+      resource,
+    } as const
     let used = ''
     const first = await limiter.schedule(call, async () => {
       used = await this.opts.tokens.getAccessToken()
@@ -159,7 +168,9 @@ export class ExactClient {
     const fresh = await this.opts.tokens.onUnauthorized(used, header(first.headers, 'www-authenticate'))
     const second = await limiter.schedule(call, () => this.send(method, url, resource, fresh, body))
     if (second.status !== 401) return second
-    throw new ExactAuthError('unauthorized', `Exact answered 401 to ${method} ${resource} with a fresh token`, { status: 401 })
+    throw new ExactAuthError('unauthorized', `Exact answered 401 to ${method} ${resource} with a fresh token`, {
+      status: 401,
+    })
   }
 
   private async send(method: Method, url: string, resource: string, token: string, body?: WireRecord): Promise<Answer> {
@@ -201,7 +212,13 @@ function decode({ status, headers, text }: Answer, resource: string): unknown {
     try {
       return JSON.parse(text)
     } catch (cause) {
-      throw new ExactUnavailableError({ reason: 'bad_response', resource, status, message: 'answer is not JSON', cause })
+      throw new ExactUnavailableError({
+        reason: 'bad_response',
+        resource,
+        status,
+        message: 'answer is not JSON',
+        cause,
+      })
     }
   }
   throw errorForStatus(status, headers, text, resource, (a) => new ExactNotFoundError(a))

@@ -1,6 +1,17 @@
 import type { ExactClient } from './client'
 import { ExactRefusedError } from './errors'
-import { amountFromWire, amountToWire, guidLiteral, keyPath, numberOr, odataString, optionalAmount, optionalString, trimCode, type WireRecord } from './wire'
+import {
+  amountFromWire,
+  amountToWire,
+  guidLiteral,
+  keyPath,
+  numberOr,
+  odataString,
+  optionalAmount,
+  optionalString,
+  trimCode,
+  type WireRecord,
+} from './wire'
 
 /**
  * Raw observations of how one administration behaves, for the conformance probe
@@ -11,12 +22,17 @@ import { amountFromWire, amountToWire, guidLiteral, keyPath, numberOr, odataStri
 export type FilterAnswer = { accepted: true } | { accepted: false; status: number; message: string }
 
 /** A GET that may be refused for its filter: which of the two happened. */
-export async function tryFilter(client: ExactClient, path: string, query: Record<string, string>): Promise<FilterAnswer> {
+export async function tryFilter(
+  client: ExactClient,
+  path: string,
+  query: Record<string, string>,
+): Promise<FilterAnswer> {
   try {
     await client.get(path, { ...query, $top: '1' })
     return { accepted: true }
   } catch (error) {
-    if (error instanceof ExactRefusedError && error.status === 400) return { accepted: false, status: 400, message: error.exactMessage }
+    if (error instanceof ExactRefusedError && error.status === 400)
+      return { accepted: false, status: 400, message: error.exactMessage }
     throw error
   }
 }
@@ -31,11 +47,16 @@ export interface RawPaymentCondition {
 }
 
 export async function rawPaymentConditions(client: ExactClient): Promise<RawPaymentCondition[]> {
-  const rows = await client.list('cashflow/PaymentConditions', { $select: 'Code,PaymentDiscountType,DiscountPercentage,DiscountCalculation,VATCalculation' }, 1)
+  const rows = await client.list(
+    'cashflow/PaymentConditions',
+    { $select: 'Code,PaymentDiscountType,DiscountPercentage,DiscountCalculation,VATCalculation' },
+    1,
+  )
   return rows.map((r) => ({
     code: trimCode(r.Code),
     discountType: optionalString(r.PaymentDiscountType),
-    discountPercentage: r.DiscountPercentage === null || r.DiscountPercentage === undefined ? null : Number(r.DiscountPercentage),
+    discountPercentage:
+      r.DiscountPercentage === null || r.DiscountPercentage === undefined ? null : Number(r.DiscountPercentage),
     discountCalculation: optionalString(r.DiscountCalculation),
     vatCalculation: optionalString(r.VATCalculation),
   }))
@@ -94,7 +115,16 @@ export async function bookProbeEntry(client: ExactClient, side: Side, e: ProbeEn
     YourRef: e.yourRef,
     Description: e.description,
     ...(e.paymentCondition ? { PaymentCondition: e.paymentCondition } : {}),
-    [s.lines]: [{ GLAccount: e.glAccountId, AmountFC: amountToWire(e.net), VATCode: e.vatCode, VATAmountFC: amountToWire(e.vat), VATBaseAmountFC: amountToWire(e.net), Description: e.description }],
+    [s.lines]: [
+      {
+        GLAccount: e.glAccountId,
+        AmountFC: amountToWire(e.net),
+        VATCode: e.vatCode,
+        VATAmountFC: amountToWire(e.vat),
+        VATBaseAmountFC: amountToWire(e.net),
+        Description: e.description,
+      },
+    ],
   }
   return reading(await client.post(s.path, body), s.lines)
 }
@@ -102,7 +132,8 @@ export async function bookProbeEntry(client: ExactClient, side: Side, e: ProbeEn
 export async function readEntry(client: ExactClient, side: Side, entryId: string): Promise<EntryReading> {
   const s = ENTRIES[side]
   const row = await client.get(keyPath(s.path, entryId), {
-    $select: `EntryID,EntryNumber,AmountFC,VATAmountFC,Type,${s.lines}/VATBaseAmountFC`, $expand: s.lines,
+    $select: `EntryID,EntryNumber,AmountFC,VATAmountFC,Type,${s.lines}/VATBaseAmountFC`,
+    $expand: s.lines,
   })
   if (!row) throw new TypeError('the entry read back is empty')
   return reading(row, s.lines)
@@ -114,14 +145,32 @@ export interface OpenItemFields {
   total: string | null
 }
 
-export async function readOpenItemFields(client: ExactClient, side: Side, entryId: string): Promise<OpenItemFields | null> {
+export async function readOpenItemFields(
+  client: ExactClient,
+  side: Side,
+  entryId: string,
+): Promise<OpenItemFields | null> {
   const path = side === 'sales' ? 'cashflow/Receivables' : 'cashflow/Payments'
-  const row = await client.get(path, { $filter: `TransactionEntryID eq ${guidLiteral(entryId)}`, $select: 'AmountFC,AmountDiscountFC,TransactionAmountFC', $top: '1' })
-  return row && { amount: optionalAmount(row.AmountFC), discount: optionalAmount(row.AmountDiscountFC), total: optionalAmount(row.TransactionAmountFC) }
+  const row = await client.get(path, {
+    $filter: `TransactionEntryID eq ${guidLiteral(entryId)}`,
+    $select: 'AmountFC,AmountDiscountFC,TransactionAmountFC',
+    $top: '1',
+  })
+  return (
+    row && {
+      amount: optionalAmount(row.AmountFC),
+      discount: optionalAmount(row.AmountDiscountFC),
+      total: optionalAmount(row.TransactionAmountFC),
+    }
+  )
 }
 
 /** DELETE by key; a refusal's status is the observation (204 -> 'deleted'). */
-export async function deleteAndObserve(client: ExactClient, side: Side, entryId: string): Promise<{ status: number; message?: string }> {
+export async function deleteAndObserve(
+  client: ExactClient,
+  side: Side,
+  entryId: string,
+): Promise<{ status: number; message?: string }> {
   try {
     await client.delete(keyPath(ENTRIES[side].path, entryId))
     return { status: 204 }
@@ -133,6 +182,10 @@ export async function deleteAndObserve(client: ExactClient, side: Side, entryId:
 
 /** A customer or supplier to book the probe's entry on, when the tenant has none remembered. */
 export async function anyAccount(client: ExactClient, side: Side): Promise<string | null> {
-  const row = await client.get('crm/Accounts', { $filter: side === 'sales' ? `Status eq ${odataString('C')}` : 'IsSupplier eq true', $select: 'ID', $top: '1' })
+  const row = await client.get('crm/Accounts', {
+    $filter: side === 'sales' ? `Status eq ${odataString('C')}` : 'IsSupplier eq true',
+    $select: 'ID',
+    $top: '1',
+  })
   return row ? String(row.ID) : null
 }

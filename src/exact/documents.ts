@@ -5,7 +5,10 @@ import { guidLiteral, keyPath, numberOr, odataString, optionalString, type WireR
 
 const DOCUMENTS = 'documents/Documents'
 const ATTACHMENTS = 'documents/DocumentAttachments'
-const ENTRY_PATH: Record<EntryType, string> = { sales: 'salesentry/SalesEntries', purchase: 'purchaseentry/PurchaseEntries' }
+const ENTRY_PATH: Record<EntryType, string> = {
+  sales: 'salesentry/SalesEntries',
+  purchase: 'purchaseentry/PurchaseEntries',
+}
 /** Document types: 10 sales entry, 20 purchase entry (Exact KB "REST API | Create an entry with attachment"). */
 const DOCUMENT_TYPE: Record<EntryType, number> = { sales: 10, purchase: 20 }
 
@@ -47,19 +50,40 @@ export async function documentExists(client: ExactClient, documentId: string): P
 }
 
 /** The file as base64 (Edm.Binary, picqer #178). One POST, never retried here (see listAttachments). */
-export async function createAttachment(client: ExactClient, documentId: string, fileName: string, bytes: Buffer): Promise<string> {
-  const created = await client.post(ATTACHMENTS, { Document: guidLiteral(documentId).slice(5, -1), FileName: fileName, Attachment: bytes.toString('base64') })
+export async function createAttachment(
+  client: ExactClient,
+  documentId: string,
+  fileName: string,
+  bytes: Buffer,
+): Promise<string> {
+  const created = await client.post(ATTACHMENTS, {
+    Document: guidLiteral(documentId).slice(5, -1),
+    FileName: fileName,
+    Attachment: bytes.toString('base64'),
+  })
   return String(created.ID).toLowerCase()
 }
 
 /** The document's attachments (without their bytes): after a lost answer, the one an attempt created is among them. */
 export async function listAttachments(client: ExactClient, documentId: string): Promise<ExactAttachment[]> {
-  const rows = await client.list(ATTACHMENTS, { $filter: `Document eq ${guidLiteral(documentId)}`, $select: 'ID,FileName,FileSize' })
-  return rows.map((r) => ({ id: String(r.ID).toLowerCase(), fileName: optionalString(r.FileName) ?? '', fileSize: r.FileSize === null || r.FileSize === undefined ? null : numberOr(r.FileSize, -1) }))
+  const rows = await client.list(ATTACHMENTS, {
+    $filter: `Document eq ${guidLiteral(documentId)}`,
+    $select: 'ID,FileName,FileSize',
+  })
+  return rows.map((r) => ({
+    id: String(r.ID).toLowerCase(),
+    fileName: optionalString(r.FileName) ?? '',
+    fileSize: r.FileSize === null || r.FileSize === undefined ? null : numberOr(r.FileSize, -1),
+  }))
 }
 
 /** Links the entry's `Document` ("Document that is manually linked to the invoice"); a PUT, so repeating it is harmless. */
-export async function linkEntryDocument(client: ExactClient, type: EntryType, entryId: string, documentId: string): Promise<void> {
+export async function linkEntryDocument(
+  client: ExactClient,
+  type: EntryType,
+  entryId: string,
+  documentId: string,
+): Promise<void> {
   await client.put(keyPath(ENTRY_PATH[type], entryId), { Document: guidLiteral(documentId).slice(5, -1) })
 }
 

@@ -4,7 +4,19 @@ import type { Money } from '../domain/money'
 import type { ExactClient } from './client'
 import { ExactMappingError, ExactNotFoundError, ExactRefusedError } from './errors'
 import type { EntrySnapshot } from '../domain/entry-drift'
-import { amountToWire, guidLiteral, isGuid, keyPath, numberOr, odataString, optionalAmount, optionalString, parseDate, trimCode, type WireRecord } from './wire'
+import {
+  amountToWire,
+  guidLiteral,
+  isGuid,
+  keyPath,
+  numberOr,
+  odataString,
+  optionalAmount,
+  optionalString,
+  parseDate,
+  trimCode,
+  type WireRecord,
+} from './wire'
 
 export type EntryType = Entry['type']
 
@@ -44,15 +56,25 @@ export function entryDescription(marker: string, description: string): string {
 /** Our entry in Exact's words. Throws ExactMappingError (before anything is sent) for codes the chart lacks. */
 export function entryToWire(entry: Entry, relationId: string, chart: ChartOfAccounts): WireRecord {
   const e = ENTITY[entry.type]
-  if (!isGuid(relationId)) throw new ExactMappingError('relationId', relationId, `not an Exact account id: ${relationId}`)
+  if (!isGuid(relationId))
+    throw new ExactMappingError('relationId', relationId, `not an Exact account id: ${relationId}`)
   if (!chart.journals.some((j) => j.code === entry.journal.trim())) {
     throw new ExactMappingError('journal', entry.journal, `journal ${entry.journal} does not exist in this division`)
   }
   const lines = entry.lines.map((line, i) => {
     const gl = chart.glAccounts.find((g) => g.code === line.glAccount.trim())
-    if (!gl) throw new ExactMappingError(`lines/${i}/glAccount`, line.glAccount, `GL account ${line.glAccount} does not exist in this division`)
+    if (!gl)
+      throw new ExactMappingError(
+        `lines/${i}/glAccount`,
+        line.glAccount,
+        `GL account ${line.glAccount} does not exist in this division`,
+      )
     if (!chart.vatCodes.some((v) => v.code === line.vatCode.trim())) {
-      throw new ExactMappingError(`lines/${i}/vatCode`, line.vatCode, `VAT code ${line.vatCode} does not exist in this division`)
+      throw new ExactMappingError(
+        `lines/${i}/vatCode`,
+        line.vatCode,
+        `VAT code ${line.vatCode} does not exist in this division`,
+      )
     }
     const amount = (field: string, value: Money): number => exactAmount(`lines/${i}/${field}`, value)
     const wire: WireRecord = {
@@ -93,7 +115,8 @@ function exactAmount(field: string, value: Money): number {
 }
 
 function bookedFromWire(r: WireRecord, linesField?: string): BookedEntry {
-  const lines = linesField === undefined ? undefined : (r[linesField] as { results?: unknown } | null | undefined)?.results
+  const lines =
+    linesField === undefined ? undefined : (r[linesField] as { results?: unknown } | null | undefined)?.results
   return {
     entryId: String(r.EntryID).toLowerCase(),
     entryNumber: r.EntryNumber === null || r.EntryNumber === undefined ? null : numberOr(r.EntryNumber, 0),
@@ -111,7 +134,12 @@ function bookedFromWire(r: WireRecord, linesField?: string): BookedEntry {
  * One POST with the lines embedded. Never retried here: on ExactUnavailableError the entry may
  * exist, and the service must `findEntryByMarker` before sending again.
  */
-export async function createEntry(client: ExactClient, entry: Entry, relationId: string, chart: ChartOfAccounts): Promise<BookedEntry> {
+export async function createEntry(
+  client: ExactClient,
+  entry: Entry,
+  relationId: string,
+  chart: ChartOfAccounts,
+): Promise<BookedEntry> {
   return postEntry(client, entry.type, entryToWire(entry, relationId, chart))
 }
 
@@ -127,9 +155,17 @@ export async function postEntry(client: ExactClient, type: EntryType, body: Wire
  * a 400 that counts toward the error block (exact-reality #8), so it is not asked for. `yourRef`
  * must be the value the entry was sent with (capYourRef).
  */
-export async function findEntryByMarker(client: ExactClient, type: EntryType, yourRef: string, marker: string): Promise<BookedEntry | null> {
+export async function findEntryByMarker(
+  client: ExactClient,
+  type: EntryType,
+  yourRef: string,
+  marker: string,
+): Promise<BookedEntry | null> {
   let pages = 0
-  for await (const page of client.pages(ENTITY[type].path, { $filter: `YourRef eq ${odataString(yourRef)}`, $select: SELECT })) {
+  for await (const page of client.pages(ENTITY[type].path, {
+    $filter: `YourRef eq ${odataString(yourRef)}`,
+    $select: SELECT,
+  })) {
     const row = page.results.find((r) => typeof r.Description === 'string' && startsWithMarker(r.Description, marker))
     if (row) return bookedFromWire(row)
     if (++pages >= MARKER_SEARCH_PAGES) break
@@ -148,16 +184,24 @@ function startsWithMarker(description: string, marker: string): boolean {
  * YourRef and the line IDs. A filter, not a GET by key, so an entry deleted meanwhile is simply
  * absent instead of a 403/404 error answer. Entries not in the answer are not in the map.
  */
-export async function readBackEntries(client: ExactClient, type: EntryType, entryIds: readonly string[]): Promise<Map<string, BookedEntry>> {
+export async function readBackEntries(
+  client: ExactClient,
+  type: EntryType,
+  entryIds: readonly string[],
+): Promise<Map<string, BookedEntry>> {
   const e = ENTITY[type]
   const found = new Map<string, BookedEntry>()
   for (let i = 0; i < entryIds.length; i += READ_BACK_BATCH) {
     const batch = entryIds.slice(i, i + READ_BACK_BATCH)
-    const rows = await client.list(e.path, {
-      $filter: batch.map((id) => `EntryID eq ${guidLiteral(id)}`).join(' or '),
-      $select: `${SELECT},${e.lines}/ID`,
-      $expand: e.lines,
-    }, 5)
+    const rows = await client.list(
+      e.path,
+      {
+        $filter: batch.map((id) => `EntryID eq ${guidLiteral(id)}`).join(' or '),
+        $select: `${SELECT},${e.lines}/ID`,
+        $expand: e.lines,
+      },
+      5,
+    )
     for (const row of rows) {
       const booked = bookedFromWire(row, e.lines)
       found.set(booked.entryId, booked)
@@ -172,13 +216,18 @@ export async function readBackEntries(client: ExactClient, type: EntryType, entr
  * already deleted (a 403 "Forbidden" was seen for a deleted line, picqer #434) and also for other
  * reasons; the caller must look before it calls the entry gone.
  */
-export async function deleteEntry(client: ExactClient, type: EntryType, entryId: string): Promise<'deleted' | 'maybe_gone'> {
+export async function deleteEntry(
+  client: ExactClient,
+  type: EntryType,
+  entryId: string,
+): Promise<'deleted' | 'maybe_gone'> {
   guidLiteral(entryId)
   try {
     await client.delete(keyPath(ENTITY[type].path, entryId))
     return 'deleted'
   } catch (err) {
-    if (err instanceof ExactNotFoundError || (err instanceof ExactRefusedError && err.status === 403)) return 'maybe_gone'
+    if (err instanceof ExactNotFoundError || (err instanceof ExactRefusedError && err.status === 403))
+      return 'maybe_gone'
     throw err
   }
 }
@@ -188,17 +237,30 @@ export async function deleteEntry(client: ExactClient, type: EntryType, entryId:
  * relation and every line (GL code, amount, VAT code and amount). One call; null when Exact no
  * longer has it (a filter, so a deleted entry is no error answer).
  */
-export async function readEntrySnapshot(client: ExactClient, type: EntryType, entryId: string): Promise<EntrySnapshot | null> {
+export async function readEntrySnapshot(
+  client: ExactClient,
+  type: EntryType,
+  entryId: string,
+): Promise<EntrySnapshot | null> {
   const e = ENTITY[type]
   const lineFields = ['GLAccountCode', 'AmountFC', 'VATCode', 'VATAmountFC'].map((f) => `${e.lines}/${f}`).join(',')
   const row = await client.get(e.path, {
-    $filter: `EntryID eq ${guidLiteral(entryId)}`, $select: `EntryID,EntryDate,AmountFC,VATAmountFC,${e.relation},${lineFields}`, $expand: e.lines,
+    $filter: `EntryID eq ${guidLiteral(entryId)}`,
+    $select: `EntryID,EntryDate,AmountFC,VATAmountFC,${e.relation},${lineFields}`,
+    $expand: e.lines,
   })
   if (!row) return null
   const lines = ((row[e.lines] as { results?: WireRecord[] } | null)?.results ?? []).map((l) => ({
-    glAccount: trimCode(l.GLAccountCode), amount: optionalAmount(l.AmountFC) ?? '0.00', vatCode: trimCode(l.VATCode), vatAmount: optionalAmount(l.VATAmountFC) ?? '0.00',
+    glAccount: trimCode(l.GLAccountCode),
+    amount: optionalAmount(l.AmountFC) ?? '0.00',
+    vatCode: trimCode(l.VATCode),
+    vatAmount: optionalAmount(l.VATAmountFC) ?? '0.00',
   }))
   return {
-    relationId: optionalString(row[e.relation]), entryDate: parseDate(row.EntryDate), total: optionalAmount(row.AmountFC), vatTotal: optionalAmount(row.VATAmountFC), lines,
+    relationId: optionalString(row[e.relation]),
+    entryDate: parseDate(row.EntryDate),
+    total: optionalAmount(row.AmountFC),
+    vatTotal: optionalAmount(row.VATAmountFC),
+    lines,
   }
 }

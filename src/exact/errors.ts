@@ -37,7 +37,8 @@ export class ExactRefusedError extends ExactError {
 export class ExactNotFoundError extends ExactRefusedError {}
 
 /** `token_rejected`: a 401 for a token too young to be replaced yet (the 570 s rule); try again later. */
-export type UnavailableReason = 'timeout' | 'connection' | 'server_error' | 'maintenance' | 'bad_response' | 'token_rejected'
+export type UnavailableReason =
+  'timeout' | 'connection' | 'server_error' | 'maintenance' | 'bad_response' | 'token_rejected'
 
 /**
  * Exact is down or the outcome is unknown: a timeout, a reset connection, a 5xx without Exact's

@@ -13,10 +13,16 @@ export interface ExactMe {
 }
 
 export async function getCurrentDivision(client: ExactClient): Promise<ExactMe> {
-  const me = await client.get('current/Me', { $select: 'CurrentDivision,FullName,UserName,Email,LanguageCode,Legislation' })
+  const me = await client.get('current/Me', {
+    $select: 'CurrentDivision,FullName,UserName,Email,LanguageCode,Legislation',
+  })
   const division = Number(me?.CurrentDivision)
   if (!me || !Number.isInteger(division) || division <= 0) {
-    throw new ExactUnavailableError({ reason: 'bad_response', resource: 'current/Me', message: 'no CurrentDivision in the answer' })
+    throw new ExactUnavailableError({
+      reason: 'bad_response',
+      resource: 'current/Me',
+      message: 'no CurrentDivision in the answer',
+    })
   }
   return {
     division,

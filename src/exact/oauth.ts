@@ -21,7 +21,13 @@ export interface OAuthClient {
   now?: () => number
 }
 
-export function buildAuthorizeUrl(args: { baseUrl: string; clientId: string; redirectUri: string; state: string; forceLogin?: boolean }): string {
+export function buildAuthorizeUrl(args: {
+  baseUrl: string
+  clientId: string
+  redirectUri: string
+  state: string
+  forceLogin?: boolean
+}): string {
   const url = new URL('/api/oauth2/auth', args.baseUrl)
   url.searchParams.set('client_id', args.clientId)
   url.searchParams.set('redirect_uri', args.redirectUri)
@@ -108,12 +114,28 @@ function parseTokenAnswer(text: string, sentAt: number, receivedAt: number, reso
   try {
     body = JSON.parse(text) as Record<string, unknown>
   } catch (cause) {
-    throw new ExactUnavailableError({ reason: 'bad_response', resource, status: 200, message: 'token answer is not JSON', cause })
+    throw new ExactUnavailableError({
+      reason: 'bad_response',
+      resource,
+      status: 200,
+      message: 'token answer is not JSON',
+      cause,
+    })
   }
   const expiresIn = Number(body.expires_in) // Exact sends the string "600"
   const tokenType = String(body.token_type ?? 'bearer').toLowerCase()
-  if (typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string' || !Number.isFinite(expiresIn) || tokenType !== 'bearer') {
-    throw new ExactUnavailableError({ reason: 'bad_response', resource, status: 200, message: 'token answer lacks access_token, refresh_token or expires_in' })
+  if (
+    typeof body.access_token !== 'string' ||
+    typeof body.refresh_token !== 'string' ||
+    !Number.isFinite(expiresIn) ||
+    tokenType !== 'bearer'
+  ) {
+    throw new ExactUnavailableError({
+      reason: 'bad_response',
+      resource,
+      status: 200,
+      message: 'token answer lacks access_token, refresh_token or expires_in',
+    })
   }
   return {
     accessToken: body.access_token,
@@ -123,16 +145,32 @@ function parseTokenAnswer(text: string, sentAt: number, receivedAt: number, reso
   }
 }
 
-function tokenError(status: number, headers: Headers, text: string, grant: string, resource: string, now: number): Error {
+function tokenError(
+  status: number,
+  headers: Headers,
+  text: string,
+  grant: string,
+  resource: string,
+  now: number,
+): Error {
   if (status >= 500 || looksLikeHtml(headers, text)) {
-    return new ExactUnavailableError({ reason: status >= 500 ? 'server_error' : 'maintenance', resource, status, message: `HTTP ${status}`, retryAfterMs: retryAfterMs(headers, now) })
+    return new ExactUnavailableError({
+      reason: status >= 500 ? 'server_error' : 'maintenance',
+      resource,
+      status,
+      message: `HTTP ${status}`,
+      retryAfterMs: retryAfterMs(headers, now),
+    })
   }
   if (status === 429) {
     // The token endpoint's 200-a-day cap; without a reset header, assume the next UTC midnight.
     const reset = Number(header(headers, 'x-ratelimit-reset'))
     const midnight = new Date(now)
     midnight.setUTCHours(24, 0, 0, 0)
-    return new ExactRateLimitedError({ resetAt: Number.isFinite(reset) && reset > 0 ? new Date(reset) : midnight, resource })
+    return new ExactRateLimitedError({
+      resetAt: Number.isFinite(reset) && reset > 0 ? new Date(reset) : midnight,
+      resource,
+    })
   }
   let error = ''
   let description = ''
@@ -148,7 +186,10 @@ function tokenError(status: number, headers: Headers, text: string, grant: strin
   if (reason === 'TooEarlyToRefreshTokens' || /access_token not expired/i.test(description)) {
     return new ExactAuthError('too_early', message, { status })
   }
-  if (/old refresh token/i.test(description) || /refresh token (is )?(expired|invalid)|refresh token expired/i.test(description)) {
+  if (
+    /old refresh token/i.test(description) ||
+    /refresh token (is )?(expired|invalid)|refresh token expired/i.test(description)
+  ) {
     return new ExactAuthError('refresh_token_dead', message, { status })
   }
   if (error === 'invalid_grant') {

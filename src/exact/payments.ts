@@ -5,7 +5,16 @@ import type { ExactClient } from './client'
 import type { EntryType } from './entries'
 import { ExactRefusedError } from './errors'
 import { syncPages, type SyncPage } from './sync'
-import { amountFromWire, guidLiteral, numberOr, odataString, parseDate, parseInt64, trimCode, type WireRecord } from './wire'
+import {
+  amountFromWire,
+  guidLiteral,
+  numberOr,
+  odataString,
+  parseDate,
+  parseInt64,
+  trimCode,
+  type WireRecord,
+} from './wire'
 
 /** cashflow Status 50: the item is matched (settled). */
 const MATCHED = 50
@@ -61,7 +70,11 @@ export async function readOpenItem(
   opts: { listFilter?: ListFilterCapability } = {},
 ): Promise<OpenItemReading | null> {
   const def = OPEN_ITEMS[type]
-  const rows = await client.list(def.path, { $filter: `TransactionEntryID eq ${guidLiteral(entry.entryId)}`, $select: def.select }, 5)
+  const rows = await client.list(
+    def.path,
+    { $filter: `TransactionEntryID eq ${guidLiteral(entry.entryId)}`, $select: def.select },
+    5,
+  )
   if (rows.length === 0) return null
   const terms = rows.map(termFromWire)
   const base = { terms, currency: trimCode(rows[0]!.Currency), calls: 1 }
@@ -75,8 +88,15 @@ export async function readOpenItem(
     throw err
   }
   // A filter Exact ignored silently would list every open item: keep only this entry's.
-  const own = open.filter((r) => numberOr(r.EntryNumber, -1) === entry.entryNumber && (!entry.journal || trimCode(r.JournalCode) === entry.journal))
-  const listOutstanding = own.length === 0 ? undefined : toMoney(own.reduce((acc, r) => acc.plus(new Big(amountFromWire(r.Amount ?? 0))), new Big(0)))
+  const own = open.filter(
+    (r) =>
+      numberOr(r.EntryNumber, -1) === entry.entryNumber &&
+      (!entry.journal || trimCode(r.JournalCode) === entry.journal),
+  )
+  const listOutstanding =
+    own.length === 0
+      ? undefined
+      : toMoney(own.reduce((acc, r) => acc.plus(new Big(amountFromWire(r.Amount ?? 0))), new Big(0)))
   return { ...base, calls: 2, listFilter: 'supported', ...(listOutstanding !== undefined ? { listOutstanding } : {}) }
 }
 
@@ -101,7 +121,8 @@ export interface SyncedTerm {
   timestamp: string
 }
 
-const TERM_ROW_SELECT = 'ID,Timestamp,TransactionEntryID,AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,DiscountDueDate,Currency'
+const TERM_ROW_SELECT =
+  'ID,Timestamp,TransactionEntryID,AmountFC,TransactionAmountFC,AmountDiscountFC,Status,LastPaymentDate,DiscountDueDate,Currency'
 
 function termRow(r: WireRecord): SyncedTerm {
   const amount = (v: unknown): Money => (v === null || v === undefined ? '0.00' : amountFromWire(v))

@@ -75,14 +75,27 @@ export class DivisionLimiter {
   private minutely = { limit: null as number | null, remaining: null as number | null, resetAt: null as number | null }
   private readonly now: () => number
 
-  constructor(readonly key: string, private readonly opts: LimiterOptions = {}) {
+  constructor(
+    readonly key: string,
+    private readonly opts: LimiterOptions = {},
+  ) {
     this.now = opts.now ?? (() => Date.now())
   }
 
   /** Runs `attempt` when the budget allows; re-runs it after a 429. Resolves with the non-429 answer. */
-  schedule<T extends AttemptResult>(call: { priority: Priority; kind: CallKind; resource: string }, attempt: () => Promise<T>): Promise<T> {
+  schedule<T extends AttemptResult>(
+    call: { priority: Priority; kind: CallKind; resource: string },
+    attempt: () => Promise<T>,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ ...call, seq: this.seq++, tries: 0, attempt, resolve: resolve as (r: AttemptResult) => void, reject })
+      this.queue.push({
+        ...call,
+        seq: this.seq++,
+        tries: 0,
+        attempt,
+        resolve: resolve as (r: AttemptResult) => void,
+        reject,
+      })
       this.pump()
     })
   }
@@ -120,7 +133,12 @@ export class DivisionLimiter {
   private next(): Item | undefined {
     let best: Item | undefined
     for (const i of this.queue) {
-      if (!best || (i.priority === 'interactive' && best.priority === 'background') || (i.priority === best.priority && i.seq < best.seq)) best = i
+      if (
+        !best ||
+        (i.priority === 'interactive' && best.priority === 'background') ||
+        (i.priority === best.priority && i.seq < best.seq)
+      )
+        best = i
     }
     return best
   }
@@ -203,7 +221,14 @@ export class DivisionLimiter {
     }
     item.tries++
     if (item.tries > (this.opts.max429Retries ?? 10)) {
-      item.reject(new ExactUnavailableError({ reason: 'server_error', resource: item.resource, status: 429, message: `still 429 after ${item.tries} tries` }))
+      item.reject(
+        new ExactUnavailableError({
+          reason: 'server_error',
+          resource: item.resource,
+          status: 429,
+          message: `still 429 after ${item.tries} tries`,
+        }),
+      )
     } else {
       this.queue.push(item) // keeps its seq, so it stays first in its class
     }

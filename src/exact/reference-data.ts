@@ -1,4 +1,10 @@
-import { discountPercentScale, type ChartOfAccounts, type ChartPaymentCondition, type PercentScale, type VatCodeType } from '../domain/chart'
+import {
+  discountPercentScale,
+  type ChartOfAccounts,
+  type ChartPaymentCondition,
+  type PercentScale,
+  type VatCodeType,
+} from '../domain/chart'
 import type { ExactClient } from './client'
 import { numberOr, optionalString, percentFromFraction, percentFromPercent, trimCode, type WireRecord } from './wire'
 
@@ -15,7 +21,8 @@ export const CHART_SELECT = {
   journals: 'Code,Type,Description,Currency,AllowVariableCurrency',
   glAccounts: 'ID,Code,Type,Description',
   vatCodes: 'Code,Description,Percentage,VATTransactionType,Type',
-  paymentConditions: 'Code,Description,PaymentDays,PaymentDiscountType,DiscountPercentage,DiscountPaymentDays,DiscountCalculation,VATCalculation',
+  paymentConditions:
+    'Code,Description,PaymentDays,PaymentDiscountType,DiscountPercentage,DiscountPaymentDays,DiscountCalculation,VATCalculation',
 } as const
 
 /**
@@ -38,7 +45,10 @@ export function chartFromWire(
   rows: { journals: WireRecord[]; glAccounts: WireRecord[]; vatCodes: WireRecord[]; conditions: WireRecord[] },
   opts: FetchChartOptions = {},
 ): ChartOfAccounts {
-  const scale = discountPercentScale(rows.conditions.map((p) => p.DiscountPercentage as number | string | null | undefined), opts.discountPercentScale)
+  const scale = discountPercentScale(
+    rows.conditions.map((p) => p.DiscountPercentage as number | string | null | undefined),
+    opts.discountPercentScale,
+  )
   return {
     journals: rows.journals.map((j) => ({
       code: trimCode(j.Code),
@@ -81,7 +91,8 @@ function paymentCondition(p: WireRecord, scale: PercentScale): ChartPaymentCondi
     description: String(p.Description ?? ''),
     paymentDays: numberOr(p.PaymentDays, 0),
     discountType: type === 'B' || type === 'K' ? type : null,
-    discountPercentage: scale === 'percent' ? percentFromPercent(p.DiscountPercentage) : percentFromFraction(p.DiscountPercentage),
+    discountPercentage:
+      scale === 'percent' ? percentFromPercent(p.DiscountPercentage) : percentFromFraction(p.DiscountPercentage),
     discountDays: numberOr(p.DiscountPaymentDays, 0),
     discountCalculation: eOrI(p.DiscountCalculation),
     vatCalculation: eOrI(p.VATCalculation),

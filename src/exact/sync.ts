@@ -56,13 +56,24 @@ export function syncDeleted(client: ExactClient, since: bigint | string): AsyncG
 }
 
 /** Where a sync cursor should start to skip history older than `modified` (read/sync/Sync/SyncTimestamp). */
-export async function syncTimestampAt(client: ExactClient, endPoint: 'PaymentTerms' | 'Deleted', modified: Date): Promise<string> {
+export async function syncTimestampAt(
+  client: ExactClient,
+  endPoint: 'PaymentTerms' | 'Deleted',
+  modified: Date,
+): Promise<string> {
   const at = modified.toISOString().slice(0, 19)
-  const row = await client.get('read/sync/Sync/SyncTimestamp', { modified: `datetime'${at}'`, endPoint: `'${endPoint}'` })
+  const row = await client.get('read/sync/Sync/SyncTimestamp', {
+    modified: `datetime'${at}'`,
+    endPoint: `'${endPoint}'`,
+  })
   const value = row?.TimeStampAsBigInt
   const text = typeof value === 'number' ? String(Math.trunc(value)) : typeof value === 'string' ? value.trim() : ''
   if (!/^\d+$/.test(text)) {
-    throw new ExactUnavailableError({ reason: 'bad_response', resource: 'read/sync/Sync/SyncTimestamp', message: 'no TimeStampAsBigInt in the answer' })
+    throw new ExactUnavailableError({
+      reason: 'bad_response',
+      resource: 'read/sync/Sync/SyncTimestamp',
+      message: 'no TimeStampAsBigInt in the answer',
+    })
   }
   return text
 }

@@ -8,7 +8,12 @@ export function networkError(err: unknown, resource: string): ExactUnavailableEr
     return new ExactUnavailableError({ reason: 'timeout', resource, message: (err as Error).message, cause: err })
   }
   // Nothing left this process: the request provably never reached Exact.
-  if (err instanceof errors.ConnectTimeoutError || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+  if (
+    err instanceof errors.ConnectTimeoutError ||
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN'
+  ) {
     return new ExactUnavailableError({
       reason: 'connection',
       resource,
@@ -89,7 +94,12 @@ export function errorForStatus(
   }
   if (status === 404) return notFound({ status, exactMessage: exactMessage ?? 'Not found', resource })
   if (status >= 400 && status < 500) {
-    return new ExactRefusedError({ status, exactMessage: exactMessage ?? reason ?? (text.slice(0, 200) || `HTTP ${status}`), resource, reason })
+    return new ExactRefusedError({
+      status,
+      exactMessage: exactMessage ?? reason ?? (text.slice(0, 200) || `HTTP ${status}`),
+      resource,
+      reason,
+    })
   }
   const gateway = status === 502 || status === 503 || status === 504
   if (!gateway && exactMessage !== undefined) {

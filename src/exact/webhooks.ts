@@ -10,7 +10,9 @@ export interface WebhookSubscription {
 }
 
 const fromWire = (r: Record<string, unknown>): WebhookSubscription => ({
-  id: String(r.ID), topic: String(r.Topic), callbackUrl: optionalString(r.CallbackURL) ?? '',
+  id: String(r.ID),
+  topic: String(r.Topic),
+  callbackUrl: optionalString(r.CallbackURL) ?? '',
 })
 
 /**
@@ -23,7 +25,11 @@ export async function listWebhookSubscriptions(client: ExactClient): Promise<Web
 }
 
 /** POST {Topic, CallbackURL}; Exact then sends its validation POST to the URL (about 1 s later). */
-export async function subscribeWebhook(client: ExactClient, topic: string, callbackUrl: string): Promise<WebhookSubscription> {
+export async function subscribeWebhook(
+  client: ExactClient,
+  topic: string,
+  callbackUrl: string,
+): Promise<WebhookSubscription> {
   return fromWire(await client.post(PATH, { Topic: topic, CallbackURL: callbackUrl }))
 }
 
@@ -31,4 +37,3 @@ export async function subscribeWebhook(client: ExactClient, topic: string, callb
 export async function unsubscribeWebhook(client: ExactClient, id: string): Promise<void> {
   await client.delete(keyPath(PATH, id))
 }
-

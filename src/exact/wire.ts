@@ -27,7 +27,10 @@ export function parseList(body: unknown): WirePage {
   if (Array.isArray(d)) return { results: d as WireRecord[] }
   if (d !== null && typeof d === 'object' && Array.isArray((d as WireRecord).results)) {
     const next = (d as WireRecord).__next
-    return { results: (d as { results: WireRecord[] }).results, next: typeof next === 'string' && next !== '' ? next : undefined }
+    return {
+      results: (d as { results: WireRecord[] }).results,
+      next: typeof next === 'string' && next !== '' ? next : undefined,
+    }
   }
   throw new TypeError('Exact answer "d" is not a collection')
 }

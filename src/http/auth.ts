@@ -15,7 +15,10 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-const unauthorized = () => new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', { field: 'header/authorization' })
+const unauthorized = () =>
+  new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {
+    field: 'header/authorization',
+  })
 
 export function requireTenant(authenticate: (key: string) => Promise<string | undefined>) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {

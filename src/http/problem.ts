@@ -8,7 +8,14 @@ import { Ref, StringEnum } from './schemas/common'
  * Fastify's own refusals (before any route runs) in our vocabulary: a stable code and the part
  * of the request at fault. These are the transport's problems, never thrown by a use case.
  */
-const REQUEST_PROBLEM_CODES = ['invalid_json', 'invalid_url', 'uri_too_long', 'unsupported_media_type', 'payload_too_large', 'bad_request'] as const
+const REQUEST_PROBLEM_CODES = [
+  'invalid_json',
+  'invalid_url',
+  'uri_too_long',
+  'unsupported_media_type',
+  'payload_too_large',
+  'bad_request',
+] as const
 export type RequestProblemCode = (typeof REQUEST_PROBLEM_CODES)[number]
 
 /** RFC 9457 problem details, with our stable `code` and the offending `field` (a JSON pointer). */
@@ -17,12 +24,17 @@ export const ProblemSchema = Type.Object(
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: StringEnum([...new Set([...APP_ERROR_CODES, ...REQUEST_PROBLEM_CODES])] as (AppErrorCode | RequestProblemCode)[], {
-      description: 'Stable and machine-readable: branch on this, never on title or detail',
-    }),
+    code: StringEnum(
+      [...new Set([...APP_ERROR_CODES, ...REQUEST_PROBLEM_CODES])] as (AppErrorCode | RequestProblemCode)[],
+      {
+        description: 'Stable and machine-readable: branch on this, never on title or detail',
+      },
+    ),
     detail: Type.String(),
     field: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) }))),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) })),
+    ),
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { $id: 'Problem', additionalProperties: false },
@@ -30,9 +42,19 @@ export const ProblemSchema = Type.Object(
 export type Problem = Static<typeof ProblemSchema>
 
 const TITLES: Partial<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 414: 'URI Too Long',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
 }
 
 /**
@@ -41,7 +63,11 @@ const TITLES: Partial<Record<number, string>> = {
  */
 const FRAMEWORK: Record<string, { code: AppErrorCode; field: string; detail?: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', field: 'body' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', field: 'body', detail: 'The body is empty but its content-type says JSON: send the JSON, or no body and no content-type.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'invalid_json',
+    field: 'body',
+    detail: 'The body is empty but its content-type says JSON: send the JSON, or no body and no content-type.',
+  },
   FST_ERR_BAD_URL: { code: 'invalid_url', field: 'url', detail: 'The URL is not valid percent-encoded UTF-8.' },
   FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', field: 'url', detail: 'A path segment of the URL is too long.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', field: 'header/content-type' },
@@ -77,7 +103,14 @@ function mediaTypeOf(request: FastifyRequest): string {
 }
 
 function problem(status: number, code: AppErrorCode, detail: string, extra: Partial<Problem> = {}): Problem {
-  return { type: `https://exact-bridge.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, code, detail, ...extra }
+  return {
+    type: `https://exact-bridge.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...extra,
+  }
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem, retryAfterSeconds?: number): FastifyReply {
@@ -89,23 +122,37 @@ export function sendProblem(reply: FastifyReply, body: Problem, retryAfterSecond
 export function validationError(validation: NonNullable<FastifyError['validation']>, part: string): AppError {
   const errors = validation.map((v) => {
     const missing = v.keyword === 'required' ? `/${(v.params as { missingProperty: string }).missingProperty}` : ''
-    const extra = v.keyword === 'additionalProperties' ? `/${(v.params as { additionalProperty: string }).additionalProperty}` : ''
+    const extra =
+      v.keyword === 'additionalProperties' ? `/${(v.params as { additionalProperty: string }).additionalProperty}` : ''
     const field = `${part}${v.instancePath}${missing}${extra}`
     const message =
-      v.keyword === 'additionalProperties' ? 'is not a known field' : v.keyword === 'required' ? 'is required' : (v.message ?? 'is invalid')
+      v.keyword === 'additionalProperties'
+        ? 'is not a known field'
+        : v.keyword === 'required'
+          ? 'is required'
+          : (v.message ?? 'is invalid')
     return { field, message, code: v.keyword }
   })
   const first = errors[0]
-  return new AppError('validation_failed', first ? `${first.field} ${first.message}` : `${part} is invalid`, { field: first?.field, details: { errors } })
+  return new AppError('validation_failed', first ? `${first.field} ${first.message}` : `${part} is invalid`, {
+    field: first?.field,
+    details: { errors },
+  })
 }
 
-export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(
+  error: FastifyError | AppError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   error = asDatabaseUnavailable(error) ?? error
-  if ((error as FastifyError).validation) error = validationError((error as FastifyError).validation!, (error as FastifyError).validationContext ?? 'body')
+  if ((error as FastifyError).validation)
+    error = validationError((error as FastifyError).validation!, (error as FastifyError).validationContext ?? 'body')
   if (error instanceof AppError) {
     const status = statusOf(error.code)
     // A database outage is logged once by the loops and /readyz, not once per request it refuses.
-    if (error.code === 'database_unavailable') request.log.debug({ err: error }, 'request refused: the database is unavailable')
+    if (error.code === 'database_unavailable')
+      request.log.debug({ err: error }, 'request refused: the database is unavailable')
     else if (status >= 500) request.log.error({ err: error }, 'request failed')
     // `errors` (every offending field) is one top-level member, not repeated under `details`.
     const { errors, ...details } = error.details ?? {}
@@ -117,8 +164,16 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
     return sendProblem(reply, body, error.retryAfterSeconds)
   }
   const fastifyError = error as FastifyError
-  const known = FRAMEWORK[fastifyError.code] ?? (error instanceof SyntaxError ? FRAMEWORK.FST_ERR_CTP_INVALID_JSON_BODY : undefined)
-  if (known) return sendProblem(reply, problem(statusOf(known.code), known.code, frameworkDetail(known, request) ?? fastifyError.message, { field: known.field, ...frameworkDetails(known, request) }))
+  const known =
+    FRAMEWORK[fastifyError.code] ?? (error instanceof SyntaxError ? FRAMEWORK.FST_ERR_CTP_INVALID_JSON_BODY : undefined)
+  if (known)
+    return sendProblem(
+      reply,
+      problem(statusOf(known.code), known.code, frameworkDetail(known, request) ?? fastifyError.message, {
+        field: known.field,
+        ...frameworkDetails(known, request),
+      }),
+    )
   const status = fastifyError.statusCode ?? 500
   if (status < 500) return sendProblem(reply, problem(status, 'bad_request', fastifyError.message))
   request.log.error({ err: error }, 'unhandled error')
@@ -134,7 +189,10 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): F
  * handler sends (Fastify picks the serializer by the reply's content-type).
  */
 function problemResponse(description: string) {
-  return { description, content: { 'application/problem+json': { schema: Ref(ProblemSchema) } } } as unknown as typeof ProblemSchema
+  return {
+    description,
+    content: { 'application/problem+json': { schema: Ref(ProblemSchema) } },
+  } as unknown as typeof ProblemSchema
 }
 
 export const problemResponses = {

@@ -9,10 +9,14 @@ type Schema = Record<string, unknown>
  * compiles only its own shape, as it did before the shapes were components; the spec and the
  * validators still see the `$ref`s.
  */
-export function buildSerializer(externalSchemas: Record<string, Schema> | undefined, serializerOpts: Record<string, unknown> = {}) {
+export function buildSerializer(
+  externalSchemas: Record<string, Schema> | undefined,
+  serializerOpts: Record<string, unknown> = {},
+) {
   const byId = new Map<string, Schema>()
   for (const schema of Object.values(externalSchemas ?? {})) collectIds(schema, byId)
-  return ({ schema }: { schema: Schema }) => fastJsonStringify(inline(schema, byId, []) as never, serializerOpts as never)
+  return ({ schema }: { schema: Schema }) =>
+    fastJsonStringify(inline(schema, byId, []) as never, serializerOpts as never)
 }
 
 function inline(node: unknown, byId: Map<string, Schema>, path: readonly string[]): unknown {
@@ -27,7 +31,11 @@ function inline(node: unknown, byId: Map<string, Schema>, path: readonly string[
     return inline(target, byId, [...path, id])
   }
   // Several copies of one shape may land in one response schema: an $id each would collide.
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== '$id').map(([k, v]) => [k, inline(v, byId, path)]))
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== '$id')
+      .map(([k, v]) => [k, inline(v, byId, path)]),
+  )
 }
 
 /** A schema nested with its own `$id` (WebhookDelivery in WebhookDeliveryPage) is referable too. */

@@ -35,10 +35,22 @@ export function findUnstorableText(root: unknown, part: string): string | undefi
 export async function refuseUnstorableText(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
   // A binary body (a PDF) holds no text to store, and walking its bytes as an object would take seconds.
   const body = Buffer.isBuffer(request.body) ? undefined : request.body
-  const field = findUnstorableText(request.params, 'params') ?? findUnstorableText(request.query, 'querystring') ?? findUnstorableText(body, 'body')
+  const field =
+    findUnstorableText(request.params, 'params') ??
+    findUnstorableText(request.query, 'querystring') ??
+    findUnstorableText(body, 'body')
   if (field) {
-    throw new AppError('validation_failed', `${field} holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`, {
-      field, details: { errors: [{ field, message: 'holds a NUL character or an unpaired UTF-16 surrogate', code: 'unstorable_text' }] },
-    })
+    throw new AppError(
+      'validation_failed',
+      `${field} holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`,
+      {
+        field,
+        details: {
+          errors: [
+            { field, message: 'holds a NUL character or an unpaired UTF-16 surrogate', code: 'unstorable_text' },
+          ],
+        },
+      },
+    )
   }
 }

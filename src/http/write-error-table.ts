@@ -8,7 +8,9 @@ const END = '<!-- error-codes:end -->'
 
 /** README's error table, one row per code of the catalogue, in its order. */
 export function errorTable(): string {
-  const rows = APP_ERROR_CODES.map((code) => `| \`${code}\` | ${APP_ERRORS[code].status} | ${APP_ERRORS[code].meaning} |`)
+  const rows = APP_ERROR_CODES.map(
+    (code) => `| \`${code}\` | ${APP_ERRORS[code].status} | ${APP_ERRORS[code].meaning} |`,
+  )
   return ['| code | status | meaning |', '| --- | --- | --- |', ...rows].join('\n')
 }
 

@@ -59,7 +59,11 @@ export function startBulkWorker(opts: BulkWorkerOptions): BulkWorker {
           opts.logger.debug({ slot: n, ...summary }, 'bulk run ended')
           if (summary.outcome === 'blocked') leftAlone.set(job.id, Date.now() + blockedBackoffMs)
           // Nothing due here (other replicas hold the last items, or retries wait): do not spin.
-          if (summary.outcome === 'idle' && summary.exported + summary.skipped + summary.failed + summary.deferred === 0) await idle()
+          if (
+            summary.outcome === 'idle' &&
+            summary.exported + summary.skipped + summary.failed + summary.deferred === 0
+          )
+            await idle()
         } finally {
           busyTenants.delete(job.tenantId)
         }

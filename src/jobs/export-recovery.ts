@@ -31,7 +31,13 @@ export async function recoverPendingExports(deps: {
   limit?: number
 }): Promise<RecoverySummary> {
   const abandoned = await deps.exports.listAbandoned(deps.limit ?? 100)
-  const summary: RecoverySummary = { examined: abandoned.length, recovered: 0, failed: 0, backedOff: 0, needsAttention: 0 }
+  const summary: RecoverySummary = {
+    examined: abandoned.length,
+    recovered: 0,
+    failed: 0,
+    backedOff: 0,
+    needsAttention: 0,
+  }
   for (const { tenantId, id } of abandoned) {
     try {
       const { outcome, error } = await deps.exports.recover(tenantId, id)
@@ -39,7 +45,8 @@ export async function recoverPendingExports(deps: {
       else if (outcome === 'failed') summary.failed++
       else if (outcome === 'backed_off') summary.backedOff++
       else if (outcome === 'needs_attention') summary.needsAttention++
-      if (error && outcome !== 'failed') deps.logger.warn({ err: error, tenantId, exportId: id, outcome }, 'pending export not recovered yet')
+      if (error && outcome !== 'failed')
+        deps.logger.warn({ err: error, tenantId, exportId: id, outcome }, 'pending export not recovered yet')
     } catch (err) {
       // The database went away mid-pass: the rest would fail the same way. The tick says so once,
       // and the next pass picks these exports up again (their leases lapse).

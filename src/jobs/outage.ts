@@ -20,7 +20,11 @@ export class OutageLog {
   private readonly initialMs: number
   private readonly maxMs: number
 
-  constructor(private readonly logger: Logger, private readonly loop: string, options: BackoffOptions = {}) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly loop: string,
+    options: BackoffOptions = {},
+  ) {
     this.initialMs = options.initialMs ?? 250
     this.maxMs = options.maxMs ?? 5_000
   }
@@ -32,9 +36,15 @@ export class OutageLog {
     if (!isDatabaseUnavailable(err)) {
       this.logger.error({ err, loop: this.loop, failures: this.failures }, `${this.loop} failed`)
     } else if (this.failures === 1) {
-      this.logger.warn({ err, loop: this.loop }, `${this.loop}: the database is unavailable; backing off until it answers`)
+      this.logger.warn(
+        { err, loop: this.loop },
+        `${this.loop}: the database is unavailable; backing off until it answers`,
+      )
     } else {
-      this.logger.debug({ loop: this.loop, failures: this.failures, code: (err as { code?: unknown }).code }, `${this.loop}: the database is still unavailable`)
+      this.logger.debug(
+        { loop: this.loop, failures: this.failures, code: (err as { code?: unknown }).code },
+        `${this.loop}: the database is still unavailable`,
+      )
     }
     return Math.min(this.maxMs, this.initialMs * 2 ** Math.min(this.failures - 1, 16))
   }
@@ -42,7 +52,10 @@ export class OutageLog {
   /** Records a good iteration; after failures, says that the loop runs again. */
   succeeded(): void {
     if (this.failures === 0) return
-    this.logger.info({ loop: this.loop, failures: this.failures, downMs: Date.now() - this.since }, `${this.loop} resumes`)
+    this.logger.info(
+      { loop: this.loop, failures: this.failures, downMs: Date.now() - this.since },
+      `${this.loop} resumes`,
+    )
     this.failures = 0
   }
 

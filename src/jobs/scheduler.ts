@@ -25,14 +25,24 @@ export class Scheduler {
   private started = false
   private stopping = false
 
-  constructor(private readonly logger: Logger, private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   /** Registers a tick, e.g. `scheduler.every('export-recovery', '* * * * *', (now) => recovery.run(now))`. */
   every(name: string, cronExpr: string, fn: Tick): void {
     if (!validate(cronExpr)) throw new Error(`scheduler: "${cronExpr}" (${name}) is not a cron expression`)
-    if (this.entries.some((e) => e.name === name)) throw new Error(`scheduler: a tick named ${name} is already registered`)
+    if (this.entries.some((e) => e.name === name))
+      throw new Error(`scheduler: a tick named ${name} is already registered`)
     const entry = { name, fn, running: null, outage: new OutageLog(this.logger, `tick ${name}`) } as Entry
-    entry.task = createTask(cronExpr, () => { void this.fire(entry) }, { name, timezone: CRON_TIMEZONE })
+    entry.task = createTask(
+      cronExpr,
+      () => {
+        void this.fire(entry)
+      },
+      { name, timezone: CRON_TIMEZONE },
+    )
     this.entries.push(entry)
     if (this.started && !this.stopping) void entry.task.start()
   }
@@ -71,7 +81,9 @@ export class Scheduler {
       this.logger.debug({ tick: entry.name }, 'previous tick still running; this fire is skipped')
       return entry.running
     }
-    entry.running = this.runTick(entry).finally(() => { entry.running = null })
+    entry.running = this.runTick(entry).finally(() => {
+      entry.running = null
+    })
     return entry.running
   }
 

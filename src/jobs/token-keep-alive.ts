@@ -6,6 +6,10 @@ import type { Scheduler } from './scheduler'
  * connection whose tokens are older than 20 days is refreshed once, under its row lock like every
  * other refresh (services/connection-service.ts keepAlive).
  */
-export function scheduleTokenKeepAlive(scheduler: Scheduler, connections: { keepAlive(): Promise<unknown> }, cronExpr = '17 3 * * *'): void {
+export function scheduleTokenKeepAlive(
+  scheduler: Scheduler,
+  connections: { keepAlive(): Promise<unknown> },
+  cronExpr = '17 3 * * *',
+): void {
   scheduler.every('token-keep-alive', cronExpr, () => connections.keepAlive())
 }

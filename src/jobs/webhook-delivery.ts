@@ -10,9 +10,14 @@ export interface WebhookDeliveryLoop {
  * Runs deliverDueWebhooks every `intervalMs` (a setTimeout chain: ticks never overlap in one
  * process). A failed tick (the database is away) waits longer each time, and says so once.
  */
-export function startWebhookDelivery(deps: Omit<DeliveryDeps, 'now'> & { intervalMs?: number; clock?: () => Date }): WebhookDeliveryLoop {
+export function startWebhookDelivery(
+  deps: Omit<DeliveryDeps, 'now'> & { intervalMs?: number; clock?: () => Date },
+): WebhookDeliveryLoop {
   const intervalMs = deps.intervalMs ?? 1_000
-  const outage = new OutageLog(deps.logger, 'webhook delivery', { initialMs: intervalMs, maxMs: Math.max(intervalMs, 10_000) })
+  const outage = new OutageLog(deps.logger, 'webhook delivery', {
+    initialMs: intervalMs,
+    maxMs: Math.max(intervalMs, 10_000),
+  })
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()

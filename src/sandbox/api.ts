@@ -46,31 +46,47 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       const rawPath = (qIndex < 0 ? url : url.slice(0, qIndex)).slice('/api/v1/'.length)
       const params = new URLSearchParams(qIndex < 0 ? '' : url.slice(qIndex + 1))
       let rest: string
-      try { rest = decodeURIComponent(rawPath) } catch { rest = rawPath }
+      try {
+        rest = decodeURIComponent(rawPath)
+      } catch {
+        rest = rawPath
+      }
       const isCurrent = rest.startsWith('current/')
       const slash = rest.indexOf('/')
       const divisionPart = isCurrent ? null : rest.slice(0, Math.max(0, slash))
       const resourcePart = isCurrent ? rest : rest.slice(slash + 1)
       const target = isCurrent
-        ? (resourcePart === ME_RESOURCE.path ? { def: ME_RESOURCE, key: null, nav: null, count: false } : null)
-        : slash > 0 ? registry.resolve(resourcePart) : null
-      const endpoint = target ? target.def.path + (target.nav ? `/${target.nav}` : '') : resourcePart.replace(/\(.*$/, '')
+        ? resourcePart === ME_RESOURCE.path
+          ? { def: ME_RESOURCE, key: null, nav: null, count: false }
+          : null
+        : slash > 0
+          ? registry.resolve(resourcePart)
+          : null
+      const endpoint = target
+        ? target.def.path + (target.nav ? `/${target.nav}` : '')
+        : resourcePart.replace(/\(.*$/, '')
       const method = request.method
       state.stats.countCall(method, endpoint)
 
       if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs)
       if (faults.drawError()) {
         state.stats.faults.errors += 1
-        return reply.code(503).type('text/html; charset=utf-8').header('retry-after', String(faults.config.retryAfterSeconds)).send(MAINTENANCE_PAGE)
+        return reply
+          .code(503)
+          .type('text/html; charset=utf-8')
+          .header('retry-after', String(faults.config.retryAfterSeconds))
+          .send(MAINTENANCE_PAGE)
       }
 
       const auth = oauth.authenticate(request.headers.authorization)
       if (!auth.ok) {
         state.stats.errorAnswers += 1
         // An expired token names its client, so it counts toward that endpoint's error block.
-        if (auth.grant) errorLimiter.record(`${auth.grant.clientId}|${isCurrent ? auth.grant.division : divisionPart}|${endpoint}`)
+        if (auth.grant)
+          errorLimiter.record(`${auth.grant.clientId}|${isCurrent ? auth.grant.division : divisionPart}|${endpoint}`)
         return send(reply, {
-          status: 401, contentType: JSON_TYPE,
+          status: 401,
+          contentType: JSON_TYPE,
           body: errorBody(auth.reason === 'expired' ? 'Access token expired' : 'Unauthorized'),
           headers: { 'WWW-Authenticate': `Bearer error="invalid_token"` },
         })
@@ -85,7 +101,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
         state.stats.rateLimited += 1
         const retryAfter = String(Math.ceil((blockedUntil - state.clock.now()) / 1000))
         return send(reply, {
-          status: state.behaviour.errorBlockStatus, body: null, headers: { Reason: 'ErrorLimitExceeded', 'Retry-After': retryAfter },
+          status: state.behaviour.errorBlockStatus,
+          body: null,
+          headers: { Reason: 'ErrorLimitExceeded', 'Retry-After': retryAfter },
         })
       }
       const decision = limiter.consume(rateKey)
@@ -93,7 +111,9 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
         state.stats.rateLimited += 1
         const headers = { ...decision.headers }
         if (state.behaviour.retryAfterOn429) {
-          const reset = Number(headers[decision.limit === 'minute' ? 'X-RateLimit-Minutely-Reset' : 'X-RateLimit-Reset'])
+          const reset = Number(
+            headers[decision.limit === 'minute' ? 'X-RateLimit-Minutely-Reset' : 'X-RateLimit-Reset'],
+          )
           headers['Retry-After'] = String(Math.max(1, Math.ceil((reset - state.clock.now()) / 1000)))
         }
         return send(reply, { status: 429, body: null, headers })
@@ -107,17 +127,36 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       } else if (!division) {
         answer = exactAnswer(new ExactError(403, 'Forbidden', { Reason: 'DivisionBlocked' }))
       } else if (!/application\/json/i.test(String(request.headers.accept ?? ''))) {
-        answer = exactAnswer(new ExactError(406,
-          'The sandbox only answers JSON: send Accept: application/json (Exact Online would answer Atom XML).'))
+        answer = exactAnswer(
+          new ExactError(
+            406,
+            'The sandbox only answers JSON: send Accept: application/json (Exact Online would answer Atom XML).',
+          ),
+        )
       } else if (!target) {
         answer = exactAnswer(new ExactError(404, `Resource not found for the segment '${resourcePart}'.`))
       } else {
         const baseUrl = baseUrlOf(state, request)
-        const ctx: ResourceContext = { state, division, grant, lang: langOf(grant.languageCode), now: state.clock.now(), params, baseUrl }
+        const ctx: ResourceContext = {
+          state,
+          division,
+          grant,
+          lang: langOf(grant.languageCode),
+          now: state.clock.now(),
+          params,
+          baseUrl,
+        }
         try {
           answer = handleResource({
-            ctx, registry, target, method, params, body: request.body, baseUrl,
-            divisionInUrl: isCurrent ? null : division.id, requestPath: `/api/v1/${rawPath}`,
+            ctx,
+            registry,
+            target,
+            method,
+            params,
+            body: request.body,
+            baseUrl,
+            divisionInUrl: isCurrent ? null : division.id,
+            requestPath: `/api/v1/${rawPath}`,
           })
         } catch (error) {
           if (!(error instanceof ExactError)) throw error

@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import type { OAuthStore } from './oauth-store'
 import type { SandboxState } from './state'
 
-const TYPES: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', txt: 'text/plain' }
+const TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  xml: 'application/xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  txt: 'text/plain',
+}
 
 /**
  * `GET /docs/SysAttachment.aspx?ID=…&_Division_=…&Download=1`: an attachment's `Url`; "append &Download=1
@@ -19,7 +26,8 @@ export function registerAttachmentDownload(app: FastifyInstance, state: SandboxS
     const attachment = division?.attachments.get(String(query.ID ?? '').toLowerCase())
     if (!attachment) return reply.code(404).send('Not found')
     const extension = attachment.FileName.split('.').pop()?.toLowerCase() ?? ''
-    return reply.type(TYPES[extension] ?? 'application/octet-stream')
+    return reply
+      .type(TYPES[extension] ?? 'application/octet-stream')
       .header('content-disposition', `attachment; filename="${attachment.FileName.replace(/"/g, '')}"`)
       .send(attachment.bytes)
   })

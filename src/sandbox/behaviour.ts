@@ -77,7 +77,13 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   attachmentTooLarge: 'refusal',
 }
 
-const COUNT_KEYS = ['errorLimit', 'yourRefMaxLength', 'webhookRetries', 'webhookRetryDelayMs', 'attachmentMaxBytes'] as const
+const COUNT_KEYS = [
+  'errorLimit',
+  'yourRefMaxLength',
+  'webhookRetries',
+  'webhookRetryDelayMs',
+  'attachmentMaxBytes',
+] as const
 type ChoiceKey = Exclude<keyof Behaviour, (typeof COUNT_KEYS)[number]>
 
 const CHOICES: { [K in ChoiceKey]: ReadonlyArray<Behaviour[K]> } = {

@@ -20,7 +20,8 @@ function plain(row: Record<string, unknown>): Record<string, unknown> {
 /** The files of the entry's linked document: names, sizes and SHA-256, so a test can compare byte for byte. */
 function documentFiles(division: Division, entry: Entry): object[] {
   if (!entry.Document) return []
-  return [...division.attachments.values()].filter((a) => a.Document === entry.Document)
+  return [...division.attachments.values()]
+    .filter((a) => a.Document === entry.Document)
     .map((a) => ({ ID: a.ID, FileName: a.FileName, FileSize: a.bytes.length, sha256: sha256(a.bytes) }))
 }
 
@@ -33,15 +34,23 @@ export function entryView(division: Division, entry: Entry): object {
   const term = termState(entry)
   const account = division.accounts.get(entry.Account)
   return {
-    kind: entry.kind, ...plain(entryRow(entry, division)),
-    Created: new Date(entry.Created).toISOString(), Modified: new Date(entry.Modified).toISOString(),
-    AccountCode: account?.Code ?? null, Timestamp: entry.Timestamp,
+    kind: entry.kind,
+    ...plain(entryRow(entry, division)),
+    Created: new Date(entry.Created).toISOString(),
+    Modified: new Date(entry.Modified).toISOString(),
+    AccountCode: account?.Code ?? null,
+    Timestamp: entry.Timestamp,
     Lines: entry.lines.map((l) => plain(lineRow(entry, l, division))),
     Terms: entry.terms.map((t) => ({
-      ID: t.ID, AmountFC: toPlain(rowAmount(entry, t)), Status: t.payment ? 50 : 20, paymentId: t.payment?.id ?? null,
+      ID: t.ID,
+      AmountFC: toPlain(rowAmount(entry, t)),
+      Status: t.payment ? 50 : 20,
+      paymentId: t.payment?.id ?? null,
     })),
     discountOffered: toPlain(entry.discountOffered),
-    outstanding: toPlain(term.outstanding), IsFullyPaid: term.fullyPaid, deleted: entry.deleted,
+    outstanding: toPlain(term.outstanding),
+    IsFullyPaid: term.fullyPaid,
+    deleted: entry.deleted,
     documentFiles: documentFiles(division, entry),
   }
 }
@@ -76,8 +85,9 @@ export function registerDivisionControl(app: FastifyInstance, state: SandboxStat
     if (!division) return reply
     return [...division.accounts.values()].map((a) => ({
       ...plain(accountRow(a, division)),
-      Created: new Date(a.Created).toISOString(), Modified: new Date(a.Modified).toISOString(), deleted: a.deleted,
+      Created: new Date(a.Created).toISOString(),
+      Modified: new Date(a.Modified).toISOString(),
+      deleted: a.deleted,
     }))
   })
-
 }

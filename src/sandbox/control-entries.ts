@@ -11,7 +11,14 @@ import { termState } from './terms'
 
 /** A bookkeeper works in Exact's UI: English messages, the sandbox clock, and the same webhooks as the API. */
 function bookkeeper(state: SandboxState, division: Division): Ledger {
-  return { division, ids: state.ids, lang: 'en', now: state.clock.now(), behaviour: state.behaviour, emit: state.emitter(division) }
+  return {
+    division,
+    ids: state.ids,
+    lang: 'en',
+    now: state.clock.now(),
+    behaviour: state.behaviour,
+    emit: state.emitter(division),
+  }
 }
 
 function entryOr404(division: Division, reply: FastifyReply, id: string): Entry | null {
@@ -47,18 +54,33 @@ export function registerEntryControl(app: FastifyInstance, state: SandboxState):
   })
 
   /** Every document with its attachments' names, sizes and SHA-256; `?content=base64` adds the files. */
-  app.get<{ Params: { d: string }; Querystring: { content?: string } }>('/_sandbox/divisions/:d/documents', async (request, reply) => {
-    const division = divisionOr404(state, reply, request.params.d)
-    if (!division) return reply
-    const withContent = request.query.content === 'base64'
-    return [...division.documents.values()].map((doc) => ({
-      ID: doc.ID, HID: doc.HID, Subject: doc.Subject, Type: doc.Type, Account: doc.Account, Body: doc.Body,
-      FinancialTransactionEntryID: doc.FinancialTransactionEntryID,
-      linkedBy: [...division.entries.values()].filter((e) => !e.deleted && e.Document === doc.ID).map((e) => e.EntryID),
-      attachments: [...division.attachments.values()].filter((a) => a.Document === doc.ID).map((a) => ({
-        ID: a.ID, FileName: a.FileName, FileSize: a.bytes.length, sha256: sha256(a.bytes),
-        ...(withContent ? { base64: a.bytes.toString('base64') } : {}),
-      })),
-    }))
-  })
+  app.get<{ Params: { d: string }; Querystring: { content?: string } }>(
+    '/_sandbox/divisions/:d/documents',
+    async (request, reply) => {
+      const division = divisionOr404(state, reply, request.params.d)
+      if (!division) return reply
+      const withContent = request.query.content === 'base64'
+      return [...division.documents.values()].map((doc) => ({
+        ID: doc.ID,
+        HID: doc.HID,
+        Subject: doc.Subject,
+        Type: doc.Type,
+        Account: doc.Account,
+        Body: doc.Body,
+        FinancialTransactionEntryID: doc.FinancialTransactionEntryID,
+        linkedBy: [...division.entries.values()]
+          .filter((e) => !e.deleted && e.Document === doc.ID)
+          .map((e) => e.EntryID),
+        attachments: [...division.attachments.values()]
+          .filter((a) => a.Document === doc.ID)
+          .map((a) => ({
+            ID: a.ID,
+            FileName: a.FileName,
+            FileSize: a.bytes.length,
+            sha256: sha256(a.bytes),
+            ...(withContent ? { base64: a.bytes.toString('base64') } : {}),
+          })),
+      }))
+    },
+  )
 }

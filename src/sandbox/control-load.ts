@@ -11,10 +11,26 @@ import type { SandboxState } from './state'
 import { bookPayment } from './terms'
 
 const MAX_COUNT = 100_000
-const REVENUE = ['Omzet advieswerk', 'Omzet licenties', 'Omzet onderhoudscontracten', 'Omzet trainingen', 'Omzet hardware',
-  'Omzet abonnementen', 'Omzet projecten', 'Omzet detachering']
-const COSTS = ['Huisvestingskosten', 'Autokosten', 'Kantoorbenodigdheden', 'Reiskosten', 'Telefoon en internet',
-  'Advertentiekosten', 'Accountantskosten', 'Inhuur derden']
+const REVENUE = [
+  'Omzet advieswerk',
+  'Omzet licenties',
+  'Omzet onderhoudscontracten',
+  'Omzet trainingen',
+  'Omzet hardware',
+  'Omzet abonnementen',
+  'Omzet projecten',
+  'Omzet detachering',
+]
+const COSTS = [
+  'Huisvestingskosten',
+  'Autokosten',
+  'Kantoorbenodigdheden',
+  'Reiskosten',
+  'Telefoon en internet',
+  'Advertentiekosten',
+  'Accountantskosten',
+  'Inhuur derden',
+]
 
 function isCount(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_COUNT
@@ -35,8 +51,14 @@ function addGlAccounts(division: Division, count: number, prefix: string | undef
     const revenue = /^[89]/.test(code)
     const names = revenue ? REVENUE : COSTS
     added.push({
-      ID: seededGuid(division.id, 'glaccount', code), Code: code, Description: `${names[n % names.length]} ${Math.floor(n / names.length)}`,
-      Type: revenue ? 110 : 120, BalanceSide: revenue ? 'C' : 'D', BalanceType: 'W', VATCode: revenue ? '2' : '5', IsBlocked: false,
+      ID: seededGuid(division.id, 'glaccount', code),
+      Code: code,
+      Description: `${names[n % names.length]} ${Math.floor(n / names.length)}`,
+      Type: revenue ? 110 : 120,
+      BalanceSide: revenue ? 'C' : 'D',
+      BalanceType: 'W',
+      VATCode: revenue ? '2' : '5',
+      IsBlocked: false,
     })
   }
   division.glAccounts.push(...added)
@@ -49,7 +71,13 @@ function addGlAccounts(division: Division, count: number, prefix: string | undef
  */
 function bookHistory(state: SandboxState, division: Division, entries: number, daysAgo: number): object {
   const at = addDays(state.clock.now(), -daysAgo)
-  const ledger: Ledger = { division, ids: state.ids, lang: 'nl', now: at, behaviour: { ...state.behaviour, yourRefMaxLength: 0 } }
+  const ledger: Ledger = {
+    division,
+    ids: state.ids,
+    lang: 'nl',
+    now: at,
+    behaviour: { ...state.behaviour, yourRefMaxLength: 0 },
+  }
   const customer = createAccount(division, state.ids, 'nl', at, { Name: `Historische klant ${daysAgo}d`, Status: 'C' })
   const revenue = seededGuid(division.id, 'glaccount', '8000')
   const entryDate = startOfDay(amsterdamWallClock(at))
@@ -58,15 +86,31 @@ function bookHistory(state: SandboxState, division: Division, entries: number, d
   const numbers: number[] = []
   for (let i = 0; i < entries; i += 1) {
     const entry = createEntry(ledger, 'sales', {
-      Journal: '70', Customer: customer.ID, EntryDate: toIsoDate(entryDate), YourRef: `H${daysAgo}-${i + 1}`,
-      Description: `Historische factuur ${i + 1}`, SalesEntryLines: [{ GLAccount: revenue, AmountFC: 50 + ((i * 37) % 950), VATCode: '2' }],
+      Journal: '70',
+      Customer: customer.ID,
+      EntryDate: toIsoDate(entryDate),
+      YourRef: `H${daysAgo}-${i + 1}`,
+      Description: `Historische factuur ${i + 1}`,
+      SalesEntryLines: [{ GLAccount: revenue, AmountFC: 50 + ((i * 37) % 950), VATCode: '2' }],
     })
     numbers.push(entry.EntryNumber)
     const total = entryAmount(entry)
-    if (i % 3 === 0) { bookPayment(division, state.ids, entry, total, new Big(0), entryDate, at); paid += 1 }
-    else if (i % 5 === 0) { bookPayment(division, state.ids, entry, total.div(2).round(2), new Big(0), entryDate, at); partlyPaid += 1 }
+    if (i % 3 === 0) {
+      bookPayment(division, state.ids, entry, total, new Big(0), entryDate, at)
+      paid += 1
+    } else if (i % 5 === 0) {
+      bookPayment(division, state.ids, entry, total.div(2).round(2), new Big(0), entryDate, at)
+      partlyPaid += 1
+    }
   }
-  return { entries, paid, partlyPaid, entryDate: toIsoDate(entryDate), firstEntryNumber: numbers[0] ?? null, lastEntryNumber: numbers.at(-1) ?? null }
+  return {
+    entries,
+    paid,
+    partlyPaid,
+    entryDate: toIsoDate(entryDate),
+    firstEntryNumber: numbers[0] ?? null,
+    lastEntryNumber: numbers.at(-1) ?? null,
+  }
 }
 
 /** Load-test helpers: a larger chart of accounts and old bookings. */
@@ -75,7 +119,8 @@ export function registerLoadControl(app: FastifyInstance, state: SandboxState): 
     const division = divisionOr404(state, reply, request.params.d)
     if (!division) return reply
     const body = (request.body ?? {}) as { count?: unknown; prefix?: unknown }
-    if (!isCount(body.count)) return controlError(reply, 400, 'invalid_count', `count must be an integer from 1 to ${MAX_COUNT}.`)
+    if (!isCount(body.count))
+      return controlError(reply, 400, 'invalid_count', `count must be an integer from 1 to ${MAX_COUNT}.`)
     if (body.prefix !== undefined && !(typeof body.prefix === 'string' && /^\d{1,3}$/.test(body.prefix))) {
       return controlError(reply, 400, 'invalid_prefix', 'prefix must be 1 to 3 digits.')
     }
@@ -87,8 +132,10 @@ export function registerLoadControl(app: FastifyInstance, state: SandboxState): 
     const division = divisionOr404(state, reply, request.params.d)
     if (!division) return reply
     const body = (request.body ?? {}) as { entries?: unknown; daysAgo?: unknown }
-    if (!isCount(body.entries)) return controlError(reply, 400, 'invalid_history', `entries must be an integer from 1 to ${MAX_COUNT}.`)
-    if (!isCount(body.daysAgo)) return controlError(reply, 400, 'invalid_history', 'daysAgo must be a positive integer.')
+    if (!isCount(body.entries))
+      return controlError(reply, 400, 'invalid_history', `entries must be an integer from 1 to ${MAX_COUNT}.`)
+    if (!isCount(body.daysAgo))
+      return controlError(reply, 400, 'invalid_history', 'daysAgo must be a positive integer.')
     return reply.code(201).send(bookHistory(state, division, body.entries, body.daysAgo))
   })
 }

@@ -4,7 +4,12 @@ import { sum, toDecimalString, type Decimal } from './decimal'
 import { vatBase } from './resources/entry-rows'
 import type { SandboxState } from './state'
 
-interface CodeTotals { type: string | null; percentage: Decimal | null; bases: Decimal[]; vats: Decimal[] }
+interface CodeTotals {
+  type: string | null
+  percentage: Decimal | null
+  bases: Decimal[]
+  vats: Decimal[]
+}
 
 /**
  * A sandbox simplification of the (BE) VAT return, with no grids: per VAT code the summed VAT base
@@ -20,15 +25,24 @@ export function registerVatReturnControl(app: FastifyInstance, state: SandboxSta
       if (entry.deleted) continue
       for (const line of entry.lines) {
         const vat = division.vatCodes.find((v) => v.Code === line.VATCode)
-        const totals = byCode.get(line.VATCode) ?? { type: vat?.Type ?? null, percentage: vat?.Percentage ?? null, bases: [], vats: [] }
+        const totals = byCode.get(line.VATCode) ?? {
+          type: vat?.Type ?? null,
+          percentage: vat?.Percentage ?? null,
+          bases: [],
+          vats: [],
+        }
         totals.bases.push(vatBase(line))
         totals.vats.push(line.VATAmountFC)
         byCode.set(line.VATCode, totals)
       }
     }
     const codes = [...byCode].map(([vatCode, t]) => ({
-      vatCode, type: t.type, percentage: t.percentage === null ? null : t.percentage.toString(),
-      reported: t.type !== null && t.type !== 'N', base: toDecimalString(sum(t.bases)), vat: toDecimalString(sum(t.vats)),
+      vatCode,
+      type: t.type,
+      percentage: t.percentage === null ? null : t.percentage.toString(),
+      reported: t.type !== null && t.type !== 'N',
+      base: toDecimalString(sum(t.bases)),
+      vat: toDecimalString(sum(t.vats)),
     }))
     const reported = [...byCode.values()].filter((t) => t.type !== null && t.type !== 'N')
     return {

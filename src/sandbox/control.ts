@@ -50,7 +50,10 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
   registerWebhookControl(app, state)
 
   app.get('/_sandbox/stats', async () => state.stats.toJSON())
-  app.post('/_sandbox/stats/reset', async () => { state.stats.reset(); return state.stats.toJSON() })
+  app.post('/_sandbox/stats/reset', async () => {
+    state.stats.reset()
+    return state.stats.toJSON()
+  })
 
   app.get('/_sandbox/faults', async () => faults.config)
   app.put('/_sandbox/faults', async (request, reply) => {
@@ -83,18 +86,24 @@ export function registerControl(app: FastifyInstance, deps: ControlDeps): void {
     return limiter.limits
   })
 
-  const clockView = (): object => ({ now: state.clock.now(), iso: new Date(state.clock.now()).toISOString(), frozen: state.clock.frozen })
+  const clockView = (): object => ({
+    now: state.clock.now(),
+    iso: new Date(state.clock.now()).toISOString(),
+    frozen: state.clock.frozen,
+  })
   app.get('/_sandbox/clock', async () => clockView())
   app.post('/_sandbox/clock', async (request, reply) => {
     const body = (request.body ?? {}) as { advanceMs?: unknown; setMs?: unknown; set?: unknown; frozen?: unknown }
     if (body.frozen !== undefined) state.clock.freeze(body.frozen === true)
     if (body.set !== undefined || body.setMs !== undefined) {
       const ms = typeof body.setMs === 'number' ? body.setMs : Date.parse(String(body.set))
-      if (!Number.isFinite(ms)) return controlError(reply, 400, 'invalid_clock', 'set must be an ISO time, setMs a number.')
+      if (!Number.isFinite(ms))
+        return controlError(reply, 400, 'invalid_clock', 'set must be an ISO time, setMs a number.')
       state.clock.set(ms)
     }
     if (body.advanceMs !== undefined) {
-      if (!isNonNegativeNumber(body.advanceMs)) return controlError(reply, 400, 'invalid_clock', 'advanceMs must be a non-negative number.')
+      if (!isNonNegativeNumber(body.advanceMs))
+        return controlError(reply, 400, 'invalid_clock', 'advanceMs must be a non-negative number.')
       state.clock.advance(body.advanceMs)
     }
     return clockView()

@@ -9,14 +9,28 @@ import { attachmentEvents, documentEvents, type ChangeEvent } from './webhooks/t
 
 /** A documents/Documents row (picqer Document.php); Subject and Type are required (Exact's reference, via Pi-Systems). */
 export interface SandboxDocument {
-  ID: string; HID: number; Subject: string; Type: number; Account: string | null; Body: string | null
-  DocumentDate: number | null; AmountFC: Big | null; Currency: string
+  ID: string
+  HID: number
+  Subject: string
+  Type: number
+  Account: string | null
+  Body: string | null
+  DocumentDate: number | null
+  AmountFC: Big | null
+  Currency: string
   /** "Reference to the transaction lines of the financial entry"; set when an entry links the document [U]. */
   FinancialTransactionEntryID: string | null
-  Created: number; Modified: number
+  Created: number
+  Modified: number
 }
 
-export interface DocumentAttachment { ID: string; Document: string; FileName: string; bytes: Buffer; Created: number }
+export interface DocumentAttachment {
+  ID: string
+  Document: string
+  FileName: string
+  bytes: Buffer
+  Created: number
+}
 
 /**
  * Types a document may have: 10 sales and 20 purchase entry (Exact KB "REST API | Create an entry with
@@ -46,29 +60,53 @@ export function attachmentBytes(value: unknown): Buffer {
 }
 
 /** Applies the fields present in `body` (POST and PUT); messages go to `errors`, malformed values throw 400. */
-export function applyDocumentFields(doc: SandboxDocument, body: Record<string, unknown>, division: Division, lang: Lang,
-  errors: string[]): void {
+export function applyDocumentFields(
+  doc: SandboxDocument,
+  body: Record<string, unknown>,
+  division: Division,
+  lang: Lang,
+  errors: string[],
+): void {
   if ('Subject' in body) doc.Subject = text(body.Subject) ?? ''
   if ('Body' in body) doc.Body = text(body.Body)
   if ('Type' in body) doc.Type = body.Type === null || body.Type === '' ? 0 : Number(body.Type)
   if ('DocumentDate' in body) doc.DocumentDate = dayOrThrow(body.DocumentDate, 'DocumentDate')
   if ('AmountFC' in body) doc.AmountFC = amountOrThrow(body.AmountFC, 'AmountFC')
   if ('Currency' in body) doc.Currency = text(body.Currency)?.trim().toUpperCase() || division.currency
-  if ('FinancialTransactionEntryID' in body) doc.FinancialTransactionEntryID = text(body.FinancialTransactionEntryID)?.toLowerCase() ?? null
+  if ('FinancialTransactionEntryID' in body)
+    doc.FinancialTransactionEntryID = text(body.FinancialTransactionEntryID)?.toLowerCase() ?? null
   if ('Account' in body) {
     const account = body.Account === null || body.Account === '' ? undefined : findAccount(division, body.Account)
-    if (body.Account !== null && body.Account !== '' && !account) errors.push(message(lang, 'invalidReference', label(lang, 'customer')))
+    if (body.Account !== null && body.Account !== '' && !account)
+      errors.push(message(lang, 'invalidReference', label(lang, 'customer')))
     doc.Account = account?.ID ?? null
   }
   if (!doc.Subject.trim()) errors.push(message(lang, 'mandatory', label(lang, 'subject')))
   if (!doc.Type) errors.push(message(lang, 'mandatory', label(lang, 'documentType')))
-  else if (!DOCUMENT_TYPES.some((t) => t.ID === doc.Type)) errors.push(message(lang, 'invalidReference', label(lang, 'documentType')))
+  else if (!DOCUMENT_TYPES.some((t) => t.ID === doc.Type))
+    errors.push(message(lang, 'invalidReference', label(lang, 'documentType')))
 }
 
-export function createDocument(division: Division, ids: IdFactory, lang: Lang, now: number, body: Record<string, unknown>): SandboxDocument {
+export function createDocument(
+  division: Division,
+  ids: IdFactory,
+  lang: Lang,
+  now: number,
+  body: Record<string, unknown>,
+): SandboxDocument {
   const doc: SandboxDocument = {
-    ID: '', HID: 0, Subject: '', Type: 0, Account: null, Body: null, DocumentDate: null, AmountFC: null,
-    Currency: division.currency, FinancialTransactionEntryID: null, Created: now, Modified: now,
+    ID: '',
+    HID: 0,
+    Subject: '',
+    Type: 0,
+    Account: null,
+    Body: null,
+    DocumentDate: null,
+    AmountFC: null,
+    Currency: division.currency,
+    FinancialTransactionEntryID: null,
+    Created: now,
+    Modified: now,
   }
   const errors: string[] = []
   applyDocumentFields(doc, body, division, lang, errors)
@@ -79,8 +117,14 @@ export function createDocument(division: Division, ids: IdFactory, lang: Lang, n
 }
 
 /** Document, FileName and Attachment are required (elmas DocumentAttachment); too large is refused [U for the answer]. */
-export function createAttachment(division: Division, ids: IdFactory, lang: Lang, now: number, behaviour: Behaviour,
-  body: Record<string, unknown>): DocumentAttachment {
+export function createAttachment(
+  division: Division,
+  ids: IdFactory,
+  lang: Lang,
+  now: number,
+  behaviour: Behaviour,
+  body: Record<string, unknown>,
+): DocumentAttachment {
   const bytes = body.Attachment === undefined || body.Attachment === null ? null : attachmentBytes(body.Attachment)
   const errors: string[] = []
   const docId = text(body.Document)?.toLowerCase() ?? null
@@ -95,12 +139,23 @@ export function createAttachment(division: Division, ids: IdFactory, lang: Lang,
     if (behaviour.attachmentTooLarge === 'http_413') throw new ExactError(413, 'Request Entity Too Large')
     throw refusal([message(lang, 'fileTooLarge', String((bytes as Buffer).length), String(limit))])
   }
-  const attachment: DocumentAttachment = { ID: ids.next(), Document: docId as string, FileName: fileName, bytes: bytes as Buffer, Created: now }
+  const attachment: DocumentAttachment = {
+    ID: ids.next(),
+    Document: docId as string,
+    FileName: fileName,
+    bytes: bytes as Buffer,
+    Created: now,
+  }
   division.attachments.set(attachment.ID, attachment)
   return attachment
 }
 
-export function deleteAttachment(division: Division, ids: IdFactory, attachment: DocumentAttachment, now: number): ChangeEvent[] {
+export function deleteAttachment(
+  division: Division,
+  ids: IdFactory,
+  attachment: DocumentAttachment,
+  now: number,
+): ChangeEvent[] {
   division.attachments.delete(attachment.ID)
   addTombstone(division, ids, attachment.ID, 4, now)
   return attachmentEvents(attachment.ID, 'Delete')
@@ -109,7 +164,8 @@ export function deleteAttachment(division: Division, ids: IdFactory, attachment:
 /** Its attachments go with it (EntityType 4, then 6 for the document); entries that linked it lose the link [U]. */
 export function deleteDocument(division: Division, ids: IdFactory, doc: SandboxDocument, now: number): ChangeEvent[] {
   const events: ChangeEvent[] = []
-  for (const a of [...division.attachments.values()]) if (a.Document === doc.ID) events.push(...deleteAttachment(division, ids, a, now))
+  for (const a of [...division.attachments.values()])
+    if (a.Document === doc.ID) events.push(...deleteAttachment(division, ids, a, now))
   division.documents.delete(doc.ID)
   addTombstone(division, ids, doc.ID, 6, now)
   for (const entry of division.entries.values()) if (entry.Document === doc.ID) entry.Document = null
@@ -117,10 +173,18 @@ export function deleteDocument(division: Division, ids: IdFactory, doc: SandboxD
 }
 
 /** An entry's Document in a POST or PUT body: undefined when absent, null to unlink, else a live document's ID. */
-export function documentRef(division: Division, body: Record<string, unknown>, lang: Lang, errors: string[]): string | null | undefined {
+export function documentRef(
+  division: Division,
+  body: Record<string, unknown>,
+  lang: Lang,
+  errors: string[],
+): string | null | undefined {
   if (!('Document' in body)) return undefined
   if (body.Document === null || body.Document === '') return null
   const id = String(body.Document).toLowerCase()
-  if (!division.documents.has(id)) { errors.push(message(lang, 'invalidReference', label(lang, 'document'))); return undefined }
+  if (!division.documents.has(id)) {
+    errors.push(message(lang, 'invalidReference', label(lang, 'document')))
+    return undefined
+  }
   return id
 }

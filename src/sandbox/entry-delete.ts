@@ -11,7 +11,8 @@ import { entryEvents } from './webhooks/topics'
 export function deleteEntry(l: Ledger, entry: Entry): void {
   entry.deleted = true
   entry.Modified = l.now
-  for (const id of [entry.headerLineId, ...entry.lines.map((line) => line.ID)]) addTombstone(l.division, l.ids, id, 1, l.now)
+  for (const id of [entry.headerLineId, ...entry.lines.map((line) => line.ID)])
+    addTombstone(l.division, l.ids, id, 1, l.now)
   for (const row of entry.terms) addTombstone(l.division, l.ids, row.ID, 10, l.now)
   l.emit?.(entryEvents(entry, 'Delete'))
   const doc = entry.Document ? l.division.documents.get(entry.Document) : undefined
@@ -23,7 +24,10 @@ export function deleteEntry(l: Ledger, entry: Entry): void {
 
 /** Deleting the last line deletes the entry (ossobv); otherwise only that transaction line is tombstoned. */
 export function deleteLine(l: Ledger, entry: Entry, line: EntryLine): void {
-  if (entry.lines.length === 1) { deleteEntry(l, entry); return }
+  if (entry.lines.length === 1) {
+    deleteEntry(l, entry)
+    return
+  }
   entry.lines = entry.lines.filter((x) => x !== line)
   l.division.deletedLines.set(line.ID, entry.kind)
   addTombstone(l.division, l.ids, line.ID, 1, l.now)

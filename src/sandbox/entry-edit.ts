@@ -4,7 +4,11 @@ import { addTombstone, type Entry, type EntryLine } from './model'
 import { findAccount } from './resources/accounts'
 import { termState } from './terms'
 
-export interface EditProblem { status: 400 | 409; error: string; message: string }
+export interface EditProblem {
+  status: 400 | 409
+  error: string
+  message: string
+}
 
 const HEADER = ['EntryDate', 'DueDate', 'Description', 'YourRef', 'PaymentReference'] as const
 const AMOUNT_KEYS = ['AmountFC', 'VATCode', 'GLAccount', 'GLAccountCode']
@@ -17,7 +21,8 @@ function problem(status: 400 | 409, error: string, message: string): EditProblem
 function lineInput(l: Ledger, item: Record<string, unknown>, base: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base, ...item }
   if (typeof item.GLAccountCode === 'string') {
-    merged.GLAccount = l.division.glAccounts.find((g) => g.Code === (item.GLAccountCode as string).trim())?.ID ?? 'unknown'
+    merged.GLAccount =
+      l.division.glAccounts.find((g) => g.Code === (item.GLAccountCode as string).trim())?.ID ?? 'unknown'
   }
   // A new amount, VAT code or account means Exact computes the VAT and its base again, unless given.
   if (AMOUNT_KEYS.some((k) => k in item)) {
@@ -29,9 +34,17 @@ function lineInput(l: Ledger, item: Record<string, unknown>, base: Record<string
 
 function lineBase(line: EntryLine): Record<string, unknown> {
   return {
-    GLAccount: line.GLAccount, AmountFC: line.AmountFC.toString(), VATCode: line.VATCode, VATAmountFC: line.VATAmountFC.toString(),
-    VATBaseAmountFC: line.VATBaseAmountFC?.toString(), Description: line.Description, Quantity: line.Quantity,
-    CostCenter: line.CostCenter, CostUnit: line.CostUnit, Project: line.Project, Notes: line.Notes,
+    GLAccount: line.GLAccount,
+    AmountFC: line.AmountFC.toString(),
+    VATCode: line.VATCode,
+    VATAmountFC: line.VATAmountFC.toString(),
+    VATBaseAmountFC: line.VATBaseAmountFC?.toString(),
+    Description: line.Description,
+    Quantity: line.Quantity,
+    CostCenter: line.CostCenter,
+    CostUnit: line.CostUnit,
+    Project: line.Project,
+    Notes: line.Notes,
   }
 }
 
@@ -47,35 +60,52 @@ export function editEntry(l: Ledger, entry: Entry, body: Record<string, unknown>
   const unknown = Object.keys(body).filter((k) => !known.has(k))
   if (unknown.length) return problem(400, 'invalid_edit', `Not editable: ${unknown.join(', ')}.`)
   const touchesAmounts = ['Lines', 'DeleteLines', accountField, 'AccountCode'].some((k) => k in body)
-  if (touchesAmounts && termState(entry).matched) return problem(409, 'entry_matched', 'The entry is matched to a payment.')
+  if (touchesAmounts && termState(entry).matched)
+    return problem(409, 'entry_matched', 'The entry is matched to a payment.')
   const draft = { ...entry }
   for (const f of ['Description', 'YourRef', 'PaymentReference'] as const) if (f in body) draft[f] = text(body[f])
   if ('EntryDate' in body) draft.EntryDate = dayOrThrow(body.EntryDate, 'EntryDate') ?? entry.EntryDate
   if ('DueDate' in body) draft.DueDate = dayOrThrow(body.DueDate, 'DueDate') ?? entry.DueDate
-  else if (draft.EntryDate !== entry.EntryDate) draft.DueDate = dueDate(l.division, draft.EntryDate, entry.PaymentCondition)
+  else if (draft.EntryDate !== entry.EntryDate)
+    draft.DueDate = dueDate(l.division, draft.EntryDate, entry.PaymentCondition)
   const accountKey = body[accountField] ?? body.AccountCode
   if (accountKey !== undefined) {
-    const account = body[accountField] !== undefined ? findAccount(l.division, accountKey)
-      : [...l.division.accounts.values()].find((a) => !a.deleted && a.Code === String(accountKey).trim())
+    const account =
+      body[accountField] !== undefined
+        ? findAccount(l.division, accountKey)
+        : [...l.division.accounts.values()].find((a) => !a.deleted && a.Code === String(accountKey).trim())
     if (!account) return problem(400, 'invalid_edit', `No live account ${String(accountKey)}.`)
     draft.Account = account.ID
   }
   const deleteIds = new Set(((body.DeleteLines ?? []) as unknown[]).map((id) => String(id).toLowerCase()))
-  if ([...deleteIds].some((id) => !entry.lines.some((line) => line.ID === id))) return problem(400, 'invalid_edit', 'DeleteLines names a line the entry does not have.')
-  if (body.Lines !== undefined && !Array.isArray(body.Lines)) return problem(400, 'invalid_edit', 'Lines must be an array.')
+  if ([...deleteIds].some((id) => !entry.lines.some((line) => line.ID === id)))
+    return problem(400, 'invalid_edit', 'DeleteLines names a line the entry does not have.')
+  if (body.Lines !== undefined && !Array.isArray(body.Lines))
+    return problem(400, 'invalid_edit', 'Lines must be an array.')
   const lines = entry.lines.filter((line) => !deleteIds.has(line.ID))
   const errors: string[] = []
   for (const raw of (body.Lines ?? []) as Array<Record<string, unknown>>) {
     const existing = raw.ID === undefined ? undefined : lines.find((line) => line.ID === String(raw.ID).toLowerCase())
-    if (raw.ID !== undefined && !existing) return problem(400, 'invalid_edit', `No line ${String(raw.ID)} on the entry.`)
-    const number = existing?.LineNumber ?? Math.max(0, ...entry.lines.map((x) => x.LineNumber), ...lines.map((x) => x.LineNumber)) + 1
-    const built = buildLine(l.division, l.ids, lineInput(l, raw, existing ? lineBase(existing) : {}), number, l.lang, errors)
+    if (raw.ID !== undefined && !existing)
+      return problem(400, 'invalid_edit', `No line ${String(raw.ID)} on the entry.`)
+    const number =
+      existing?.LineNumber ??
+      Math.max(0, ...entry.lines.map((x) => x.LineNumber), ...lines.map((x) => x.LineNumber)) + 1
+    const built = buildLine(
+      l.division,
+      l.ids,
+      lineInput(l, raw, existing ? lineBase(existing) : {}),
+      number,
+      l.lang,
+      errors,
+    )
     if (!built) continue
     if (existing) lines[lines.indexOf(existing)] = { ...built, ID: existing.ID }
     else lines.push(built)
   }
   if (errors.length) return problem(400, 'invalid_edit', [...new Set(errors)].join('\r\n'))
-  if (lines.length === 0) return problem(400, 'invalid_edit', 'An entry keeps at least one line; delete the entry instead.')
+  if (lines.length === 0)
+    return problem(400, 'invalid_edit', 'An entry keeps at least one line; delete the entry instead.')
   if (draft.EntryDate !== entry.EntryDate) {
     const date = new Date(draft.EntryDate)
     Object.assign(draft, { ReportingYear: date.getUTCFullYear(), ReportingPeriod: date.getUTCMonth() + 1 })

@@ -16,20 +16,28 @@ export function text(value: unknown): string | null {
 export function amountOrThrow(value: unknown, field: string): Big | null {
   if (value === null || value === undefined) return null
   const amount = parseAmount(value)
-  if (!amount) throw badRequest(`Error processing request stream. The property '${field}' cannot be converted to a number.`)
+  if (!amount)
+    throw badRequest(`Error processing request stream. The property '${field}' cannot be converted to a number.`)
   return amount
 }
 
 export function dayOrThrow(value: unknown, field: string): number | null {
   if (value === null || value === undefined) return null
   const day = parseInputDay(value)
-  if (day === null) throw badRequest(`Error processing request stream. The property '${field}' has an invalid date value.`)
+  if (day === null)
+    throw badRequest(`Error processing request stream. The property '${field}' has an invalid date value.`)
   return day
 }
 
 /** Validates one line and derives its VAT; messages go to `errors`, malformed values throw 400. */
-export function buildLine(division: Division, ids: IdFactory, raw: unknown, lineNumber: number,
-  lang: Lang, errors: string[]): EntryLine | null {
+export function buildLine(
+  division: Division,
+  ids: IdFactory,
+  raw: unknown,
+  lineNumber: number,
+  lang: Lang,
+  errors: string[],
+): EntryLine | null {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest(MALFORMED_BODY)
   const body = raw as Record<string, unknown>
   const amount = amountOrThrow(body.AmountFC, 'AmountFC')
@@ -50,11 +58,19 @@ export function buildLine(division: Division, ids: IdFactory, raw: unknown, line
   if (!gl || amount === null) return null
   const percentage = vat?.Percentage ?? ZERO
   return {
-    ID: ids.next(), LineNumber: lineNumber, GLAccount: gl.ID, AmountFC: amount,
-    VATCode: vat?.Code ?? null, VATPercentage: percentage,
-    VATAmountFC: sentVat ?? round2(amount.times(percentage)), VATBaseAmountFC: sentBase,
-    Description: text(body.Description), Quantity: body.Quantity === undefined || body.Quantity === null ? null : Number(body.Quantity),
-    CostCenter: text(body.CostCenter), CostUnit: text(body.CostUnit), Project: text(body.Project), Notes: text(body.Notes),
+    ID: ids.next(),
+    LineNumber: lineNumber,
+    GLAccount: gl.ID,
+    AmountFC: amount,
+    VATCode: vat?.Code ?? null,
+    VATPercentage: percentage,
+    VATAmountFC: sentVat ?? round2(amount.times(percentage)),
+    VATBaseAmountFC: sentBase,
+    Description: text(body.Description),
+    Quantity: body.Quantity === undefined || body.Quantity === null ? null : Number(body.Quantity),
+    CostCenter: text(body.CostCenter),
+    CostUnit: text(body.CostUnit),
+    Project: text(body.Project),
+    Notes: text(body.Notes),
   }
 }
-

@@ -16,7 +16,12 @@ export function journalFits(kind: EntryKind, journal: Journal): boolean {
  * Sales 20/21, purchase 30/31. A return-invoice journal always books a credit note; otherwise a negative
  * total is a credit note (`derived`) or Exact keeps the entry type (`entry`), exact-reality #17 [U].
  */
-export function entryTypeOf(kind: EntryKind, journal: Journal | undefined, negative: boolean, mode: Behaviour['creditNoteType']): number {
+export function entryTypeOf(
+  kind: EntryKind,
+  journal: Journal | undefined,
+  negative: boolean,
+  mode: Behaviour['creditNoteType'],
+): number {
   const base = kind === 'sales' ? 20 : 30
   const credit = journal?.Type === JOURNAL_TYPES[kind].credit || (mode === 'derived' && negative)
   return credit ? base + 1 : base

@@ -29,7 +29,10 @@ export function toWire(def: ResourceDef, row: Row, opts: WireOptions): Record<st
   const fields = opts.select ?? [...def.fields, ...Object.keys(def.navigation ?? {})]
   for (const field of fields) {
     const nav = def.navigation?.[field]
-    if (!nav) { out[field] = wireValue(row[field]); continue }
+    if (!nav) {
+      out[field] = wireValue(row[field])
+      continue
+    }
     const expansion = opts.expanded.get(field)
     if (expansion) {
       const childOpts: WireOptions = { ...opts, select: expansion.select, expanded: new Map() }
@@ -50,7 +53,11 @@ export function toPlain(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(toPlain)
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '__seq').map(([k, v]) => [k, toPlain(v)]))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '__seq')
+        .map(([k, v]) => [k, toPlain(v)]),
+    )
   }
   return value
 }

@@ -29,10 +29,12 @@ const MESSAGES = {
   // The next four are invented in the style of exact-online.md §5.5 [U].
   periodClosed: { nl: 'Niet toegestaan: Periode is afgesloten', en: 'Not allowed: Period is closed' },
   vatReturnProcessed: {
-    nl: 'Niet toegestaan: Boeking is verwerkt in een btw-aangifte', en: 'Not allowed: Entry is processed in a VAT return',
+    nl: 'Niet toegestaan: Boeking is verwerkt in een btw-aangifte',
+    en: 'Not allowed: Entry is processed in a VAT return',
   },
   currencyNotAllowed: {
-    nl: 'Ongeldige valuta: {0}. Dagboek {1} staat alleen {2} toe.', en: 'Invalid currency: {0}. Journal {1} only allows {2}.',
+    nl: 'Ongeldige valuta: {0}. Dagboek {1} staat alleen {2} toe.',
+    en: 'Invalid currency: {0}. Journal {1} only allows {2}.',
   },
   tooLong: { nl: 'Waarde te lang: {0} (maximaal {1} tekens)', en: 'Value too long: {0} (maximum {1} characters)' },
   wrongJournal: {
@@ -41,7 +43,8 @@ const MESSAGES = {
   },
   // Invented in Exact's style [U]: no source shows Exact's answer to an oversized attachment.
   fileTooLarge: {
-    nl: 'Bestand is te groot: {0} bytes (maximaal {1} bytes)', en: 'File is too large: {0} bytes (maximum {1} bytes)',
+    nl: 'Bestand is te groot: {0} bytes (maximaal {1} bytes)',
+    en: 'File is too large: {0} bytes (maximum {1} bytes)',
   },
   accountInUse: {
     nl: 'Kan niet verwijderen: Relatie {0} - Gebruikt in: Boekingen',
@@ -107,6 +110,8 @@ export function notFound(text = 'Not found'): ExactError {
 export const FILTER_NOT_SUPPORTED = 'This $filter parameter is not supported for this resource.'
 
 /** What Exact answered to an Attachment that is not base64 (picqer #178). */
-export const NOT_BASE64 = "Error processing request stream. Error encountered in converting the value from request payload for property 'Attachment' to type 'Byte[]'"
+export const NOT_BASE64 =
+  "Error processing request stream. Error encountered in converting the value from request payload for property 'Attachment' to type 'Byte[]'"
 
-export const MALFORMED_BODY = 'Error processing request stream. The request should be a valid top-level resource object.'
+export const MALFORMED_BODY =
+  'Error processing request stream. The request should be a valid top-level resource object.'

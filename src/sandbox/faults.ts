@@ -9,7 +9,13 @@ export interface FaultConfig {
   retryAfterSeconds: number
 }
 
-export const NO_FAULTS: FaultConfig = { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, seed: 1, retryAfterSeconds: 30 }
+export const NO_FAULTS: FaultConfig = {
+  errorRate: 0,
+  timeoutAfterCommitRate: 0,
+  latencyMs: 0,
+  seed: 1,
+  retryAfterSeconds: 30,
+}
 
 /** mulberry32: small, fast and the same sequence for the same seed. */
 function mulberry32(seed: number): () => number {

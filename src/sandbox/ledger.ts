@@ -17,7 +17,14 @@ import { entryEvents, type Emit } from './webhooks/topics'
  * What booking needs: the division, ids, the user's language, the sandbox time and the behaviour settings;
  * `emit` sends the webhooks of each change (history loads pass none, so they stay silent).
  */
-export interface Ledger { division: Division; ids: IdFactory; lang: Lang; now: number; behaviour: Behaviour; emit?: Emit }
+export interface Ledger {
+  division: Division
+  ids: IdFactory
+  lang: Lang
+  now: number
+  behaviour: Behaviour
+  emit?: Emit
+}
 
 export const LINES_FIELD: Record<EntryKind, string> = { sales: 'SalesEntryLines', purchase: 'PurchaseEntryLines' }
 export const ACCOUNT_FIELD: Record<EntryKind, string> = { sales: 'Customer', purchase: 'Supplier' }
@@ -25,7 +32,8 @@ export const ACCOUNT_FIELD: Record<EntryKind, string> = { sales: 'Customer', pur
 export function dueDate(division: Division, entryDate: number, conditionCode: string | null): number {
   const condition = conditionCode ? division.paymentConditions.find((p) => sameCode(p.Code, conditionCode)) : undefined
   if (!condition) return entryDate
-  const base = condition.PaymentEndOfMonths > 0 ? endOfMonthPlus(entryDate, condition.PaymentEndOfMonths - 1) : entryDate
+  const base =
+    condition.PaymentEndOfMonths > 0 ? endOfMonthPlus(entryDate, condition.PaymentEndOfMonths - 1) : entryDate
   return addDays(base, condition.PaymentDays)
 }
 
@@ -62,8 +70,10 @@ export function createEntry(l: Ledger, kind: EntryKind, body: Record<string, unk
   const lines = lineList.map((raw, i) => buildLine(division, ids, raw, i + 1, lang, errors))
   const entryDate = dayOrThrow(body.EntryDate, 'EntryDate') ?? startOfDay(amsterdamWallClock(now))
   const sentDue = dayOrThrow(body.DueDate, 'DueDate')
-  const conditionCode = text(body.PaymentCondition)?.trim() ||
-    (kind === 'sales' ? account?.text.PaymentConditionSales : account?.text.PaymentConditionPurchase) || '30'
+  const conditionCode =
+    text(body.PaymentCondition)?.trim() ||
+    (kind === 'sales' ? account?.text.PaymentConditionSales : account?.text.PaymentConditionPurchase) ||
+    '30'
   if (!division.paymentConditions.some((p) => sameCode(p.Code, conditionCode))) {
     errors.push(message(lang, 'invalidReference', label(lang, 'paymentCondition')))
   }
@@ -77,18 +87,35 @@ export function createEntry(l: Ledger, kind: EntryKind, body: Record<string, unk
   const entryNumber = nextEntryNumber(division, journalCode, entryDate)
   const date = new Date(entryDate)
   const entry: Entry = {
-    EntryID: ids.next(), kind, Journal: journalCode, Account: (account as { ID: string }).ID,
-    EntryDate: entryDate, DueDate: sentDue ?? dueDate(division, entryDate, conditionCode),
-    YourRef: yourRef, Description: text(body.Description),
-    InvoiceNumber: invoiceNumber ? Number(invoiceNumber.toFixed(0)) : entryNumber, EntryNumber: entryNumber,
-    Currency: currency, PaymentCondition: conditionCode, PaymentReference: text(body.PaymentReference),
+    EntryID: ids.next(),
+    kind,
+    Journal: journalCode,
+    Account: (account as { ID: string }).ID,
+    EntryDate: entryDate,
+    DueDate: sentDue ?? dueDate(division, entryDate, conditionCode),
+    YourRef: yourRef,
+    Description: text(body.Description),
+    InvoiceNumber: invoiceNumber ? Number(invoiceNumber.toFixed(0)) : entryNumber,
+    EntryNumber: entryNumber,
+    Currency: currency,
+    PaymentCondition: conditionCode,
+    PaymentReference: text(body.PaymentReference),
     ReportingYear: Number(body.ReportingYear ?? date.getUTCFullYear()),
     ReportingPeriod: Number(body.ReportingPeriod ?? date.getUTCMonth() + 1),
     ExternalLinkReference: text(body.ExternalLinkReference),
     OrderNumber: body.OrderNumber === undefined || body.OrderNumber === null ? null : Number(body.OrderNumber),
-    Document: document, Status: 20, lines: lines as EntryLine[], Type: 0, Created: now, Modified: now,
-    Timestamp: nextTimestamp(division, 'TransactionLines', now), terms: [], discountOffered: ZERO,
-    hid: (division.hidSeq += 1), headerLineId, deleted: false,
+    Document: document,
+    Status: 20,
+    lines: lines as EntryLine[],
+    Type: 0,
+    Created: now,
+    Modified: now,
+    Timestamp: nextTimestamp(division, 'TransactionLines', now),
+    terms: [],
+    discountOffered: ZERO,
+    hid: (division.hidSeq += 1),
+    headerLineId,
+    deleted: false,
   }
   entry.Type = entryTypeOf(kind, journal, entryAmount(entry).lt(0), l.behaviour.creditNoteType)
   entry.discountOffered = offeredDiscount(division, entry)

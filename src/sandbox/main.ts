@@ -14,12 +14,17 @@ async function main(): Promise<void> {
     clientSecret: env.SANDBOX_CLIENT_SECRET || undefined,
     publicUrl: env.SANDBOX_PUBLIC_URL || undefined,
     webhookSecret: env.SANDBOX_WEBHOOK_SECRET || undefined,
-    webhookAllowHttp: env.SANDBOX_WEBHOOK_ALLOW_HTTP === undefined ? undefined : env.SANDBOX_WEBHOOK_ALLOW_HTTP !== 'false',
-    webhookValidationDelayMs: env.SANDBOX_WEBHOOK_VALIDATION_DELAY_MS ? Number(env.SANDBOX_WEBHOOK_VALIDATION_DELAY_MS) : undefined,
+    webhookAllowHttp:
+      env.SANDBOX_WEBHOOK_ALLOW_HTTP === undefined ? undefined : env.SANDBOX_WEBHOOK_ALLOW_HTTP !== 'false',
+    webhookValidationDelayMs: env.SANDBOX_WEBHOOK_VALIDATION_DELAY_MS
+      ? Number(env.SANDBOX_WEBHOOK_VALIDATION_DELAY_MS)
+      : undefined,
     logger: { level: env.LOG_LEVEL ?? 'info' },
   })
   console.log(`Exact Online sandbox listening on ${sandbox.url}`)
-  const stop = (): void => { void sandbox.close().then(() => process.exit(0)) }
+  const stop = (): void => {
+    void sandbox.close().then(() => process.exit(0))
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }

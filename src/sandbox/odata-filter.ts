@@ -15,7 +15,13 @@ export type FilterNode =
 type CmpOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'
 const CMP_OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le'])
 const FUNCTIONS: Record<string, number> = {
-  substringof: 2, startswith: 2, endswith: 2, trim: 1, tolower: 1, toupper: 1, length: 1,
+  substringof: 2,
+  startswith: 2,
+  endswith: 2,
+  trim: 1,
+  tolower: 1,
+  toupper: 1,
+  length: 1,
 }
 
 type Token =
@@ -33,7 +39,11 @@ function readQuoted(src: string, start: number): { text: string; end: number } {
   for (;;) {
     if (i >= src.length) throw syntaxError(start, 'unterminated string literal')
     if (src[i] === "'") {
-      if (src[i + 1] === "'") { text += "'"; i += 2; continue }
+      if (src[i + 1] === "'") {
+        text += "'"
+        i += 2
+        continue
+      }
       return { text, end: i + 1 }
     }
     text += src[i]
@@ -46,8 +56,15 @@ function tokenize(src: string): Token[] {
   let i = 0
   while (i < src.length) {
     const c = src[i]
-    if (/\s/.test(c)) { i += 1; continue }
-    if (c === '(' || c === ')' || c === ',') { tokens.push({ t: 'punct', v: c, pos: i }); i += 1; continue }
+    if (/\s/.test(c)) {
+      i += 1
+      continue
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ t: 'punct', v: c, pos: i })
+      i += 1
+      continue
+    }
     if (c === "'") {
       const { text, end } = readQuoted(src, i)
       tokens.push({ t: 'lit', v: text, pos: i })
@@ -81,7 +98,8 @@ function tokenize(src: string): Token[] {
 
 function typedLiteral(kind: string, text: string, pos: number): FilterValue {
   if (kind === 'guid') {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) throw syntaxError(pos, 'invalid guid')
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text))
+      throw syntaxError(pos, 'invalid guid')
     return text.toLowerCase()
   }
   const ms = kind === 'datetime' ? parseFilterDateTime(text) : Date.parse(text)
@@ -91,7 +109,10 @@ function typedLiteral(kind: string, text: string, pos: number): FilterValue {
 
 class Parser {
   private i = 0
-  constructor(private readonly tokens: Token[], private readonly srcLength: number) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly srcLength: number,
+  ) {}
 
   parse(): FilterNode {
     const node = this.or()
@@ -106,18 +127,27 @@ class Parser {
 
   private or(): FilterNode {
     let node = this.and()
-    while (this.peekWord() === 'or') { this.i += 1; node = { k: 'or', l: node, r: this.and() } }
+    while (this.peekWord() === 'or') {
+      this.i += 1
+      node = { k: 'or', l: node, r: this.and() }
+    }
     return node
   }
 
   private and(): FilterNode {
     let node = this.not()
-    while (this.peekWord() === 'and') { this.i += 1; node = { k: 'and', l: node, r: this.not() } }
+    while (this.peekWord() === 'and') {
+      this.i += 1
+      node = { k: 'and', l: node, r: this.not() }
+    }
     return node
   }
 
   private not(): FilterNode {
-    if (this.peekWord() === 'not') { this.i += 1; return { k: 'not', e: this.not() } }
+    if (this.peekWord() === 'not') {
+      this.i += 1
+      return { k: 'not', e: this.not() }
+    }
     return this.comparison()
   }
 
@@ -155,7 +185,10 @@ class Parser {
       if (!(fn in FUNCTIONS)) throw badRequest(`Unknown function '${t.v}' at position ${t.pos}.`)
       this.i += 1
       const args: FilterNode[] = [this.or()]
-      while (this.tokens[this.i]?.t === 'punct' && this.tokens[this.i].v === ',') { this.i += 1; args.push(this.or()) }
+      while (this.tokens[this.i]?.t === 'punct' && this.tokens[this.i].v === ',') {
+        this.i += 1
+        args.push(this.or())
+      }
       this.expect(')')
       if (args.length !== FUNCTIONS[fn]) throw badRequest(`Function '${t.v}' takes ${FUNCTIONS[fn]} argument(s).`)
       return { k: 'call', fn, args }
@@ -171,11 +204,23 @@ export function parseFilter(src: string): FilterNode {
 
 export function filterFields(node: FilterNode, into: Set<string> = new Set()): Set<string> {
   switch (node.k) {
-    case 'field': into.add(node.name); break
-    case 'cmp': case 'and': case 'or': filterFields(node.l, into); filterFields(node.r, into); break
-    case 'not': filterFields(node.e, into); break
-    case 'call': node.args.forEach((a) => filterFields(a, into)); break
-    case 'lit': break
+    case 'field':
+      into.add(node.name)
+      break
+    case 'cmp':
+    case 'and':
+    case 'or':
+      filterFields(node.l, into)
+      filterFields(node.r, into)
+      break
+    case 'not':
+      filterFields(node.e, into)
+      break
+    case 'call':
+      node.args.forEach((a) => filterFields(a, into))
+      break
+    case 'lit':
+      break
   }
   return into
 }
@@ -198,14 +243,23 @@ function compare(op: CmpOp, a: FilterValue, b: FilterValue): boolean {
     throw badRequest(`Operator '${op}' incompatible with operand types '${typeof x}' and '${typeof y}'.`)
   }
   // SQL Server's default collation: string comparisons ignore case.
-  if (typeof x === 'string') { x = x.toLowerCase(); y = (y as string).toLowerCase() }
+  if (typeof x === 'string') {
+    x = x.toLowerCase()
+    y = (y as string).toLowerCase()
+  }
   switch (op) {
-    case 'eq': return x === y
-    case 'ne': return x !== y
-    case 'gt': return x > y
-    case 'ge': return x >= y
-    case 'lt': return x < y
-    case 'le': return x <= y
+    case 'eq':
+      return x === y
+    case 'ne':
+      return x !== y
+    case 'gt':
+      return x > y
+    case 'ge':
+      return x >= y
+    case 'lt':
+      return x < y
+    case 'le':
+      return x <= y
   }
 }
 
@@ -216,25 +270,43 @@ function str(v: FilterValue): string | null {
 function call(fn: string, args: FilterValue[]): FilterValue {
   const [a, b] = args.map(str)
   switch (fn) {
-    case 'substringof': return a !== null && b !== null && b.toLowerCase().includes(a.toLowerCase())
-    case 'startswith': return a !== null && b !== null && a.toLowerCase().startsWith(b.toLowerCase())
-    case 'endswith': return a !== null && b !== null && a.toLowerCase().endsWith(b.toLowerCase())
-    case 'trim': return a === null ? null : a.trim()
-    case 'tolower': return a === null ? null : a.toLowerCase()
-    case 'toupper': return a === null ? null : a.toUpperCase()
-    case 'length': return a === null ? null : a.length
-    default: throw badRequest(`Unknown function '${fn}'.`)
+    case 'substringof':
+      return a !== null && b !== null && b.toLowerCase().includes(a.toLowerCase())
+    case 'startswith':
+      return a !== null && b !== null && a.toLowerCase().startsWith(b.toLowerCase())
+    case 'endswith':
+      return a !== null && b !== null && a.toLowerCase().endsWith(b.toLowerCase())
+    case 'trim':
+      return a === null ? null : a.trim()
+    case 'tolower':
+      return a === null ? null : a.toLowerCase()
+    case 'toupper':
+      return a === null ? null : a.toUpperCase()
+    case 'length':
+      return a === null ? null : a.length
+    default:
+      throw badRequest(`Unknown function '${fn}'.`)
   }
 }
 
 export function evaluate(node: FilterNode, row: Record<string, unknown>): FilterValue {
   switch (node.k) {
-    case 'lit': return node.v
-    case 'field': return normalise(row[node.name])
-    case 'cmp': return compare(node.op, evaluate(node.l, row), evaluate(node.r, row))
-    case 'and': return evaluate(node.l, row) === true && evaluate(node.r, row) === true
-    case 'or': return evaluate(node.l, row) === true || evaluate(node.r, row) === true
-    case 'not': return evaluate(node.e, row) !== true
-    case 'call': return call(node.fn, node.args.map((a) => evaluate(a, row)))
+    case 'lit':
+      return node.v
+    case 'field':
+      return normalise(row[node.name])
+    case 'cmp':
+      return compare(node.op, evaluate(node.l, row), evaluate(node.r, row))
+    case 'and':
+      return evaluate(node.l, row) === true && evaluate(node.r, row) === true
+    case 'or':
+      return evaluate(node.l, row) === true || evaluate(node.r, row) === true
+    case 'not':
+      return evaluate(node.e, row) !== true
+    case 'call':
+      return call(
+        node.fn,
+        node.args.map((a) => evaluate(a, row)),
+      )
   }
 }

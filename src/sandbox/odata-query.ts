@@ -32,30 +32,45 @@ export function parseQueryOptions(def: ResourceDef, params: URLSearchParams): Qu
   const filter = filterText && filterText.trim() ? parseFilter(filterText) : null
   if (filter) for (const f of filterFields(filter)) if (!def.fields.includes(f)) throw unknownProperty(def, f)
   const navs = def.navigation ?? {}
-  const expand = (params.get('$expand') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  const expand = (params.get('$expand') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   for (const e of expand) if (!(e in navs)) throw unknownProperty(def, e)
   let select: string[] | null = null
   const navSelect = new Map<string, string[]>()
   const selectText = params.get('$select')
   if (selectText !== null && selectText.trim() !== '' && selectText.trim() !== '*') {
     select = []
-    for (const item of selectText.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of selectText
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [head, sub] = item.split('/', 2)
       if (!def.fields.includes(head) && !(head in navs)) throw unknownProperty(def, head)
       if (!select.includes(head)) select.push(head)
       if (sub) navSelect.set(head, [...(navSelect.get(head) ?? []), sub])
     }
   }
-  const orderby = (params.get('$orderby') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
-    const [field, dir = 'asc'] = item.split(/\s+/)
-    if (!def.fields.includes(field)) throw unknownProperty(def, field)
-    if (!/^(asc|desc)$/i.test(dir)) throw badRequest(`Invalid $orderby direction '${dir}'.`)
-    return { field, desc: dir.toLowerCase() === 'desc' }
-  })
+  const orderby = (params.get('$orderby') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [field, dir = 'asc'] = item.split(/\s+/)
+      if (!def.fields.includes(field)) throw unknownProperty(def, field)
+      if (!/^(asc|desc)$/i.test(dir)) throw badRequest(`Invalid $orderby direction '${dir}'.`)
+      return { field, desc: dir.toLowerCase() === 'desc' }
+    })
   const inline = params.get('$inlinecount')
-  if (inline !== null && inline !== 'allpages' && inline !== 'none') throw badRequest(`Invalid $inlinecount '${inline}'.`)
+  if (inline !== null && inline !== 'allpages' && inline !== 'none')
+    throw badRequest(`Invalid $inlinecount '${inline}'.`)
   return {
-    filter, select, navSelect, expand, orderby,
+    filter,
+    select,
+    navSelect,
+    expand,
+    orderby,
     top: nonNegativeInt('$top', params.get('$top')),
     skip: nonNegativeInt('$skip', params.get('$skip')) ?? 0,
     skiptoken: params.get('$skiptoken'),
@@ -67,7 +82,12 @@ export function parseQueryOptions(def: ResourceDef, params: URLSearchParams): Qu
  * Exact's preconditions: `$select` on sync/bulk, a filter on a listed field where mandatory filtering
  * applies, and no filter on a field the resource refuses.
  */
-export function checkPreconditions(def: ResourceDef, params: URLSearchParams, opts: QueryOptions, behaviour: Behaviour): void {
+export function checkPreconditions(
+  def: ResourceDef,
+  params: URLSearchParams,
+  opts: QueryOptions,
+  behaviour: Behaviour,
+): void {
   if ((def.kind === 'sync' || def.kind === 'bulk') && !(params.get('$select') ?? '').trim()) {
     throw badRequest('Please add a $select or a $top=1 statement to the query string.')
   }
@@ -76,18 +96,27 @@ export function checkPreconditions(def: ResourceDef, params: URLSearchParams, op
   if ([...used].some((f) => refused.includes(f))) throw badRequest(FILTER_NOT_SUPPORTED)
   if (def.mandatoryFilter && behaviour.mandatoryFiltering) {
     if (![...used].some((f) => def.mandatoryFilter?.includes(f))) {
-      throw badRequest('This endpoint has mandatory filtering applied. A GET request for this endpoint must have a ' +
-        `$filter parameter with one of the following fields in the url:${def.mandatoryFilter.join(',')}.`)
+      throw badRequest(
+        'This endpoint has mandatory filtering applied. A GET request for this endpoint must have a ' +
+          `$filter parameter with one of the following fields in the url:${def.mandatoryFilter.join(',')}.`,
+      )
     }
   }
 }
 
 function compareValues(a: unknown, b: unknown): number {
   const norm = (v: unknown): number | string | null =>
-    v === null || v === undefined ? null
-      : v instanceof Date ? v.getTime()
-        : typeof v === 'number' || typeof v === 'string' ? (typeof v === 'string' ? v.toLowerCase() : v)
-          : typeof v === 'boolean' ? Number(v) : Number(String(v))
+    v === null || v === undefined
+      ? null
+      : v instanceof Date
+        ? v.getTime()
+        : typeof v === 'number' || typeof v === 'string'
+          ? typeof v === 'string'
+            ? v.toLowerCase()
+            : v
+          : typeof v === 'boolean'
+            ? Number(v)
+            : Number(String(v))
   const x = norm(a)
   const y = norm(b)
   if (x === y) return 0
@@ -96,10 +125,20 @@ function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : 1
 }
 
-export interface Page { rows: Row[]; count: number; next: URLSearchParams | null }
+export interface Page {
+  rows: Row[]
+  count: number
+  next: URLSearchParams | null
+}
 
 /** Filter, order, page. `__next` keeps the client's options and adds `$skiptoken` (or `$skip` with $orderby). */
-export function runQuery(def: ResourceDef, all: Row[], opts: QueryOptions, params: URLSearchParams, ids: IdFactory): Page {
+export function runQuery(
+  def: ResourceDef,
+  all: Row[],
+  opts: QueryOptions,
+  params: URLSearchParams,
+  ids: IdFactory,
+): Page {
   let rows = opts.filter ? all.filter((r) => evaluate(opts.filter as FilterNode, r) === true) : [...all]
   const orderField = def.order === 'Timestamp' ? 'Timestamp' : '__seq'
   if (opts.orderby.length) {
@@ -141,7 +180,7 @@ function skiptokenPosition(def: ResourceDef, token: string, ids: IdFactory, all:
   const ts = /^(\d+)L?$/.exec(token.trim())
   if (def.order === 'Timestamp' && ts) return Number(ts[1])
   const guid = /^guid'([0-9a-fA-F-]{36})'$/.exec(token.trim())?.[1].toLowerCase()
-  const seq = guid ? ids.seqOf(guid) ?? all.find((r) => String(r[def.key]).toLowerCase() === guid)?.__seq : undefined
+  const seq = guid ? (ids.seqOf(guid) ?? all.find((r) => String(r[def.key]).toLowerCase() === guid)?.__seq) : undefined
   if (seq === undefined) throw badRequest(`Invalid $skiptoken '${token}'.`)
   return seq
 }

@@ -4,7 +4,12 @@ const MINUTE_MS = 60_000
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
 
-interface Window { minuteStart: number; minuteCount: number; dayStart: number; dayCount: number }
+interface Window {
+  minuteStart: number
+  minuteCount: number
+  dayStart: number
+  dayCount: number
+}
 
 export type RateDecision =
   | { allowed: true; headers: Record<string, string> }
@@ -17,12 +22,16 @@ export type RateDecision =
 export class RateLimiter {
   private readonly windows = new Map<string, Window>()
 
-  constructor(private readonly clock: SandboxClock, public limits: { perMinute: number; perDay: number }) {}
+  constructor(
+    private readonly clock: SandboxClock,
+    public limits: { perMinute: number; perDay: number },
+  ) {}
 
   consume(key: string): RateDecision {
     const w = this.window(key)
     if (w.dayCount >= this.limits.perDay) return { allowed: false, headers: this.dailyHeaders(w), limit: 'day' }
-    if (w.minuteCount >= this.limits.perMinute) return { allowed: false, headers: this.minutelyHeaders(w), limit: 'minute' }
+    if (w.minuteCount >= this.limits.perMinute)
+      return { allowed: false, headers: this.minutelyHeaders(w), limit: 'minute' }
     w.dayCount += 1
     w.minuteCount += 1
     return { allowed: true, headers: { ...this.dailyHeaders(w), ...this.minutelyHeaders(w) } }
@@ -41,8 +50,14 @@ export class RateLimiter {
       w = { minuteStart, minuteCount: 0, dayStart, dayCount: 0 }
       this.windows.set(key, w)
     }
-    if (w.minuteStart !== minuteStart) { w.minuteStart = minuteStart; w.minuteCount = 0 }
-    if (w.dayStart !== dayStart) { w.dayStart = dayStart; w.dayCount = 0 }
+    if (w.minuteStart !== minuteStart) {
+      w.minuteStart = minuteStart
+      w.minuteCount = 0
+    }
+    if (w.dayStart !== dayStart) {
+      w.dayStart = dayStart
+      w.dayCount = 0
+    }
     return w
   }
 
@@ -71,7 +86,10 @@ export class RateLimiter {
 export class ErrorLimiter {
   private readonly counters = new Map<string, { windowStart: number; count: number; blockedUntil: number }>()
 
-  constructor(private readonly clock: SandboxClock, private readonly limit: () => number) {}
+  constructor(
+    private readonly clock: SandboxClock,
+    private readonly limit: () => number,
+  ) {}
 
   blockedUntil(key: string): number | null {
     const c = this.counters.get(key)

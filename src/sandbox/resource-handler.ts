@@ -41,7 +41,11 @@ function parseKey(def: ResourceDef, text: string): string | number {
 function parseBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'string' || body.trim() === '') throw badRequest(MALFORMED_BODY)
   let parsed: unknown
-  try { parsed = JSON.parse(body) } catch { throw badRequest(MALFORMED_BODY) }
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    throw badRequest(MALFORMED_BODY)
+  }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest(MALFORMED_BODY)
   return parsed as Record<string, unknown>
 }
@@ -57,7 +61,11 @@ function wireOptions(req: ResourceRequest, def: ResourceDef, opts: QueryOptions 
       const parent = row[nav.parentField]
       byParent.set(parent, [...(byParent.get(parent) ?? []), row])
     }
-    expanded.set(name, { def: child, rows: (parent) => byParent.get(parent[def.key]) ?? [], select: opts?.navSelect.get(name) ?? null })
+    expanded.set(name, {
+      def: child,
+      rows: (parent) => byParent.get(parent[def.key]) ?? [],
+      select: opts?.navSelect.get(name) ?? null,
+    })
   }
   return { baseUrl: req.baseUrl, division: req.divisionInUrl, select: opts?.select ?? null, expanded }
 }
@@ -77,7 +85,9 @@ function collection(req: ResourceRequest, def: ResourceDef, rows: Row[]): Answer
 }
 
 function findRow(def: ResourceDef, rows: Row[], key: string | number): Row | undefined {
-  return rows.find((r) => (typeof key === 'string' ? String(r[def.key]).toLowerCase() === key : Number(r[def.key]) === key))
+  return rows.find((r) =>
+    typeof key === 'string' ? String(r[def.key]).toLowerCase() === key : Number(r[def.key]) === key,
+  )
 }
 
 /** A deleted entry's key answers 403 Forbidden (picqer #434, a second DELETE) or 404, per deletedEntryStatus. */
@@ -102,12 +112,19 @@ export function handleResource(req: ResourceRequest): Answer {
     }
     if (key === null) return collection(req, def, rows)
     const row = findRow(def, rows, key)
-    if (!row) { refuseIfDeleted(req, def, key); throw notFound() }
+    if (!row) {
+      refuseIfDeleted(req, def, key)
+      throw notFound()
+    }
     if (nav) {
       const navigation = def.navigation?.[nav]
       const child = navigation && req.registry.get(navigation.resource)
       if (!navigation || !child) throw notFound()
-      return collection(req, child, child.list(ctx).filter((r) => r[navigation.parentField] === row[def.key]))
+      return collection(
+        req,
+        child,
+        child.list(ctx).filter((r) => r[navigation.parentField] === row[def.key]),
+      )
     }
     const opts = parseQueryOptions(def, req.params)
     return json(200, { d: toWire(def, row, wireOptions(req, def, opts)) })

@@ -7,8 +7,8 @@ import { SyncStamps } from './sync-stamps'
 const JOURNALS: Array<[string, string, number, boolean]> = [
   ['70', 'Verkoopboek', 20, false],
   ['60', 'Inkoopboek', 22, false],
-  ['71', 'Creditnota\'s verkoop', 21, false],
-  ['61', 'Creditnota\'s inkoop', 23, false],
+  ['71', "Creditnota's verkoop", 21, false],
+  ['61', "Creditnota's inkoop", 23, false],
   ['72', 'Verkoopboek vreemde valuta', 20, true],
   ['62', 'Inkoopboek vreemde valuta', 22, true],
   ['90', 'Memoriaal', 90, false],
@@ -41,12 +41,27 @@ const VAT_CODES: Array<[string, string, string, 'S' | 'P', VATCode['Type']]> = [
   ['19', 'Geen btw inkoop (buiten de reikwijdte)', '0', 'P', 'N'],
 ]
 
-interface DiscountTerms { type: 'B' | 'K'; percentage: string; days: number; calculation: 'E' | 'I' }
+interface DiscountTerms {
+  type: 'B' | 'K'
+  percentage: string
+  days: number
+  calculation: 'E' | 'I'
+}
 
-function condition(division: number, code: string, description: string, days: number, discount?: DiscountTerms): PaymentCondition {
+function condition(
+  division: number,
+  code: string,
+  description: string,
+  days: number,
+  discount?: DiscountTerms,
+): PaymentCondition {
   return {
-    ID: seededGuid(division, 'paymentcondition', code), Code: code, Description: description,
-    PaymentDays: days, PaymentEndOfMonths: 0, PaymentMethod: 'B',
+    ID: seededGuid(division, 'paymentcondition', code),
+    Code: code,
+    Description: description,
+    PaymentDays: days,
+    PaymentEndOfMonths: 0,
+    PaymentMethod: 'B',
     PaymentDiscountType: discount?.type ?? null,
     DiscountPercentage: new Big(discount?.percentage ?? '0'),
     DiscountPaymentDays: discount?.days ?? 0,
@@ -55,29 +70,65 @@ function condition(division: number, code: string, description: string, days: nu
   }
 }
 
-export interface DivisionProfile { description?: string; country?: string }
+export interface DivisionProfile {
+  description?: string
+  country?: string
+}
 
 /** A division with the seeded chart and no accounts or entries; `stamps` outlives resets. */
 export function seedDivision(id: number, stamps: SyncStamps, profile: DivisionProfile = {}): Division {
-  const glAccounts: GLAccount[] = GL_ACCOUNTS.map(([Code, Description, Type, BalanceSide, BalanceType, VATCode, blocked]) => ({
-    ID: seededGuid(id, 'glaccount', Code), Code, Description, Type, BalanceSide, BalanceType, VATCode, IsBlocked: blocked === true,
-  }))
+  const glAccounts: GLAccount[] = GL_ACCOUNTS.map(
+    ([Code, Description, Type, BalanceSide, BalanceType, VATCode, blocked]) => ({
+      ID: seededGuid(id, 'glaccount', Code),
+      Code,
+      Description,
+      Type,
+      BalanceSide,
+      BalanceType,
+      VATCode,
+      IsBlocked: blocked === true,
+    }),
+  )
   const glId = (code: string): string => seededGuid(id, 'glaccount', code)
   const journals: Journal[] = JOURNALS.map(([Code, Description, Type, variable]) => ({
-    ID: seededGuid(id, 'journal', Code), Code, Description, Type,
+    ID: seededGuid(id, 'journal', Code),
+    Code,
+    Description,
+    Type,
     GLAccount: Type === 20 || Type === 21 ? glId('1300') : Type === 22 || Type === 23 ? glId('1600') : null,
-    Currency: 'EUR', AllowVariableCurrency: variable,
+    Currency: 'EUR',
+    AllowVariableCurrency: variable,
   }))
   const vatCodes: VATCode[] = VAT_CODES.map(([Code, Description, pct, VATTransactionType, Type]) => ({
-    ID: seededGuid(id, 'vatcode', Code), Code, Description, Percentage: new Big(pct), VATTransactionType, Type,
+    ID: seededGuid(id, 'vatcode', Code),
+    Code,
+    Description,
+    Percentage: new Big(pct),
+    VATTransactionType,
+    Type,
   }))
   const paymentConditions = [
     condition(id, '30', '30 dagen', 30),
     condition(id, '14', '14 dagen', 14),
-    condition(id, '32', '30 dagen, 2% betalingskorting binnen 8 dagen', 30, { type: 'B', percentage: '0.02', days: 8, calculation: 'E' }),
-    condition(id, '33', '30 dagen, 2% kredietbeperking', 30, { type: 'K', percentage: '0.02', days: 8, calculation: 'E' }),
+    condition(id, '32', '30 dagen, 2% betalingskorting binnen 8 dagen', 30, {
+      type: 'B',
+      percentage: '0.02',
+      days: 8,
+      calculation: 'E',
+    }),
+    condition(id, '33', '30 dagen, 2% kredietbeperking', 30, {
+      type: 'K',
+      percentage: '0.02',
+      days: 8,
+      calculation: 'E',
+    }),
     // Misconfigured on purpose: the discount is computed on the amount incl. VAT.
-    condition(id, '34', '30 dagen, 2% korting incl. btw binnen 8 dagen', 30, { type: 'B', percentage: '0.02', days: 8, calculation: 'I' }),
+    condition(id, '34', '30 dagen, 2% korting incl. btw binnen 8 dagen', 30, {
+      type: 'B',
+      percentage: '0.02',
+      days: 8,
+      calculation: 'I',
+    }),
   ]
   return {
     id,
@@ -86,12 +137,21 @@ export function seedDivision(id: number, stamps: SyncStamps, profile: DivisionPr
     description: profile.description ?? `Sandbox administratie ${id}`,
     country: profile.country ?? 'NL',
     currency: 'EUR',
-    journals, glAccounts, vatCodes, paymentConditions,
-    accounts: new Map(), entries: new Map(), payments: new Map(), tombstones: [],
+    journals,
+    glAccounts,
+    vatCodes,
+    paymentConditions,
+    accounts: new Map(),
+    entries: new Map(),
+    payments: new Map(),
+    tombstones: [],
     deletedLines: new Map(),
     journalSeq: new Map(),
     stamps,
     hidSeq: 0,
-    documents: new Map(), attachments: new Map(), documentHidSeq: 0, webhookSubscriptions: new Map(),
+    documents: new Map(),
+    attachments: new Map(),
+    documentHidSeq: 0,
+    webhookSubscriptions: new Map(),
   }
 }

@@ -42,10 +42,15 @@ export interface RunningSandbox {
 export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   const limits = { perMinute: options.limits?.perMinute ?? 60, perDay: options.limits?.perDay ?? 5000 }
   const state = new SandboxState({
-    clientId: options.clientId, clientSecret: options.clientSecret, publicUrl: options.publicUrl, limits,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    publicUrl: options.publicUrl,
+    limits,
     webhooks: {
-      secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, allowHttp: options.webhookAllowHttp ?? true,
-      validationDelayMs: options.webhookValidationDelayMs ?? 50, timeoutMs: 5_000,
+      secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+      allowHttp: options.webhookAllowHttp ?? true,
+      validationDelayMs: options.webhookValidationDelayMs ?? 50,
+      timeoutMs: 5_000,
     },
   })
   const logger = options.logger ?? false
@@ -59,7 +64,11 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (!request.url.startsWith('/_sandbox')) return done(null, body)
-    try { done(null, body === '' ? {} : JSON.parse(body as string)) } catch (e) { done(e as Error, undefined) }
+    try {
+      done(null, body === '' ? {} : JSON.parse(body as string))
+    } catch (e) {
+      done(e as Error, undefined)
+    }
   })
   // Exact's answers carry Exact's time: clients compute clock skew from Date against the reset headers.
   app.addHook('onRequest', async (request, reply) => {
@@ -69,7 +78,9 @@ export function buildSandbox(options: SandboxOptions = {}): FastifyInstance {
   const limiter = new RateLimiter(state.clock, { ...limits })
   const errorLimiter = new ErrorLimiter(state.clock, () => state.behaviour.errorLimit)
   const faults = new Faults()
-  app.addHook('onClose', async () => { await state.webhooks.close() })
+  app.addHook('onClose', async () => {
+    await state.webhooks.close()
+  })
   registerOAuthRoutes(app, oauth)
   registerAttachmentDownload(app, state, oauth)
   registerApi(app, { state, oauth, registry: new Registry(API_RESOURCES), limiter, errorLimiter, faults })
@@ -86,6 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${shownHost}:${port}`,
-    close: async () => { await app.close() },
+    close: async () => {
+      await app.close()
+    },
   }
 }

@@ -59,7 +59,10 @@ export class SandboxState {
   /** Back to the seed: same division numbers, names, countries and seeded ids; no accounts, entries or payments. */
   resetData(): void {
     for (const [id, old] of [...this.divisions]) {
-      this.divisions.set(id, seedDivision(id, this.stampsOf(id), { description: old.description, country: old.country }))
+      this.divisions.set(
+        id,
+        seedDivision(id, this.stampsOf(id), { description: old.description, country: old.country }),
+      )
     }
   }
 

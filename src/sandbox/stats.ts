@@ -24,8 +24,12 @@ export class Stats {
 
   toJSON(): object {
     return {
-      calls: this.calls, byResource: this.byResource, rateLimited: this.rateLimited,
-      errorAnswers: this.errorAnswers, tokenRequests: this.tokenRequests, faults: this.faults,
+      calls: this.calls,
+      byResource: this.byResource,
+      rateLimited: this.rateLimited,
+      errorAnswers: this.errorAnswers,
+      tokenRequests: this.tokenRequests,
+      faults: this.faults,
     }
   }
 }

@@ -10,7 +10,14 @@ import { sameCode } from './resources/padding'
  * unmatching a payment merges its row back (README "Open items and payment terms").
  */
 export function newTermRow(division: Division, ids: IdFactory, original: boolean, now: number): TermRow {
-  return { ID: ids.next(), payment: null, amount: null, original, Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now }
+  return {
+    ID: ids.next(),
+    payment: null,
+    amount: null,
+    original,
+    Timestamp: nextTimestamp(division, 'PaymentTerms', now),
+    Modified: now,
+  }
 }
 
 export function openRow(entry: Entry): TermRow | undefined {
@@ -51,33 +58,58 @@ export function termState(entry: Entry): TermState {
   const outstanding = open ? rowAmount(entry, open) : ZERO
   const fullyPaid = outstanding.eq(0) && (payments.length > 0 || total.eq(0))
   return {
-    total, outstanding, fullyPaid, status: fullyPaid ? 50 : 20, matched: payments.length > 0,
-    paid: sum(payments.map((p) => p.amount)), discount: sum(payments.map((p) => p.discount)),
+    total,
+    outstanding,
+    fullyPaid,
+    status: fullyPaid ? 50 : 20,
+    matched: payments.length > 0,
+    paid: sum(payments.map((p) => p.amount)),
+    discount: sum(payments.map((p) => p.discount)),
     lastPaymentDate: payments.length ? Math.max(...payments.map((p) => p.date)) : null,
   }
 }
 
 /** Every row changed with the entry (header PUT, line changes): new row versions. */
 export function touchTerms(division: Division, entry: Entry, now: number): void {
-  for (const row of entry.terms) Object.assign(row, { Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
+  for (const row of entry.terms)
+    Object.assign(row, { Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
 }
 
 export type PaymentProblem = 'overpayment' | 'wrong_sign'
 
-export function bookPayment(division: Division, ids: IdFactory, entry: Entry, amount: Decimal, discount: Decimal,
-  date: number, now: number, via: Payment['via'] = 'bank'): Payment | PaymentProblem {
+export function bookPayment(
+  division: Division,
+  ids: IdFactory,
+  entry: Entry,
+  amount: Decimal,
+  discount: Decimal,
+  date: number,
+  now: number,
+  via: Payment['via'] = 'bank',
+): Payment | PaymentProblem {
   const open = openRow(entry)
   const outstanding = open ? rowAmount(entry, open) : ZERO
   const applied = amount.plus(discount)
   const positive = entryAmount(entry).gte(0)
-  if ((positive && (amount.lt(0) || discount.lt(0))) || (!positive && (amount.gt(0) || discount.gt(0)))) return 'wrong_sign'
+  if ((positive && (amount.lt(0) || discount.lt(0))) || (!positive && (amount.gt(0) || discount.gt(0))))
+    return 'wrong_sign'
   if (!open || applied.abs().gt(outstanding.abs())) return 'overpayment'
-  const payment: Payment = { id: ids.next(), entryId: entry.EntryID, amount, discount, date, created: now, active: true, via }
+  const payment: Payment = {
+    id: ids.next(),
+    entryId: entry.EntryID,
+    amount,
+    discount,
+    date,
+    created: now,
+    active: true,
+    via,
+  }
   division.payments.set(payment.id, payment)
   const matched = applied.eq(outstanding) ? open : newTermRow(division, ids, false, now)
   if (matched !== open) entry.terms.push(matched)
   Object.assign(matched, { payment, amount: applied })
-  for (const row of new Set([open, matched])) Object.assign(row, { Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
+  for (const row of new Set([open, matched]))
+    Object.assign(row, { Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
   return payment
 }
 
@@ -94,6 +126,11 @@ export function unmatchPayment(division: Division, ids: IdFactory, payment: Paym
     Object.assign(open, { Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
     addTombstone(division, ids, row.ID, 10, now)
   } else {
-    Object.assign(row, { payment: null, amount: null, Timestamp: nextTimestamp(division, 'PaymentTerms', now), Modified: now })
+    Object.assign(row, {
+      payment: null,
+      amount: null,
+      Timestamp: nextTimestamp(division, 'PaymentTerms', now),
+      Modified: now,
+    })
   }
 }

@@ -2,8 +2,19 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/database'
 import {
-  claimNextBulkItem, completeBulkJobIfDone, deferBulkItem, exportLeaseRemainingMs, finishBulkItem, markBulkJobRunning, markBulkJobWaiting,
-  pendingPartiesOfBulkJob, releaseBulkItemClaim, renewBulkItemClaim, setBulkJobError, type BulkJobRecord, type ClaimedItem,
+  claimNextBulkItem,
+  completeBulkJobIfDone,
+  deferBulkItem,
+  exportLeaseRemainingMs,
+  finishBulkItem,
+  markBulkJobRunning,
+  markBulkJobWaiting,
+  pendingPartiesOfBulkJob,
+  releaseBulkItemClaim,
+  renewBulkItemClaim,
+  setBulkJobError,
+  type BulkJobRecord,
+  type ClaimedItem,
 } from '../db/bulk-repository'
 import { enqueueWebhookEvent } from '../db/webhook-outbox-repository'
 import type { AppError } from '../domain/app-error'
@@ -120,11 +131,13 @@ export class BulkRunner {
     }
     const readBack = async (all: boolean) => {
       while (unread > 0 && (all || unread >= READ_BACK_EVERY) && affordable()) {
-        const { read } = await this.deps.exports.readBackPending(job.tenantId, client, READ_BACK_EVERY).catch((error: unknown) => {
-          // Only figures are missing: the entries are booked, and the next payment sync reads them.
-          log.warn({ err: error }, 'read-back of booked entries failed; the payment sync reads them later')
-          return { read: 0 }
-        })
+        const { read } = await this.deps.exports
+          .readBackPending(job.tenantId, client, READ_BACK_EVERY)
+          .catch((error: unknown) => {
+            // Only figures are missing: the entries are booked, and the next payment sync reads them.
+            log.warn({ err: error }, 'read-back of booked entries failed; the payment sync reads them later')
+            return { read: 0 }
+          })
         unread = read === 0 ? 0 : Math.max(0, unread - read)
       }
     }
@@ -149,7 +162,8 @@ export class BulkRunner {
       }
       outages = done === 'outage' ? outages + 1 : 0
       if (done === 'blocked' || outages >= OUTAGE_STREAK) {
-        if (done === 'outage') await setBulkJobError(this.deps.db, job.id, 'Exact Online does not answer; the job goes on when it does.')
+        if (done === 'outage')
+          await setBulkJobError(this.deps.db, job.id, 'Exact Online does not answer; the job goes on when it does.')
         log.warn({ reason: done }, 'bulk run stops for now; the worker comes back to it')
         return { ...summary, outcome: 'blocked' }
       }
@@ -159,7 +173,11 @@ export class BulkRunner {
 
   /** outage: Exact did not answer; blocked: nothing can be booked for now (connection, daily limit). */
   private async processNext(
-    job: BulkJobRecord, client: ExactClient, limiter: DivisionLimiter, hints: RelationHints | undefined, summary: RunSummary,
+    job: BulkJobRecord,
+    client: ExactClient,
+    limiter: DivisionLimiter,
+    hints: RelationHints | undefined,
+    summary: RunSummary,
   ): Promise<'done' | 'none' | 'outage' | 'blocked'> {
     const { db, exports, workerId } = this.deps
     // Claimed and committed before the export starts: no transaction (and no pooled connection)
@@ -171,31 +189,60 @@ export class BulkRunner {
     try {
       const leasedMs = await exportLeaseRemainingMs(db, item.tenantId, item.invoiceId)
       if (leasedMs !== undefined) {
-        await this.defer(item, { code: 'export_in_progress', message: 'another process is booking this invoice right now' }, leasedMs + 1000, false, false)
+        await this.defer(
+          item,
+          { code: 'export_in_progress', message: 'another process is booking this invoice right now' },
+          leasedMs + 1000,
+          false,
+          false,
+        )
         settled = true
         summary.deferred++
         return 'done'
       }
       const stopWatch = this.watchDailyWait(job, limiter)
       try {
-        const result = await exports.exportInvoice(item.tenantId, item.invoiceId, { priority: 'background', client, hints, readBack: 'later' })
+        const result = await exports.exportInvoice(item.tenantId, item.invoiceId, {
+          priority: 'background',
+          client,
+          hints,
+          readBack: 'later',
+        })
         if (result.export.status !== 'exported') {
-          await this.defer(item, { code: 'export_in_progress', message: `export ${result.export.id} is still ${result.export.status}` }, 5000, true)
+          await this.defer(
+            item,
+            { code: 'export_in_progress', message: `export ${result.export.id} is still ${result.export.status}` },
+            5000,
+            true,
+          )
           settled = true
           summary.deferred++
           return 'done'
         }
         // Booked before this job was made (by a single export meanwhile): nothing to do here.
-        const before = result.outcome === 'existing' && result.export.exportedAt !== null && result.export.exportedAt < job.createdAt
+        const before =
+          result.outcome === 'existing' && result.export.exportedAt !== null && result.export.exportedAt < job.createdAt
         const status = before ? 'skipped' : 'exported'
-        if (await this.finish(item, { status, exportId: result.export.id, workedBy: workerId, ...(before ? { code: 'already_exported' } : {}) })) summary[status]++
+        if (
+          await this.finish(item, {
+            status,
+            exportId: result.export.id,
+            workedBy: workerId,
+            ...(before ? { code: 'already_exported' } : {}),
+          })
+        )
+          summary[status]++
         settled = true
       } catch (error) {
         const appError = toAppError(error)
         // Nothing is known about this invoice, and nothing can be written: the worker backs off
         // and the item comes back (the export is adopted by its marker if it reached Exact).
         if (appError.code === 'database_unavailable') throw appError
-        const decision = decideAfterError(appError.code, item.attempts + 1, appError.retryAfterSeconds === undefined ? undefined : appError.retryAfterSeconds * 1000)
+        const decision = decideAfterError(
+          appError.code,
+          item.attempts + 1,
+          appError.retryAfterSeconds === undefined ? undefined : appError.retryAfterSeconds * 1000,
+        )
         if (decision.kind === 'retry') {
           await this.defer(item, appError, decision.delayMs, decision.countsAsAttempt)
           settled = true
@@ -203,10 +250,22 @@ export class BulkRunner {
           if (!decision.countsAsAttempt) return 'blocked'
           if (appError.code === 'exact_unavailable') return 'outage'
         } else {
-          if (await this.finish(item, { status: decision.kind, code: appError.code, detail: appError.message, workedBy: workerId })) summary[decision.kind]++
+          if (
+            await this.finish(item, {
+              status: decision.kind,
+              code: appError.code,
+              detail: appError.message,
+              workedBy: workerId,
+            })
+          )
+            summary[decision.kind]++
           settled = true
         }
-        if (appError.code === 'internal') this.deps.logger.error({ err: error, bulkJobId: job.id, invoiceId: item.invoiceId }, 'bulk export item failed unexpectedly')
+        if (appError.code === 'internal')
+          this.deps.logger.error(
+            { err: error, bulkJobId: job.id, invoiceId: item.invoiceId },
+            'bulk export item failed unexpectedly',
+          )
       } finally {
         await stopWatch()
       }
@@ -236,9 +295,18 @@ export class BulkRunner {
   }
 
   private async defer(
-    item: ClaimedItem, error: Pick<AppError, 'code' | 'message'>, delayMs: number, countsAsAttempt: boolean, jobLevel = !countsAsAttempt,
+    item: ClaimedItem,
+    error: Pick<AppError, 'code' | 'message'>,
+    delayMs: number,
+    countsAsAttempt: boolean,
+    jobLevel = !countsAsAttempt,
   ): Promise<void> {
-    await deferBulkItem(this.deps.db, item, { notBefore: new Date(this.now().getTime() + delayMs), countsAsAttempt, code: error.code, detail: error.message })
+    await deferBulkItem(this.deps.db, item, {
+      notBefore: new Date(this.now().getTime() + delayMs),
+      countsAsAttempt,
+      code: error.code,
+      detail: error.message,
+    })
     if (jobLevel) await setBulkJobError(this.deps.db, item.jobId, error.message)
   }
 
@@ -266,7 +334,7 @@ export class BulkRunner {
 
   private async pause(job: BulkJobRecord, resumeAt: Date, summary: RunSummary): Promise<RunSummary> {
     await markBulkJobWaiting(this.deps.db, job.id, resumeAt)
-    this.deps.logger.info({ bulkJobId: job.id, resumeAt }, 'bulk job waits for Exact\'s daily limit to reset')
+    this.deps.logger.info({ bulkJobId: job.id, resumeAt }, "bulk job waits for Exact's daily limit to reset")
     return { ...summary, outcome: 'waiting' }
   }
 
@@ -280,7 +348,14 @@ export class BulkRunner {
     const timer = setInterval(() => {
       const s = limiter.state()
       const resetAt = s.dailyResetAt
-      if (!waiting && s.queued.background > 0 && s.dailyRemaining !== null && s.dailyRemaining <= 0 && resetAt && resetAt > this.now()) {
+      if (
+        !waiting &&
+        s.queued.background > 0 &&
+        s.dailyRemaining !== null &&
+        s.dailyRemaining <= 0 &&
+        resetAt &&
+        resetAt > this.now()
+      ) {
         waiting = true
         pending = markBulkJobWaiting(this.deps.db, job.id, resetAt).catch(() => undefined)
       }
@@ -299,9 +374,20 @@ export class BulkRunner {
       await enqueueWebhookEvent(trx, {
         tenantId: done.tenantId,
         type: 'bulk.completed',
-        payload: { jobId: done.id, type: done.type, status: done.status, total: done.total, exported: done.exported, skipped: done.skipped, failed: done.failed },
+        payload: {
+          jobId: done.id,
+          type: done.type,
+          status: done.status,
+          total: done.total,
+          exported: done.exported,
+          skipped: done.skipped,
+          failed: done.failed,
+        },
       })
-      this.deps.logger.info({ bulkJobId: done.id, total: done.total, exported: done.exported, skipped: done.skipped, failed: done.failed }, 'bulk job completed')
+      this.deps.logger.info(
+        { bulkJobId: done.id, total: done.total, exported: done.exported, skipped: done.skipped, failed: done.failed },
+        'bulk job completed',
+      )
       return true
     })
   }

@@ -1,7 +1,13 @@
 import { hostname } from 'node:os'
 import type { Db } from '../db/database'
 import {
-  cancelBulkJob, findActiveBulkJob, findBulkJob, insertBulkJob, listBulkFailures, listBulkJobs, listRunnableBulkJobs,
+  cancelBulkJob,
+  findActiveBulkJob,
+  findBulkJob,
+  insertBulkJob,
+  listBulkFailures,
+  listBulkJobs,
+  listRunnableBulkJobs,
   type BulkJobRecord,
 } from '../db/bulk-repository'
 import { AppError } from '../domain/app-error'
@@ -52,7 +58,11 @@ export class BulkService {
       if (active) return { job: await this.withFailures(active), created: false }
       // The active job finished between the two statements: try again.
     }
-    throw new AppError('bulk_job_starting', 'Another bulk job of this type was starting at the same moment; send the request again.', { retryAfterSeconds: 1 })
+    throw new AppError(
+      'bulk_job_starting',
+      'Another bulk job of this type was starting at the same moment; send the request again.',
+      { retryAfterSeconds: 1 },
+    )
   }
 
   async get(tenantId: string, id: string): Promise<BulkJobWithFailures> {

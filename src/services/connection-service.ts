@@ -1,8 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../db/database'
 import {
-  consumeOauthState, deleteConnection, findConnection, insertOauthState, listIdleConnections, lockConnection, saveConnection, setDivision,
-  type ConnectionRow, type DivisionRow,
+  consumeOauthState,
+  deleteConnection,
+  findConnection,
+  insertOauthState,
+  listIdleConnections,
+  lockConnection,
+  saveConnection,
+  setDivision,
+  type ConnectionRow,
+  type DivisionRow,
 } from '../db/connections-repository'
 import { countLiveExports } from '../db/exports-repository'
 import { restartPaymentSync } from '../db/payment-sync-repository'
@@ -29,7 +37,10 @@ const FIRST_SYNC_LOOKBACK_MS = 3 * DAY_MS
 /** A tenant's connection as the service knows it; `disconnected` when no tokens are kept. */
 export type ConnectionState =
   | { status: 'disconnected' }
-  | (Pick<ConnectionRow, 'status' | 'region' | 'division' | 'baseUrl' | 'accessTokenExpiresAt' | 'connectedAt' | 'lastError'> & { refreshTokenExpiresAt: Date })
+  | (Pick<
+      ConnectionRow,
+      'status' | 'region' | 'division' | 'baseUrl' | 'accessTokenExpiresAt' | 'connectedAt' | 'lastError'
+    > & { refreshTokenExpiresAt: Date })
 
 export interface ConnectionHooks {
   /** A division was chosen (at consent or later): propose settings from its chart. Must not throw. */
@@ -49,12 +60,20 @@ export class ConnectionService {
     private readonly hooks: ConnectionHooks = {},
   ) {}
 
-  async startAuthorization(tenantId: string, region: Region = this.exact.defaultRegion): Promise<{ authorizeUrl: string; region: Region; expiresAt: Date }> {
+  async startAuthorization(
+    tenantId: string,
+    region: Region = this.exact.defaultRegion,
+  ): Promise<{ authorizeUrl: string; region: Region; expiresAt: Date }> {
     const state = randomBytes(24).toString('base64url')
     const expiresAt = new Date(this.exact.clock().getTime() + STATE_TTL_MS)
     await insertOauthState(this.db, hashState(state), tenantId, region, expiresAt)
     const app = this.exact.app
-    const authorizeUrl = buildAuthorizeUrl({ baseUrl: this.exact.baseUrlFor(region), clientId: app.clientId, redirectUri: app.redirectUri(), state })
+    const authorizeUrl = buildAuthorizeUrl({
+      baseUrl: this.exact.baseUrlFor(region),
+      clientId: app.clientId,
+      redirectUri: app.redirectUri(),
+      state,
+    })
     return { authorizeUrl, region, expiresAt }
   }
 
@@ -62,23 +81,47 @@ export class ConnectionService {
    * The OAuth callback: the state names the tenant and its region (once, within 10 minutes). The
    * grant may reach several administrations; with one it is connected, with more the tenant picks.
    */
-  async completeAuthorization(state: string, code: string): Promise<{ tenantId: string; status: 'connected' | 'division_required'; division: number | null }> {
+  async completeAuthorization(
+    state: string,
+    code: string,
+  ): Promise<{ tenantId: string; status: 'connected' | 'division_required'; division: number | null }> {
     const consumed = await consumeOauthState(this.db, hashState(state), this.exact.clock())
-    if (!consumed) throw new AppError('oauth_state_invalid', 'This authorization link is unknown, used or expired; start again with POST /connection/authorize.', { field: 'query/state' })
+    if (!consumed)
+      throw new AppError(
+        'oauth_state_invalid',
+        'This authorization link is unknown, used or expired; start again with POST /connection/authorize.',
+        { field: 'query/state' },
+      )
     const { tenantId, region } = consumed
     const baseUrl = this.exact.baseUrlFor(region)
     let tokens
     try {
-      tokens = await exchangeCode({ ...this.exact.app, redirectUri: this.exact.app.redirectUri(), baseUrl, code, dispatcher: this.exact.dispatcher, now: () => this.exact.clock().getTime() })
+      tokens = await exchangeCode({
+        ...this.exact.app,
+        redirectUri: this.exact.app.redirectUri(),
+        baseUrl,
+        code,
+        dispatcher: this.exact.dispatcher,
+        now: () => this.exact.clock().getTime(),
+      })
     } catch (error) {
       if (error instanceof ExactAuthError) {
-        throw new AppError('oauth_code_refused', `Exact refused the authorization code: ${error.message}`, { field: 'query/code', cause: error })
+        throw new AppError('oauth_code_refused', `Exact refused the authorization code: ${error.message}`, {
+          field: 'query/code',
+          cause: error,
+        })
       }
       throw toAppError(error)
     }
-    const divisions = await this.reachableDivisions(baseUrl, tokens.accessToken).catch((e) => { throw toAppError(e) })
+    const divisions = await this.reachableDivisions(baseUrl, tokens.accessToken).catch((e) => {
+      throw toAppError(e)
+    })
     if (divisions.length === 0) {
-      throw new AppError('division_unreachable', 'The consent gave this app no Exact administration: authorize again and tick at least one administration.', { field: 'query/code' })
+      throw new AppError(
+        'division_unreachable',
+        'The consent gave this app no Exact administration: authorize again and tick at least one administration.',
+        { field: 'query/code' },
+      )
     }
     const division = divisions.length === 1 ? divisions[0]!.division : null
     await saveConnection(this.db, {
@@ -125,7 +168,11 @@ export class ConnectionService {
     if (row.status === 'reauthorize_needed') return this.status(tenantId)
     if (!row.divisions.some((d) => d.division === division)) {
       const reachable = row.divisions.map((d) => d.division).join(', ')
-      throw new AppError('division_unreachable', `The grant does not reach administration ${division}; it reaches ${reachable}. Authorize again to widen it.`, { field: 'body/division' })
+      throw new AppError(
+        'division_unreachable',
+        `The grant does not reach administration ${division}; it reaches ${reachable}. Authorize again to widen it.`,
+        { field: 'body/division' },
+      )
     }
     if (row.division === division && row.status === 'connected') return this.status(tenantId)
     const changed = await this.db.transaction().execute(async (trx) => {
@@ -134,9 +181,14 @@ export class ConnectionService {
       if (locked.division !== null && locked.division !== division) {
         const live = await countLiveExports(trx, tenantId)
         if (live > 0) {
-          throw new AppError('division_has_exports', `${live} export${live === 1 ? ' is' : 's are'} booked in administration ${locked.division}; undo ${live === 1 ? 'it' : 'them'} before changing the administration.`, {
-            field: 'body/division', details: { liveExports: live, division: locked.division },
-          })
+          throw new AppError(
+            'division_has_exports',
+            `${live} export${live === 1 ? ' is' : 's are'} booked in administration ${locked.division}; undo ${live === 1 ? 'it' : 'them'} before changing the administration.`,
+            {
+              field: 'body/division',
+              details: { liveExports: live, division: locked.division },
+            },
+          )
         }
       }
       await setDivision(trx, tenantId, division)
@@ -184,9 +236,15 @@ export class ConnectionService {
     try {
       const client: ExactClient = await this.exact.clientFor(tenantId, 'background')
       const since = new Date(this.exact.clock().getTime() - FIRST_SYNC_LOOKBACK_MS)
-      cursors = { termsTimestamp: await syncTimestampAt(client, 'PaymentTerms', since), deletedTimestamp: await syncTimestampAt(client, 'Deleted', since) }
+      cursors = {
+        termsTimestamp: await syncTimestampAt(client, 'PaymentTerms', since),
+        deletedTimestamp: await syncTimestampAt(client, 'Deleted', since),
+      }
     } catch (err) {
-      this.exact.logger.warn({ err, tenantId }, 'could not place the payment sync cursors; the first sync reads the whole history')
+      this.exact.logger.warn(
+        { err, tenantId },
+        'could not place the payment sync cursors; the first sync reads the whole history',
+      )
     }
     await this.db.transaction().execute((trx) => restartPaymentSync(trx, tenantId, cursors))
     await this.hooks.onDivisionChosen?.(tenantId, { changed })
@@ -198,4 +256,3 @@ export class ConnectionService {
     return row
   }
 }
-

@@ -8,9 +8,14 @@ const RETRY_AFTER_SECONDS = 5
 export function asDatabaseUnavailable(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error.code === 'database_unavailable' ? error : undefined
   if (!isDatabaseUnavailable(error)) return undefined
-  return new AppError('database_unavailable', 'The database is not reachable right now (a restart or failover); nothing was changed. Send the request again.', {
-    retryAfterSeconds: RETRY_AFTER_SECONDS, cause: error,
-  })
+  return new AppError(
+    'database_unavailable',
+    'The database is not reachable right now (a restart or failover); nothing was changed. Send the request again.',
+    {
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      cause: error,
+    },
+  )
 }
 
 /** For the background loops (jobs/), which reach the database only through the use cases. */

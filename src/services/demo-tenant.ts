@@ -10,7 +10,11 @@ export const DEMO_TENANT = 'demo'
  * sandbox (authorize -> redirect with a code -> token exchange -> current/Me), the same code path
  * a real tenant takes. The sandbox keeps its ledger in memory, so each start connects anew.
  */
-export async function ensureDemoTenant(db: Db, services: Services, apiKey: string): Promise<{ tenantId: string; division: number }> {
+export async function ensureDemoTenant(
+  db: Db,
+  services: Services,
+  apiKey: string,
+): Promise<{ tenantId: string; division: number }> {
   const existing = await findTenantByName(db, DEMO_TENANT)
   let tenantId: string
   if (existing) {
@@ -24,7 +28,8 @@ export async function ensureDemoTenant(db: Db, services: Services, apiKey: strin
   const consent = await fetch(authorizeUrl, { redirect: 'manual' })
   await consent.arrayBuffer()
   const location = consent.headers.get('location')
-  if (consent.status !== 302 || !location) throw new Error(`sandbox authorize answered ${consent.status} without a redirect`)
+  if (consent.status !== 302 || !location)
+    throw new Error(`sandbox authorize answered ${consent.status} without a redirect`)
   const redirect = new URL(location)
   const code = redirect.searchParams.get('code')
   const state = redirect.searchParams.get('state')

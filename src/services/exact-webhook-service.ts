@@ -1,10 +1,23 @@
 import type { Db } from '../db/database'
 import {
-  countOtherTenantsOnDivision, deleteSubscriptions, findTenantsByDivision, getEventState, listSubscriptions, listWantedSyncs, recordEvent,
-  saveSubscription, takeWantedSync, wantSyncAgain,
+  countOtherTenantsOnDivision,
+  deleteSubscriptions,
+  findTenantsByDivision,
+  getEventState,
+  listSubscriptions,
+  listWantedSyncs,
+  recordEvent,
+  saveSubscription,
+  takeWantedSync,
+  wantSyncAgain,
 } from '../db/exact-webhooks-repository'
 import { AppError } from '../domain/app-error'
-import { EXACT_WEBHOOK_TOPICS, entryTypeOfTopic, verifyExactWebhook, type ExactWebhookContent } from '../domain/exact-webhook'
+import {
+  EXACT_WEBHOOK_TOPICS,
+  entryTypeOfTopic,
+  verifyExactWebhook,
+  type ExactWebhookContent,
+} from '../domain/exact-webhook'
 import { findTargetsByEntryIds } from '../db/payments-repository'
 import { isGuid } from '../exact/wire'
 import { listWebhookSubscriptions, subscribeWebhook, unsubscribeWebhook } from '../exact/webhooks'
@@ -38,7 +51,13 @@ export interface ExactWebhookDeps {
 
 export interface ExactWebhookStatus {
   enabled: boolean
-  subscriptions: Array<{ topic: string; division: number; status: 'subscribed' | 'shared' | 'failed'; error: string | null; createdAt: Date }>
+  subscriptions: Array<{
+    topic: string
+    division: number
+    status: 'subscribed' | 'shared' | 'failed'
+    error: string | null
+    createdAt: Date
+  }>
   lastEvent: { at: Date; topic: string; action: string; key: string; received: number } | null
 }
 
@@ -85,16 +104,42 @@ export class ExactWebhookService {
         const found = existing.find((s) => s.topic === topic)
         try {
           if (found && found.callbackUrl === this.callbackUrl) {
-            const stored = (await listSubscriptions(this.deps.db, tenantId)).find((s) => s.topic === topic && s.exactId === found.id)
-            await saveSubscription(this.deps.db, tenantId, { topic, division, exactId: found.id, callbackUrl: found.callbackUrl, status: stored ? stored.status : 'shared', error: null })
+            const stored = (await listSubscriptions(this.deps.db, tenantId)).find(
+              (s) => s.topic === topic && s.exactId === found.id,
+            )
+            await saveSubscription(this.deps.db, tenantId, {
+              topic,
+              division,
+              exactId: found.id,
+              callbackUrl: found.callbackUrl,
+              status: stored ? stored.status : 'shared',
+              error: null,
+            })
             continue
           }
           if (found) await unsubscribeWebhook(client, found.id)
           const made = await subscribeWebhook(client, topic, this.callbackUrl)
-          await saveSubscription(this.deps.db, tenantId, { topic, division, exactId: made.id, callbackUrl: made.callbackUrl || this.callbackUrl, status: 'subscribed', error: null })
+          await saveSubscription(this.deps.db, tenantId, {
+            topic,
+            division,
+            exactId: made.id,
+            callbackUrl: made.callbackUrl || this.callbackUrl,
+            status: 'subscribed',
+            error: null,
+          })
         } catch (err) {
-          log.warn({ err, topic }, 'could not subscribe an Exact webhook topic; the scheduled payment sync still covers it')
-          await saveSubscription(this.deps.db, tenantId, { topic, division, exactId: null, callbackUrl: this.callbackUrl, status: 'failed', error: (err as Error).message })
+          log.warn(
+            { err, topic },
+            'could not subscribe an Exact webhook topic; the scheduled payment sync still covers it',
+          )
+          await saveSubscription(this.deps.db, tenantId, {
+            topic,
+            division,
+            exactId: null,
+            callbackUrl: this.callbackUrl,
+            status: 'failed',
+            error: (err as Error).message,
+          })
         }
       }
     } catch (err) {
@@ -110,22 +155,43 @@ export class ExactWebhookService {
       const mine = stored.filter((s) => s.status === 'subscribed' && s.exactId)
       if (mine.length > 0 && (await countOtherTenantsOnDivision(this.deps.db, tenantId, mine[0]!.division)) === 0) {
         const client = await this.deps.exact.clientFor(tenantId, 'background')
-        for (const s of mine) await unsubscribeWebhook(client, s.exactId!).catch((err) => this.deps.logger.warn({ err, tenantId, topic: s.topic }, 'could not delete an Exact webhook subscription'))
+        for (const s of mine)
+          await unsubscribeWebhook(client, s.exactId!).catch((err) =>
+            this.deps.logger.warn({ err, tenantId, topic: s.topic }, 'could not delete an Exact webhook subscription'),
+          )
       }
     } catch (err) {
-      this.deps.logger.warn({ err, tenantId }, 'could not delete the Exact webhook subscriptions; events for them are ignored once disconnected')
+      this.deps.logger.warn(
+        { err, tenantId },
+        'could not delete the Exact webhook subscriptions; events for them are ignored once disconnected',
+      )
     }
     await deleteSubscriptions(this.deps.db, tenantId)
   }
 
   async status(tenantId: string): Promise<ExactWebhookStatus> {
-    const [subs, state] = await Promise.all([listSubscriptions(this.deps.db, tenantId), getEventState(this.deps.db, tenantId)])
+    const [subs, state] = await Promise.all([
+      listSubscriptions(this.deps.db, tenantId),
+      getEventState(this.deps.db, tenantId),
+    ])
     return {
       enabled: this.enabled,
-      subscriptions: subs.map((s) => ({ topic: s.topic, division: s.division, status: s.status, error: s.error, createdAt: s.createdAt })),
-      lastEvent: state?.lastEventAt ? {
-        at: state.lastEventAt, topic: state.lastEventTopic ?? '', action: state.lastEventAction ?? '', key: state.lastEventKey ?? '', received: state.eventsReceived,
-      } : null,
+      subscriptions: subs.map((s) => ({
+        topic: s.topic,
+        division: s.division,
+        status: s.status,
+        error: s.error,
+        createdAt: s.createdAt,
+      })),
+      lastEvent: state?.lastEventAt
+        ? {
+            at: state.lastEventAt,
+            topic: state.lastEventTopic ?? '',
+            action: state.lastEventAction ?? '',
+            key: state.lastEventKey ?? '',
+            received: state.eventsReceived,
+          }
+        : null,
     }
   }
 
@@ -143,7 +209,7 @@ export class ExactWebhookService {
         return
       case 'forged':
         this.deps.onOutcome?.('rejected')
-        throw new AppError('unauthorized', 'The HashCode does not match the body for this app\'s webhook secret.')
+        throw new AppError('unauthorized', "The HashCode does not match the body for this app's webhook secret.")
       case 'malformed':
         // Signed by Exact but not understood: answering an error would only make Exact retry it.
         this.deps.onOutcome?.('ignored')
@@ -165,13 +231,34 @@ export class ExactWebhookService {
   private async onEvent(tenantId: string, c: ExactWebhookContent): Promise<void> {
     // A new sales or purchase entry carries no payment, and neither does the financial transaction
     // of an entry this service just booked (every export fires both).
-    const newEntry = c.action === 'Create' && (entryTypeOfTopic(c.topic) !== null
-      || (c.topic === 'FinancialTransactions' && isGuid(c.key) && (await findTargetsByEntryIds(this.deps.db, tenantId, [c.key])).length > 0))
+    const newEntry =
+      c.action === 'Create' &&
+      (entryTypeOfTopic(c.topic) !== null ||
+        (c.topic === 'FinancialTransactions' &&
+          isGuid(c.key) &&
+          (await findTargetsByEntryIds(this.deps.db, tenantId, [c.key])).length > 0))
     const wantsSync = !newEntry
-    await recordEvent(this.deps.db, tenantId, { topic: c.topic, action: c.action, key: c.key, wantsSync, gatherMs: this.gatherMs })
+    await recordEvent(this.deps.db, tenantId, {
+      topic: c.topic,
+      action: c.action,
+      key: c.key,
+      wantsSync,
+      gatherMs: this.gatherMs,
+    })
     if (wantsSync) await this.armFromState(tenantId)
-    if (c.action === 'Update' && this.deps.checkEntry && (entryTypeOfTopic(c.topic) !== null || c.topic === 'FinancialTransactions') && c.key) {
-      this.track(this.deps.checkEntry(tenantId, c.key).catch((err) => this.deps.logger.warn({ err, tenantId, key: c.key }, 'could not check an entry Exact reported changed')))
+    if (
+      c.action === 'Update' &&
+      this.deps.checkEntry &&
+      (entryTypeOfTopic(c.topic) !== null || c.topic === 'FinancialTransactions') &&
+      c.key
+    ) {
+      this.track(
+        this.deps
+          .checkEntry(tenantId, c.key)
+          .catch((err) =>
+            this.deps.logger.warn({ err, tenantId, key: c.key }, 'could not check an entry Exact reported changed'),
+          ),
+      )
     }
   }
 
@@ -231,10 +318,17 @@ export class ExactWebhookService {
     if (current && current.at <= at) return
     if (current) clearTimeout(current.timer)
     // The database's now() decides; a few ms late is fine, early would only find the window shut and re-arm.
-    const timer = setTimeout(() => {
-      this.timers.delete(tenantId)
-      this.track(this.trySync(tenantId).catch((err) => this.deps.logger.warn({ err, tenantId }, 'webhook-triggered payment sync failed to start')))
-    }, Math.max(0, at - Date.now()) + 5)
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(tenantId)
+        this.track(
+          this.trySync(tenantId).catch((err) =>
+            this.deps.logger.warn({ err, tenantId }, 'webhook-triggered payment sync failed to start'),
+          ),
+        )
+      },
+      Math.max(0, at - Date.now()) + 5,
+    )
     this.timers.set(tenantId, { at, timer })
   }
 

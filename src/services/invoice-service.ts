@@ -15,8 +15,14 @@ export interface InvoiceWithExport {
 
 /** Checks an invoice's own arithmetic (422 naming every field); mapping is checked at export. */
 export function assertInvoiceValid(invoice: Invoice, settings: Settings | undefined, yourRefMaxLength?: number): void {
-  const condition = settings && invoice.paymentConditionId ? resolvePaymentCondition(settings, invoice.paymentConditionId, invoice.type) : undefined
-  const problems = checkInvoice(invoice, { discount: condition, ...(yourRefMaxLength !== undefined ? { yourRefMaxLength } : {}) })
+  const condition =
+    settings && invoice.paymentConditionId
+      ? resolvePaymentCondition(settings, invoice.paymentConditionId, invoice.type)
+      : undefined
+  const problems = checkInvoice(invoice, {
+    discount: condition,
+    ...(yourRefMaxLength !== undefined ? { yourRefMaxLength } : {}),
+  })
   if (problems.length > 0) {
     const first = problems[0]!
     throw new AppError('invoice_invalid', `${first.field} ${first.message}`, {
@@ -37,9 +43,20 @@ export class InvoiceService {
     assertInvoiceValid(invoice, await this.settingsOf(tenantId), await findYourRefMaxLength(this.db, tenantId))
     const contentHash = invoiceContentHash(invoice)
     return this.db.transaction().execute(async (trx) => {
-      const stored = await upsertInvoice(trx, { tenantId, id, type: invoice.type, number: invoice.number, content: invoice, contentHash })
+      const stored = await upsertInvoice(trx, {
+        tenantId,
+        id,
+        type: invoice.type,
+        number: invoice.number,
+        content: invoice,
+        contentHash,
+      })
       if (stored.changed) await flagChangedSinceExport(trx, tenantId, id, contentHash)
-      return { invoice: stored.invoice as StoredInvoice<Invoice>, export: await findLatestExport(trx, tenantId, id), created: stored.created }
+      return {
+        invoice: stored.invoice as StoredInvoice<Invoice>,
+        export: await findLatestExport(trx, tenantId, id),
+        created: stored.created,
+      }
     })
   }
 

@@ -1,8 +1,20 @@
 import type { Db } from '../db/database'
-import { FEED_START, findStatusChanges, findStoredStatus, findStoredStatuses, type ChangePosition, type StoredStatusRow } from '../db/payment-status-repository'
+import {
+  FEED_START,
+  findStatusChanges,
+  findStoredStatus,
+  findStoredStatuses,
+  type ChangePosition,
+  type StoredStatusRow,
+} from '../db/payment-status-repository'
 import { AppError, ERRORS } from '../domain/app-error'
 import { encodeCursor, tryDecodeCursor, UUID } from '../domain/cursor'
-import { unpaidFigures, type PaymentStatus, type PaymentStatusItem, type PaymentStatuses } from '../domain/payment-status'
+import {
+  unpaidFigures,
+  type PaymentStatus,
+  type PaymentStatusItem,
+  type PaymentStatuses,
+} from '../domain/payment-status'
 
 /**
  * Payment statuses answered from the database alone, one query per call: the stored read of
@@ -17,7 +29,7 @@ export class PaymentStatusReads {
     const row = await findStoredStatus(this.db, tenantId, invoiceId)
     if (!row.invoiceFound) throw new AppError('not_found', `No invoice "${invoiceId}".`)
     const item = toItem(row)
-    if (item.status === 'not_exported' || (row.state?.status === 'paid')) return item as PaymentStatus
+    if (item.status === 'not_exported' || row.state?.status === 'paid') return item as PaymentStatus
     return undefined
   }
 
@@ -44,21 +56,56 @@ export class PaymentStatusReads {
 
 /** Mirrors PaymentService's stored answers; an exported invoice not read yet is unpaid for its booked total. */
 function toItem(r: StoredStatusRow): PaymentStatusItem {
-  const none = { paid: null, discount: null, outstanding: null, lastPaymentDate: null, checkedAt: null, source: 'stored' as const }
+  const none = {
+    paid: null,
+    discount: null,
+    outstanding: null,
+    lastPaymentDate: null,
+    checkedAt: null,
+    source: 'stored' as const,
+  }
   if (!r.invoiceFound) return { invoiceId: r.invoiceId, status: 'not_found', amount: null, currency: null, ...none }
-  if (r.exportId === null) return { invoiceId: r.invoiceId, status: 'not_exported', amount: r.invoiceGross, currency: r.invoiceCurrency, ...none }
+  if (r.exportId === null)
+    return {
+      invoiceId: r.invoiceId,
+      status: 'not_exported',
+      amount: r.invoiceGross,
+      currency: r.invoiceCurrency,
+      ...none,
+    }
   if (r.exportStatus !== 'exported' || r.entryId === null) {
-    return { invoiceId: r.invoiceId, status: 'not_exported', amount: r.total, currency: r.state?.currency ?? r.invoiceCurrency, ...none }
+    return {
+      invoiceId: r.invoiceId,
+      status: 'not_exported',
+      amount: r.total,
+      currency: r.state?.currency ?? r.invoiceCurrency,
+      ...none,
+    }
   }
   if (r.state) {
     const s = r.state
     return {
-      invoiceId: r.invoiceId, status: s.status, amount: s.amount, paid: s.paid, discount: s.discount, outstanding: s.outstanding,
-      currency: s.currency, lastPaymentDate: s.lastPaymentDate, checkedAt: s.checkedAt, source: 'stored',
+      invoiceId: r.invoiceId,
+      status: s.status,
+      amount: s.amount,
+      paid: s.paid,
+      discount: s.discount,
+      outstanding: s.outstanding,
+      currency: s.currency,
+      lastPaymentDate: s.lastPaymentDate,
+      checkedAt: s.checkedAt,
+      source: 'stored',
     }
   }
   const f = unpaidFigures(r.total ?? '0.00')
-  return { invoiceId: r.invoiceId, ...f, currency: r.invoiceCurrency, lastPaymentDate: null, checkedAt: null, source: 'stored' }
+  return {
+    invoiceId: r.invoiceId,
+    ...f,
+    currency: r.invoiceCurrency,
+    lastPaymentDate: null,
+    checkedAt: null,
+    source: 'stored',
+  }
 }
 
 const XID = /^\d{1,20}$/

@@ -1,12 +1,25 @@
 import type { Db } from '../db/database'
 import type { Executor } from '../db/database'
 import {
-  advanceSyncCursor, claimSyncRun, findLatestSyncRun, findSyncRun, finishSyncRun, getSyncCursors, isPaymentSyncEnabled,
-  listPaymentSyncTenants, recordSyncProgress, type SyncRunRecord,
+  advanceSyncCursor,
+  claimSyncRun,
+  findLatestSyncRun,
+  findSyncRun,
+  finishSyncRun,
+  getSyncCursors,
+  isPaymentSyncEnabled,
+  listPaymentSyncTenants,
+  recordSyncProgress,
+  type SyncRunRecord,
 } from '../db/payment-sync-repository'
 import { removeTombstonedLines } from '../db/exports-repository'
 import {
-  deletePaymentTerms, findTargetsByEntryIds, findTermsByEntryIds, upsertPaymentTerms, type PaymentTarget, type StoredTerm,
+  deletePaymentTerms,
+  findTargetsByEntryIds,
+  findTermsByEntryIds,
+  upsertPaymentTerms,
+  type PaymentTarget,
+  type StoredTerm,
 } from '../db/payments-repository'
 import { AppError } from '../domain/app-error'
 import { factsFromTerms, paymentFigures } from '../domain/payment-status'
@@ -34,16 +47,31 @@ const TERM_TOMBSTONE = 10
 
 function readingOf(terms: StoredTerm[], bookedTotal: string | null, observedAt: Date): PaymentReading {
   const facts = factsFromTerms(terms, { bookedTotal })
-  return { figures: paymentFigures(facts), lastPaymentDate: facts.lastPaymentDate, currency: terms[0]!.currency || 'EUR', observedAt, source: 'sync' }
+  return {
+    figures: paymentFigures(facts),
+    lastPaymentDate: facts.lastPaymentDate,
+    currency: terms[0]!.currency || 'EUR',
+    observedAt,
+    source: 'sync',
+  }
 }
 
 /**
  * Recomputes the exported exports booked as these entries from all their stored terms, under a
  * row lock. Answers how many changed, and the exports left with no term at all.
  */
-async function reaggregate(trx: Executor, tenantId: string, entryIds: string[], observedAt: Date): Promise<{ changed: number; orphans: PaymentTarget[] }> {
+async function reaggregate(
+  trx: Executor,
+  tenantId: string,
+  entryIds: string[],
+  observedAt: Date,
+): Promise<{ changed: number; orphans: PaymentTarget[] }> {
   const targets = await findTargetsByEntryIds(trx, tenantId, entryIds, { lock: true })
-  const terms = await findTermsByEntryIds(trx, tenantId, targets.map((t) => t.entryId!))
+  const terms = await findTermsByEntryIds(
+    trx,
+    tenantId,
+    targets.map((t) => t.entryId!),
+  )
   const byEntry = new Map<string, StoredTerm[]>()
   for (const t of terms) byEntry.set(t.entryId, [...(byEntry.get(t.entryId) ?? []), t])
   const readings = targets.flatMap((target) => {
@@ -92,8 +120,12 @@ export class PaymentSync {
 
   /** POST /payment-sync: starts a run in the background, or answers the one already running. */
   async startNow(tenantId: string): Promise<{ run: SyncRunRecord; started: boolean }> {
-    await this.exact.clientFor(tenantId).catch((e) => { throw toAppError(e) })
-    const claim = await this.db.transaction().execute((trx) => claimSyncRun(trx, tenantId, 'manual', { staleMs: this.staleMs, startedAt: this.clock() }))
+    await this.exact.clientFor(tenantId).catch((e) => {
+      throw toAppError(e)
+    })
+    const claim = await this.db
+      .transaction()
+      .execute((trx) => claimSyncRun(trx, tenantId, 'manual', { staleMs: this.staleMs, startedAt: this.clock() }))
     if (!claim.claimed) return { run: claim.run!, started: false }
     this.track(this.execute(claim.run))
     return { run: claim.run, started: true }
@@ -105,7 +137,9 @@ export class PaymentSync {
    */
   async startTriggered(tenantId: string): Promise<{ done: Promise<unknown> } | null> {
     if (!(await isPaymentSyncEnabled(this.db, tenantId))) return { done: Promise.resolve() }
-    const claim = await this.db.transaction().execute((trx) => claimSyncRun(trx, tenantId, 'webhook', { staleMs: this.staleMs, startedAt: this.clock() }))
+    const claim = await this.db
+      .transaction()
+      .execute((trx) => claimSyncRun(trx, tenantId, 'webhook', { staleMs: this.staleMs, startedAt: this.clock() }))
     if (!claim.claimed) return null
     const done = this.execute(claim.run)
     this.track(done)
@@ -114,12 +148,20 @@ export class PaymentSync {
 
   async overview(tenantId: string): Promise<SyncOverview> {
     const [last, enabled, tenants] = await Promise.all([
-      findLatestSyncRun(this.db, tenantId), isPaymentSyncEnabled(this.db, tenantId), listPaymentSyncTenants(this.db),
+      findLatestSyncRun(this.db, tenantId),
+      isPaymentSyncEnabled(this.db, tenantId),
+      listPaymentSyncTenants(this.db),
     ])
     const scheduled = tenants.find((t) => t.tenantId === tenantId)
-    const nextRunAt = enabled && scheduled
-      ? this.schedule.nextRunFor(tenantId, tenants.map((t) => t.tenantId), scheduled.lastStartedAt, this.clock())
-      : null
+    const nextRunAt =
+      enabled && scheduled
+        ? this.schedule.nextRunFor(
+            tenantId,
+            tenants.map((t) => t.tenantId),
+            scheduled.lastStartedAt,
+            this.clock(),
+          )
+        : null
     return { lastRun: last ?? null, nextRunAt }
   }
 
@@ -135,10 +177,15 @@ export class PaymentSync {
    */
   async runDue(now = this.clock()): Promise<{ due: number; ran: number }> {
     const tenants = await listPaymentSyncTenants(this.db)
-    const dueTimes = this.schedule.dueTimes(tenants.map((t) => t.tenantId), now)
+    const dueTimes = this.schedule.dueTimes(
+      tenants.map((t) => t.tenantId),
+      now,
+    )
     const due = tenants.flatMap((t) => {
       const at = dueTimes.get(t.tenantId)!
-      return at.getTime() <= now.getTime() && (t.lastStartedAt === null || t.lastStartedAt.getTime() < at.getTime()) ? [{ tenantId: t.tenantId, at }] : []
+      return at.getTime() <= now.getTime() && (t.lastStartedAt === null || t.lastStartedAt.getTime() < at.getTime())
+        ? [{ tenantId: t.tenantId, at }]
+        : []
     })
     let ran = 0
     const queue = [...due]
@@ -153,8 +200,11 @@ export class PaymentSync {
 
   /** One tenant's scheduled run, unless another replica already took this slot. */
   async runScheduled(tenantId: string, dueAt: Date): Promise<SyncRunRecord | null> {
-    const claim = await this.db.transaction().execute((trx) =>
-      claimSyncRun(trx, tenantId, 'schedule', { staleMs: this.staleMs, notBefore: dueAt, startedAt: this.clock() }))
+    const claim = await this.db
+      .transaction()
+      .execute((trx) =>
+        claimSyncRun(trx, tenantId, 'schedule', { staleMs: this.staleMs, notBefore: dueAt, startedAt: this.clock() }),
+      )
     if (!claim.claimed) return null
     const run = this.execute(claim.run)
     this.track(run)
@@ -186,8 +236,14 @@ export class PaymentSync {
           // Only terms of entries we booked: a term seen before its export was marked exported is
           // not lost, Exact sends it again with the next payment that changes it.
           const entryIds = [...new Set(page.items.map((t) => t.entryId))]
-          const ours = new Set((await findTargetsByEntryIds(trx, tenantId, entryIds)).map((t) => t.entryId!.toLowerCase()))
-          await upsertPaymentTerms(trx, tenantId, page.items.filter((t) => ours.has(t.entryId.toLowerCase())))
+          const ours = new Set(
+            (await findTargetsByEntryIds(trx, tenantId, entryIds)).map((t) => t.entryId!.toLowerCase()),
+          )
+          await upsertPaymentTerms(
+            trx,
+            tenantId,
+            page.items.filter((t) => ours.has(t.entryId.toLowerCase())),
+          )
           const { changed } = await reaggregate(trx, tenantId, [...ours], observedAt)
           await advanceSyncCursor(trx, tenantId, 'terms', page.maxTimestamp)
           return changed
@@ -224,7 +280,9 @@ export class PaymentSync {
       for (const s of suspects.values()) {
         progress.exactCalls += 1
         if (await entryExists(client, s.type, s.entryId)) continue
-        progress.deleted += await this.db.transaction().execute((trx) => applyDeletedEntries(trx, tenantId, [s.entryId]))
+        progress.deleted += await this.db
+          .transaction()
+          .execute((trx) => applyDeletedEntries(trx, tenantId, [s.entryId]))
       }
     } catch (error) {
       progress.errors += 1
@@ -232,7 +290,11 @@ export class PaymentSync {
       errorDetail = appError.message
       log.warn({ err: error }, 'payment sync failed; the next run resumes from the stored cursor')
     }
-    const finished = await finishSyncRun(this.db, run.id, { status: errorDetail ? 'failed' : 'completed', ...progress, errorDetail })
+    const finished = await finishSyncRun(this.db, run.id, {
+      status: errorDetail ? 'failed' : 'completed',
+      ...progress,
+      errorDetail,
+    })
     log.info({ ...progress, status: finished?.status }, 'payment sync finished')
     return finished ?? { ...run, ...progress, errorDetail, status: 'abandoned', finishedAt: this.clock() }
   }

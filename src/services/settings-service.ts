@@ -4,7 +4,14 @@ import type { Db } from '../db/database'
 import { findSettings, lockSettings, saveSettings, type SettingsRow } from '../db/settings-repository'
 import { AppError } from '../domain/app-error'
 import type { ChartOfAccounts } from '../domain/chart'
-import { checkSettings, checkSettingsAgainstChart, proposeSettings, SettingsSchema, type Settings, type SettingsProblem } from '../domain/settings'
+import {
+  checkSettings,
+  checkSettingsAgainstChart,
+  proposeSettings,
+  SettingsSchema,
+  type Settings,
+  type SettingsProblem,
+} from '../domain/settings'
 import type { Logger } from '../logger'
 import type { ExactSessions } from './exact-session/exact-sessions'
 import { applyMergePatch, mergeProposal, stillProposed } from '../domain/settings-merge'
@@ -37,7 +44,11 @@ export interface SettingsServiceDeps {
   lookup?: Lookup
 }
 
-const versioned = (row: SettingsRow): VersionedSettings => ({ settings: row.settings as Settings, etag: etagOf(row.settings), updatedAt: row.updatedAt })
+const versioned = (row: SettingsRow): VersionedSettings => ({
+  settings: row.settings as Settings,
+  etag: etagOf(row.settings),
+  updatedAt: row.updatedAt,
+})
 
 /** Strong: two representations with the same ETag are the same settings, byte for byte once serialized. */
 function etagOf(settings: unknown): string {
@@ -47,7 +58,9 @@ function etagOf(settings: unknown): string {
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value)
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
 }
 
@@ -55,13 +68,20 @@ function canonicalJson(value: unknown): string {
 function matches(ifMatch: string, row: SettingsRow | undefined): boolean {
   if (!row) return false
   const etag = etagOf(row.settings)
-  return ifMatch.split(',').map((t) => t.trim()).some((t) => t === '*' || t === etag)
+  return ifMatch
+    .split(',')
+    .map((t) => t.trim())
+    .some((t) => t === '*' || t === etag)
 }
 
 function preconditionFailed(row: SettingsRow | undefined): AppError {
-  return new AppError('precondition_failed', row
-    ? `The settings changed since the version named in If-Match (now ${etagOf(row.settings)}): GET /settings, apply the change again and send it with the new ETag.`
-    : 'This tenant has no settings, so If-Match names no version of them: PUT /settings without If-Match.', { field: 'header/if-match' })
+  return new AppError(
+    'precondition_failed',
+    row
+      ? `The settings changed since the version named in If-Match (now ${etagOf(row.settings)}): GET /settings, apply the change again and send it with the new ETag.`
+      : 'This tenant has no settings, so If-Match names no version of them: PUT /settings without If-Match.',
+    { field: 'header/if-match' },
+  )
 }
 
 /** PATCH /settings retries on its own when another write lands between its read and its write. */
@@ -90,7 +110,10 @@ export class SettingsService {
   private async stored(tenantId: string): Promise<SettingsRow> {
     const row = await findSettings(this.deps.db, tenantId)
     if (!row) {
-      throw new AppError('not_found', 'This tenant has no settings yet: connect to Exact Online (POST /connection/authorize) to get them proposed, or PUT /settings.')
+      throw new AppError(
+        'not_found',
+        'This tenant has no settings yet: connect to Exact Online (POST /connection/authorize) to get them proposed, or PUT /settings.',
+      )
     }
     return row
   }
@@ -136,7 +159,12 @@ export class SettingsService {
    * `checkShape` (the PUT body's schema, as the route checks a PUT) and then everything replace()
    * checks. Without If-Match a write that lands in between is not lost: the patch is laid over it.
    */
-  async patch(tenantId: string, patch: unknown, checkShape: (doc: unknown) => Settings, opts: { ifMatch?: string } = {}): Promise<VersionedSettings> {
+  async patch(
+    tenantId: string,
+    patch: unknown,
+    checkShape: (doc: unknown) => Settings,
+    opts: { ifMatch?: string } = {},
+  ): Promise<VersionedSettings> {
     for (let attempt = 1; ; attempt++) {
       const row = await this.stored(tenantId)
       if (opts.ifMatch !== undefined && !matches(opts.ifMatch, row)) throw preconditionFailed(row)
@@ -144,7 +172,12 @@ export class SettingsService {
       try {
         return await this.replace(tenantId, settings, { ifMatch: opts.ifMatch ?? etagOf(row.settings) })
       } catch (error) {
-        if (opts.ifMatch !== undefined || attempt >= PATCH_ATTEMPTS || !(error instanceof AppError && error.code === 'precondition_failed')) throw error
+        if (
+          opts.ifMatch !== undefined ||
+          attempt >= PATCH_ATTEMPTS ||
+          !(error instanceof AppError && error.code === 'precondition_failed')
+        )
+          throw error
       }
     }
   }
@@ -177,24 +210,46 @@ export class SettingsService {
       }
       const checked = withdrawInvalidProposals(merged, chart)
       if (!Value.Check(SettingsSchema, checked.settings)) {
-        throw new AppError('internal', 'The settings proposed from Exact do not match the settings schema; nothing was stored.')
+        throw new AppError(
+          'internal',
+          'The settings proposed from Exact do not match the settings schema; nothing was stored.',
+        )
       }
-      return saveSettings(trx, tenantId, checked.settings, checked.proposed, [...proposal.problems, ...checked.problems])
+      return saveSettings(trx, tenantId, checked.settings, checked.proposed, [
+        ...proposal.problems,
+        ...checked.problems,
+      ])
     })
-    this.deps.logger.info({ tenantId, proposed: row.proposedFields.length, problems: row.proposalProblems.length }, 'settings proposed from the Exact administration')
+    this.deps.logger.info(
+      { tenantId, proposed: row.proposedFields.length, problems: row.proposalProblems.length },
+      'settings proposed from the Exact administration',
+    )
     return versioned(row)
   }
 
-  async refreshChart(tenantId: string): Promise<{ fetchedAt: Date; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {
+  async refreshChart(
+    tenantId: string,
+  ): Promise<{ fetchedAt: Date; journals: number; glAccounts: number; vatCodes: number; paymentConditions: number }> {
     const client = await this.deps.exact.clientFor(tenantId)
     const fetchedAt = this.deps.exact.clock()
-    const chart = await this.deps.exact.refreshChart(client).catch((e: unknown) => { throw toAppError(e) })
-    return { fetchedAt, journals: chart.journals.length, glAccounts: chart.glAccounts.length, vatCodes: chart.vatCodes.length, paymentConditions: chart.paymentConditions.length }
+    const chart = await this.deps.exact.refreshChart(client).catch((e: unknown) => {
+      throw toAppError(e)
+    })
+    return {
+      fetchedAt,
+      journals: chart.journals.length,
+      glAccounts: chart.glAccounts.length,
+      vatCodes: chart.vatCodes.length,
+      paymentConditions: chart.paymentConditions.length,
+    }
   }
 
   private async webhookProblems(settings: Settings): Promise<Problem[]> {
     if (!settings.webhook) return []
-    const problem = await webhookUrlProblem(settings.webhook.url, { allowPrivate: this.deps.allowPrivateWebhooks, lookup: this.deps.lookup })
+    const problem = await webhookUrlProblem(settings.webhook.url, {
+      allowPrivate: this.deps.allowPrivateWebhooks,
+      lookup: this.deps.lookup,
+    })
     return problem ? [{ field: '/webhook/url', code: 'webhook_url_refused', message: `webhook URL ${problem}` }] : []
   }
 }
@@ -206,10 +261,12 @@ const KEPT_ON_NEW_DIVISION = ['/webhook', '/paymentSync', '/paymentDiscountBooki
  * and the problem kept; values the tenant set are theirs and stay, refused or not, until a PUT.
  */
 function withdrawInvalidProposals(
-  merged: { settings: Settings; proposed: string[] }, chart: ChartOfAccounts,
+  merged: { settings: Settings; proposed: string[] },
+  chart: ChartOfAccounts,
 ): { settings: Settings; proposed: string[]; problems: SettingsProblem[] } {
-  const problems = [...checkSettings(merged.settings), ...checkSettingsAgainstChart(merged.settings, chart)]
-    .filter((p) => merged.proposed.some((field) => p.field === field || p.field.startsWith(`${field}/`)))
+  const problems = [...checkSettings(merged.settings), ...checkSettingsAgainstChart(merged.settings, chart)].filter(
+    (p) => merged.proposed.some((field) => p.field === field || p.field.startsWith(`${field}/`)),
+  )
   if (problems.length === 0) return { ...merged, problems: [] }
   const settings = structuredClone(merged.settings)
   const dropped = new Set<number>()
@@ -239,12 +296,19 @@ function setProposedNull(settings: Settings, pointer: string): void {
   const [, side, key, rate] = pointer.split('/')
   if (side !== 'sales' && side !== 'purchase') return
   if (key === 'vatCodes' && rate !== undefined) delete settings[side].vatCodes[rate]
-  else if (key === 'journal' || key === 'defaultGlAccount' || key === 'creditNoteJournal' || key === 'adjustmentVatCode') settings[side][key] = null
+  else if (
+    key === 'journal' ||
+    key === 'defaultGlAccount' ||
+    key === 'creditNoteJournal' ||
+    key === 'adjustmentVatCode'
+  )
+    settings[side][key] = null
 }
 
 function settingsInvalid(problems: Problem[]): AppError {
   const [first] = problems
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}, see errors)` : ''
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}, see errors)` : ''
   return new AppError('settings_invalid', `${first.field}: ${first.message}${more}.`, {
     field: first.field,
     details: { errors: problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) },

@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from '../db/database'
-import { deleteTenantApiKey, insertTenantApiKey, listTenantApiKeys, tenantExists, useApiKey, type ApiKeyRecord } from '../db/api-keys-repository'
+import {
+  deleteTenantApiKey,
+  insertTenantApiKey,
+  listTenantApiKeys,
+  tenantExists,
+  useApiKey,
+  type ApiKeyRecord,
+} from '../db/api-keys-repository'
 import { insertApiKey, insertTenant } from '../db/tenants-repository'
 import { AppError } from '../domain/app-error'
 import { ApiKeyCache } from './api-key-cache'
@@ -28,7 +35,10 @@ export const API_KEY_CACHE_MS = 5_000
 export class TenantService {
   private readonly keys: ApiKeyCache
 
-  constructor(private readonly db: Db, opts: { clock?: () => Date; cacheMs?: number } = {}) {
+  constructor(
+    private readonly db: Db,
+    opts: { clock?: () => Date; cacheMs?: number } = {},
+  ) {
     const clock = opts.clock ?? (() => new Date())
     this.keys = new ApiKeyCache((hash) => useApiKey(db, hash), {
       ttlMs: opts.cacheMs ?? API_KEY_CACHE_MS,

@@ -64,24 +64,51 @@ export async function deliverDueWebhooks(deps: DeliveryDeps): Promise<DeliverySu
   return summary
 }
 
-async function deliverOne(deps: DeliveryDeps, event: WebhookEventRow, now: Date): Promise<'delivered' | 'retrying' | 'failed'> {
-  const log = deps.logger.child({ webhookEventId: event.id, tenantId: event.tenantId, type: event.type, attempt: event.attempts })
+async function deliverOne(
+  deps: DeliveryDeps,
+  event: WebhookEventRow,
+  now: Date,
+): Promise<'delivered' | 'retrying' | 'failed'> {
+  const log = deps.logger.child({
+    webhookEventId: event.id,
+    tenantId: event.tenantId,
+    type: event.type,
+    attempt: event.attempts,
+  })
   const target = await findWebhookTarget(deps.db, event.tenantId)
   if (!target) {
-    await markWebhookAttemptFailed(deps.db, event.id, event.attempts, { httpStatus: null, error: 'the tenant has no webhook configured any more', retryAt: null })
+    await markWebhookAttemptFailed(deps.db, event.id, event.attempts, {
+      httpStatus: null,
+      error: 'the tenant has no webhook configured any more',
+      retryAt: null,
+    })
     return 'failed'
   }
   const refused = await deps.checkUrl?.(target.url)
-  const result = refused ? { status: null, error: `webhook URL ${refused}` } : await post(target, event, now, deps.timeoutMs ?? 10_000)
+  const result = refused
+    ? { status: null, error: `webhook URL ${refused}` }
+    : await post(target, event, now, deps.timeoutMs ?? 10_000)
   if (result.status !== null && result.status >= 200 && result.status < 300) {
-    await markWebhookDelivered(deps.db, event.id, event.attempts, { url: target.url, httpStatus: result.status, at: now })
+    await markWebhookDelivered(deps.db, event.id, event.attempts, {
+      url: target.url,
+      httpStatus: result.status,
+      at: now,
+    })
     log.debug({ status: result.status }, 'webhook delivered')
     return 'delivered'
   }
   const delay = webhookRetryDelayMs(event.attempts)
   const retryAt = delay === null ? null : new Date(now.getTime() + delay)
-  await markWebhookAttemptFailed(deps.db, event.id, event.attempts, { url: target.url, httpStatus: result.status, error: result.error, retryAt })
-  log.warn({ status: result.status, error: result.error, retryAt }, retryAt ? 'webhook attempt failed, will retry' : 'webhook given up')
+  await markWebhookAttemptFailed(deps.db, event.id, event.attempts, {
+    url: target.url,
+    httpStatus: result.status,
+    error: result.error,
+    retryAt,
+  })
+  log.warn(
+    { status: result.status, error: result.error, retryAt },
+    retryAt ? 'webhook attempt failed, will retry' : 'webhook given up',
+  )
   return retryAt ? 'retrying' : 'failed'
 }
 
@@ -105,7 +132,8 @@ async function post(
     return { status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` }
   } catch (err) {
     const name = (err as Error).name
-    if (name === 'TimeoutError' || name === 'AbortError') return { status: null, error: `no answer within ${timeoutMs / 1000} s` }
+    if (name === 'TimeoutError' || name === 'AbortError')
+      return { status: null, error: `no answer within ${timeoutMs / 1000} s` }
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
     return { status: null, error: `could not connect: ${cause?.code ?? cause?.message ?? (err as Error).message}` }
   }

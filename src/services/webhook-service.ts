@@ -18,7 +18,10 @@ export interface WebhookEventPage {
 
 /** What the tenant sees of its outbound webhooks: each event with its delivery state, no secrets. */
 export class WebhookService {
-  constructor(private readonly db: Db, private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async list(
     tenantId: string,
@@ -33,7 +36,10 @@ export class WebhookService {
     })
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
-    return { items: page.map(({ cursorTime: _, ...row }) => row), nextCursor: rows.length > limit && last ? encodeTimeIdCursor(last) : null }
+    return {
+      items: page.map(({ cursorTime: _, ...row }) => row),
+      nextCursor: rows.length > limit && last ? encodeTimeIdCursor(last) : null,
+    }
   }
 
   async get(tenantId: string, id: string): Promise<WebhookEventRow> {
@@ -46,7 +52,11 @@ export class WebhookService {
   async retry(tenantId: string, id: string): Promise<WebhookEventRow> {
     const requeued = await requeueFailedWebhookEvent(this.db, tenantId, id, this.clock())
     const current = await this.get(tenantId, id)
-    if (!requeued) throw new AppError('webhook_not_failed', `Webhook event ${id} is ${current.status}; only a failed event can be sent again.`)
+    if (!requeued)
+      throw new AppError(
+        'webhook_not_failed',
+        `Webhook event ${id} is ${current.status}; only a failed event can be sent again.`,
+      )
     return current
   }
 }

@@ -17,7 +17,8 @@ export async function startAppReceiver() {
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`,
     received,
-    of: (type: string, pred: (data: any) => boolean = () => true) => received.filter((r) => r.body.type === type && pred(r.body.data)),
+    of: (type: string, pred: (data: any) => boolean = () => true) =>
+      received.filter((r) => r.body.type === type && pred(r.body.data)),
     close: async () => {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
@@ -26,7 +27,11 @@ export async function startAppReceiver() {
 }
 
 /** Polls until `ok` holds (a condition, never a fixed sleep); fails with the last value seen. */
-export async function waitFor<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()

@@ -11,10 +11,18 @@ export async function resetBehaviour(h: Harness): Promise<void> {
   await setBehaviour(h, DEFAULT_BEHAVIOUR)
 }
 
-export async function setFaults(h: Harness, faults: { errorRate?: number; timeoutAfterCommitRate?: number; seed?: number }): Promise<void> {
-  await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, ...faults } })
+export async function setFaults(
+  h: Harness,
+  faults: { errorRate?: number; timeoutAfterCommitRate?: number; seed?: number },
+): Promise<void> {
+  await sandboxJson(h, '/_sandbox/faults', {
+    method: 'PUT',
+    body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, ...faults },
+  })
 }
 
-export async function sandboxStats(h: Harness): Promise<{ calls: number; errorAnswers: number; byResource: Record<string, number> }> {
+export async function sandboxStats(
+  h: Harness,
+): Promise<{ calls: number; errorAnswers: number; byResource: Record<string, number> }> {
   return sandboxJson(h, '/_sandbox/stats')
 }

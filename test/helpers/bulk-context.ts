@@ -19,15 +19,23 @@ export interface BulkContext {
  * limit unless the test sets one), one connected tenant, and a bulk worker polling every 100 ms.
  * The fields are filled in beforeAll; read them inside tests, not at describe time.
  */
-export function useBulkContext(opts: { settings?: () => Settings; worker?: Partial<Omit<BulkWorkerOptions, 'bulk' | 'logger'>> } = {}): BulkContext {
+export function useBulkContext(
+  opts: { settings?: () => Settings; worker?: Partial<Omit<BulkWorkerOptions, 'bulk' | 'logger'>> } = {},
+): BulkContext {
   const ctx = {
-    call: <T = any>(method: string, path: string, body?: unknown) => api<T>(ctx.h.url, ctx.tenant.apiKey, method, path, body),
+    call: <T = any>(method: string, path: string, body?: unknown) =>
+      api<T>(ctx.h.url, ctx.tenant.apiKey, method, path, body),
   } as BulkContext
   let workerStopped: (() => void) | undefined
   beforeAll(async () => {
     ctx.h = await startHarness({ unlimited: true })
     ctx.tenant = await connectedTenant(ctx.h, 'Acme', opts.settings?.())
-    ctx.worker = startBulkWorker({ bulk: ctx.h.services.bulk, logger: createLogger('silent'), pollMs: 100, ...opts.worker })
+    ctx.worker = startBulkWorker({
+      bulk: ctx.h.services.bulk,
+      logger: createLogger('silent'),
+      pollMs: 100,
+      ...opts.worker,
+    })
     workerStopped = opened('the bulk worker of useBulkContext')
   })
   afterAll(async () => {

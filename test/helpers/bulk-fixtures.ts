@@ -19,15 +19,29 @@ export function makeParties(count: number, prefix = 'B'): Party[] {
 }
 
 /** Creates the parties as accounts in the tenant's division (what a bookkeeper had before us). */
-export async function seedAccounts(exact: ExactSessions, tenantId: string, parties: Party[], type: 'sales' | 'purchase' = 'sales'): Promise<void> {
+export async function seedAccounts(
+  exact: ExactSessions,
+  tenantId: string,
+  parties: Party[],
+  type: 'sales' | 'purchase' = 'sales',
+): Promise<void> {
   const client = await exact.clientFor(tenantId)
   for (const p of parties) {
-    await createAccount(client, { code: p.code, name: p.name!, vatNumber: p.vatNumber, address: p.address }, type === 'sales' ? { customer: true } : { supplier: true })
+    await createAccount(
+      client,
+      { code: p.code, name: p.name!, vatNumber: p.vatNumber, address: p.address },
+      type === 'sales' ? { customer: true } : { supplier: true },
+    )
   }
 }
 
 /** `count` invoices spread round-robin over `parties`, numbered uniquely with `prefix`. */
-export function makeBulkInvoices(count: number, parties: Party[], prefix: string, overrides: Partial<Invoice> = {}): Array<{ id: string; invoice: Invoice }> {
+export function makeBulkInvoices(
+  count: number,
+  parties: Party[],
+  prefix: string,
+  overrides: Partial<Invoice> = {},
+): Array<{ id: string; invoice: Invoice }> {
   return Array.from({ length: count }, (_, i) => {
     const id = `${prefix}-${String(i + 1).padStart(5, '0')}`
     return { id, invoice: makeInvoice({ number: id, party: parties[i % parties.length]!, ...overrides }) }
@@ -35,7 +49,12 @@ export function makeBulkInvoices(count: number, parties: Party[], prefix: string
 }
 
 /** PUTs invoices through the service's HTTP API, a few at a time. */
-export async function putInvoices(baseUrl: string, apiKey: string, invoices: Array<{ id: string; invoice: Invoice }>, parallel = 8): Promise<void> {
+export async function putInvoices(
+  baseUrl: string,
+  apiKey: string,
+  invoices: Array<{ id: string; invoice: Invoice }>,
+  parallel = 8,
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < invoices.length) {
@@ -52,10 +71,19 @@ export async function putInvoices(baseUrl: string, apiKey: string, invoices: Arr
   await Promise.all(Array.from({ length: parallel }, worker))
 }
 
-export async function api<T = any>(baseUrl: string, apiKey: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T = any>(
+  baseUrl: string,
+  apiKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await request(`${baseUrl}${path}`, {
     method: method as never,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await res.body.text()
@@ -63,7 +91,12 @@ export async function api<T = any>(baseUrl: string, apiKey: string, method: stri
 }
 
 /** Polls the job until `until` holds (default: it ended); throws with the last state on timeout. */
-export async function waitForJob(baseUrl: string, apiKey: string, jobId: string, opts: { timeoutMs?: number; until?: (job: any) => boolean; onPoll?: (job: any) => void } = {}): Promise<any> {
+export async function waitForJob(
+  baseUrl: string,
+  apiKey: string,
+  jobId: string,
+  opts: { timeoutMs?: number; until?: (job: any) => boolean; onPoll?: (job: any) => void } = {},
+): Promise<any> {
   const until = opts.until ?? ((j: any) => j.status === 'completed' || j.status === 'cancelled')
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000)
   let last: any

@@ -54,12 +54,45 @@ export function lines(count: number, line: InvoiceLine): InvoiceLine[] {
 /** Settings that fit the sandbox's seeded chart (CONTRACTS.md). */
 export function sandboxSettings(overrides: Partial<Settings> = {}): Settings {
   return {
-    sales: { enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' }, adjustmentVatCode: '9' },
-    purchase: { enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' }, adjustmentVatCode: '19' },
+    sales: {
+      enabled: true,
+      journal: '70',
+      defaultGlAccount: '8000',
+      vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' },
+      adjustmentVatCode: '9',
+    },
+    purchase: {
+      enabled: true,
+      journal: '60',
+      defaultGlAccount: '7000',
+      vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' },
+      adjustmentVatCode: '19',
+    },
     paymentConditions: [
-      { id: '30d', exactCode: '30', discountForCashPercent: '0', creditLimitationPercent: '0', discountForCashGlAccount: null, creditLimitationGlAccount: null },
-      { id: '30d-2pct', exactCode: '32', discountForCashPercent: '2', creditLimitationPercent: '0', discountForCashGlAccount: '8010', creditLimitationGlAccount: null },
-      { id: '30d-kb2', exactCode: '33', discountForCashPercent: '0', creditLimitationPercent: '2', discountForCashGlAccount: null, creditLimitationGlAccount: '8020' },
+      {
+        id: '30d',
+        exactCode: '30',
+        discountForCashPercent: '0',
+        creditLimitationPercent: '0',
+        discountForCashGlAccount: null,
+        creditLimitationGlAccount: null,
+      },
+      {
+        id: '30d-2pct',
+        exactCode: '32',
+        discountForCashPercent: '2',
+        creditLimitationPercent: '0',
+        discountForCashGlAccount: '8010',
+        creditLimitationGlAccount: null,
+      },
+      {
+        id: '30d-kb2',
+        exactCode: '33',
+        discountForCashPercent: '0',
+        creditLimitationPercent: '2',
+        discountForCashGlAccount: null,
+        creditLimitationGlAccount: '8020',
+      },
     ],
     paymentDiscountBooking: 'payment_condition',
     paymentSync: { enabled: true },

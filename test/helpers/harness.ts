@@ -41,11 +41,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sandbox = options.sandboxUrl ? undefined : await startSandbox({ port: 0, host: '127.0.0.1', logger: false })
   const sandboxUrl = options.sandboxUrl ?? sandbox!.url
   const logs: string[] = []
-  const logger = createLogger('debug', new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done() } }) as never)
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk))
+        done()
+      },
+    }) as never,
+  )
   let offset = 0
   const clock = () => new Date(Date.now() + offset)
   const runtime = await createRuntime({
-    db: database.db, logger, clock, adminApiKey: ADMIN_KEY, tokenEncryptionKey: Buffer.alloc(32, 7), allowPrivateWebhooks: true,
+    db: database.db,
+    logger,
+    clock,
+    adminApiKey: ADMIN_KEY,
+    tokenEncryptionKey: Buffer.alloc(32, 7),
+    allowPrivateWebhooks: true,
     exactApp: { baseUrl: sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret' },
     // Exact webhooks on: the service's secret is the sandbox's default one and its callback this service's port.
     exactWebhooks: options.exactWebhooks ? { secret: DEFAULT_WEBHOOK_SECRET } : undefined,
@@ -55,8 +68,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { app, services, exact } = runtime
   const closed = opened(`harness on ${url} (its Fastify app and sandbox)`)
   const harness: Harness = {
-    app, url, sandboxUrl, database, services, exact, logs,
-    advanceClock: (ms) => { offset += ms },
+    app,
+    url,
+    sandboxUrl,
+    database,
+    services,
+    exact,
+    logs,
+    advanceClock: (ms) => {
+      offset += ms
+    },
     async close() {
       await runtime.close()
       await sandbox?.close()
@@ -65,8 +86,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   }
   if (options.unlimited) {
-    await sandboxJson(harness, '/_sandbox/limits', { method: 'PUT', body: { perMinute: 100_000, perDay: 1_000_000 } })
-      .catch(async (error) => { await harness.close(); throw error })
+    await sandboxJson(harness, '/_sandbox/limits', {
+      method: 'PUT',
+      body: { perMinute: 100_000, perDay: 1_000_000 },
+    }).catch(async (error) => {
+      await harness.close()
+      throw error
+    })
   }
   return harness
 }
@@ -83,7 +109,12 @@ export async function advanceClocks(h: Harness, ms: number): Promise<void> {
 /** The sandbox clock's now, in epoch ms. */
 /** The harness's Exact app, for another runtime (a replica) on the same sandbox and callback. */
 export function exactAppOf(h: Harness): RuntimeOptions['exactApp'] {
-  return { baseUrl: h.sandboxUrl, clientId: 'test-client', clientSecret: 'test-secret', redirectUri: `${h.url}/oauth/callback` }
+  return {
+    baseUrl: h.sandboxUrl,
+    clientId: 'test-client',
+    clientSecret: 'test-secret',
+    redirectUri: `${h.url}/oauth/callback`,
+  }
 }
 
 export async function sandboxNow(h: Harness): Promise<number> {
@@ -91,7 +122,12 @@ export async function sandboxNow(h: Harness): Promise<number> {
 }
 
 export async function createTenant(h: Harness, name = 'Acme'): Promise<{ id: string; apiKey: string }> {
-  const res = await h.app.inject({ method: 'POST', url: '/admin/tenants', headers: { authorization: `Bearer ${ADMIN_KEY}` }, payload: { name } })
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/admin/tenants',
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    payload: { name },
+  })
   if (res.statusCode !== 201) throw new Error(`create tenant: ${res.statusCode} ${res.body}`)
   return res.json()
 }
@@ -103,9 +139,15 @@ export interface ConnectOptions {
 }
 
 /** The browser's part of OAuth: open the consent URL, follow Exact's redirect to our callback. */
-export async function connectTenant(h: Harness, apiKey: string, options: ConnectOptions = {}): Promise<{ status: string; division: number }> {
+export async function connectTenant(
+  h: Harness,
+  apiKey: string,
+  options: ConnectOptions = {},
+): Promise<{ status: string; division: number }> {
   const start = await h.app.inject({
-    method: 'POST', url: '/connection/authorize', headers: { authorization: `Bearer ${apiKey}` },
+    method: 'POST',
+    url: '/connection/authorize',
+    headers: { authorization: `Bearer ${apiKey}` },
     ...(options.region ? { payload: { region: options.region } } : {}),
   })
   if (start.statusCode !== 200) throw new Error(`authorize: ${start.statusCode} ${start.body}`)
@@ -119,7 +161,11 @@ export async function connectTenant(h: Harness, apiKey: string, options: Connect
   return body
 }
 
-export async function sandboxJson<T = any>(h: Harness, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function sandboxJson<T = any>(
+  h: Harness,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
   const res = await request(`${h.sandboxUrl}${path}`, {
     method: (init.method ?? 'GET') as never,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -144,14 +190,22 @@ export async function startReplica(h: Harness): Promise<Replica> {
   const clock = () => new Date(now)
   const logger = createLogger('silent')
   const runtime = await createRuntime({
-    db: h.database.db, logger, clock, adminApiKey: ADMIN_KEY, tokenEncryptionKey: Buffer.alloc(32, 7), allowPrivateWebhooks: true,
+    db: h.database.db,
+    logger,
+    clock,
+    adminApiKey: ADMIN_KEY,
+    tokenEncryptionKey: Buffer.alloc(32, 7),
+    allowPrivateWebhooks: true,
     exactApp: exactAppOf(h),
   })
   const { app, services } = runtime
   const closed = opened('a replica (startReplica)')
   return {
-    app, services,
-    advanceClock: (ms) => { now += ms },
+    app,
+    services,
+    advanceClock: (ms) => {
+      now += ms
+    },
     async close() {
       await runtime.close()
       closed()

@@ -89,7 +89,9 @@ export async function leftOpen(opened: Opened, settleMs = SETTLE_MS): Promise<st
     if ((grown.length === 0 && opened.timers.size === 0 && opened.open.size === 0) || Date.now() >= deadline) {
       return [
         ...opened.open.values(),
-        ...grown.map(([kind, n]) => `${n - (opened.handlesBefore.get(kind) ?? 0)} ${WATCHED_HANDLES[kind]}(s) (${kind})`),
+        ...grown.map(
+          ([kind, n]) => `${n - (opened.handlesBefore.get(kind) ?? 0)} ${WATCHED_HANDLES[kind]}(s) (${kind})`,
+        ),
         ...(opened.timers.size > 0 ? [`${opened.timers.size} timer(s)`] : []),
       ]
     }
@@ -100,7 +102,8 @@ export async function leftOpen(opened: Opened, settleMs = SETTLE_MS): Promise<st
 /** Ref'd handles of the watched kinds, by kind: what keeps the process alive. */
 export function countHandles(): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const kind of process.getActiveResourcesInfo()) if (kind in WATCHED_HANDLES) counts.set(kind, (counts.get(kind) ?? 0) + 1)
+  for (const kind of process.getActiveResourcesInfo())
+    if (kind in WATCHED_HANDLES) counts.set(kind, (counts.get(kind) ?? 0) + 1)
   return counts
 }
 

@@ -14,5 +14,7 @@ export function opened(what: string): () => void {
   if (!registry) return () => undefined
   const id = ++next
   registry.set(id, what)
-  return () => { registry.delete(id) }
+  return () => {
+    registry.delete(id)
+  }
 }

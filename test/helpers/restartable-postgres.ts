@@ -30,21 +30,27 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
   let exitCode: string | undefined
-  const exited = new Promise<void>((done) => child.once('exit', (code, signal) => { exitCode = `${code ?? signal}`; done() }))
+  const exited = new Promise<void>((done) =>
+    child.once('exit', (code, signal) => {
+      exitCode = `${code ?? signal}`
+      done()
+    }),
+  )
   let nextId = 0
-  const command = (cmd: 'start' | 'stop') => new Promise<string | undefined>((done, fail) => {
-    if (exitCode !== undefined) return fail(new Error(`postgres ${cmd}: the server process exited (${exitCode})`))
-    const id = ++nextId
-    const onMessage = (m: { id: number; ok: boolean; url?: string; error?: string }) => {
-      if (m.id !== id) return
-      child.off('message', onMessage)
-      if (m.ok) done(m.url)
-      else fail(new Error(`postgres ${cmd}: ${m.error}`))
-    }
-    child.on('message', onMessage)
-    void exited.then(() => fail(new Error(`postgres ${cmd}: the server process exited (${exitCode})`)))
-    child.send({ id, cmd })
-  })
+  const command = (cmd: 'start' | 'stop') =>
+    new Promise<string | undefined>((done, fail) => {
+      if (exitCode !== undefined) return fail(new Error(`postgres ${cmd}: the server process exited (${exitCode})`))
+      const id = ++nextId
+      const onMessage = (m: { id: number; ok: boolean; url?: string; error?: string }) => {
+        if (m.id !== id) return
+        child.off('message', onMessage)
+        if (m.ok) done(m.url)
+        else fail(new Error(`postgres ${cmd}: ${m.error}`))
+      }
+      child.on('message', onMessage)
+      void exited.then(() => fail(new Error(`postgres ${cmd}: the server process exited (${exitCode})`)))
+      child.send({ id, cmd })
+    })
 
   const serverUrl = (await command('start'))!
   const admin = new Client({ connectionString: serverUrl })
@@ -71,7 +77,11 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
         rmSync(dataDir, { recursive: true, force: true })
       },
     },
-    stop: async () => { await command('stop') },
-    start: async () => { await command('start') },
+    stop: async () => {
+      await command('stop')
+    },
+    start: async () => {
+      await command('start')
+    },
   }
 }

@@ -8,8 +8,12 @@ async function main(): Promise<void> {
   const [dataDir, port] = [process.argv[2], Number(process.argv[3])]
   if (!dataDir || !Number.isInteger(port)) throw new Error('usage: serve-kept-postgres.ts <data dir> <port>')
   const pg = await startEmbeddedPostgres({ dataDir, port })
-  console.log(`Postgres is up: psql '${pg.url.replace(/\/postgres$/, '/<database>')}' (Ctrl-C stops it; rm -r ${dataDir} when done)`)
-  process.once('SIGINT', () => { void pg.stop().then(() => process.exit(0)) })
+  console.log(
+    `Postgres is up: psql '${pg.url.replace(/\/postgres$/, '/<database>')}' (Ctrl-C stops it; rm -r ${dataDir} when done)`,
+  )
+  process.once('SIGINT', () => {
+    void pg.stop().then(() => process.exit(0))
+  })
 }
 
 main().catch((error: unknown) => {

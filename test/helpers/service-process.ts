@@ -28,7 +28,12 @@ export interface ProcessExit {
  * The real service as a child process (src/main.ts), in live mode against a sandbox the test
  * started, on the test's database: what a deployment is, so a test can SIGKILL it.
  */
-export async function startServiceProcess(opts: { databaseUrl: string; sandboxUrl: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServiceProcess> {
+export async function startServiceProcess(opts: {
+  databaseUrl: string
+  sandboxUrl: string
+  env?: Record<string, string>
+  readyTimeoutMs?: number
+}): Promise<ServiceProcess> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'eb-proc-'))
   const url = `http://127.0.0.1:${port}`
@@ -80,7 +85,13 @@ export async function startServiceProcess(opts: { databaseUrl: string; sandboxUr
       cleanup()
       throw new Error(`service exited with ${child.exitCode} before it was ready:\n${out}`)
     }
-    const ok = await request(`${url}/healthz`).then(async (r) => { await r.body.dump(); return r.statusCode === 200 }, () => false)
+    const ok = await request(`${url}/healthz`).then(
+      async (r) => {
+        await r.body.dump()
+        return r.statusCode === 200
+      },
+      () => false,
+    )
     if (ok) break
     if (Date.now() > deadline) {
       child.kill('SIGKILL')

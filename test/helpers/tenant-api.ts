@@ -27,11 +27,20 @@ export interface TenantApi {
   accounts(): Promise<any[]>
 }
 
-export async function connectedTenant(h: Harness, name: string, settings: Settings = sandboxSettings()): Promise<TenantApi> {
+export async function connectedTenant(
+  h: Harness,
+  name: string,
+  settings: Settings = sandboxSettings(),
+): Promise<TenantApi> {
   const tenant = await createTenant(h, name)
   const { division } = await connectTenant(h, tenant.apiKey)
   const call: TenantApi['call'] = (method, url, payload) =>
-    h.app.inject({ method, url, headers: { authorization: `Bearer ${tenant.apiKey}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+    h.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    })
   const saved = await call('PUT', '/settings', settings)
   if (saved.statusCode !== 200) throw new Error(`settings: ${saved.statusCode} ${saved.body}`)
   const entries = () => sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)

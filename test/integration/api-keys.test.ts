@@ -10,7 +10,8 @@ let h: Harness
 let replica: Replica
 
 const admin = { authorization: `Bearer ${ADMIN_KEY}` }
-const read = (app: Harness['app'], key: string) => app.inject({ method: 'GET', url: '/connection', headers: { authorization: `Bearer ${key}` } })
+const read = (app: Harness['app'], key: string) =>
+  app.inject({ method: 'GET', url: '/connection', headers: { authorization: `Bearer ${key}` } })
 
 beforeAll(async () => {
   h = await startHarness()
@@ -50,7 +51,11 @@ test('a tenant can have a second key, listed with when it was made and last used
   }
   expect(list.body).not.toContain(second.apiKey)
   expect(list.body).not.toContain(tenant.apiKey)
-  const hashes = await h.database.db.selectFrom('api_keys').select('key_hash').where('tenant_id', '=', tenant.id).execute()
+  const hashes = await h.database.db
+    .selectFrom('api_keys')
+    .select('key_hash')
+    .where('tenant_id', '=', tenant.id)
+    .execute()
   for (const { key_hash } of hashes) expect(list.body).not.toContain(key_hash)
 })
 
@@ -58,10 +63,18 @@ test('a deleted key is refused at once by the replica that deleted it', async ()
   const tenant = await createTenant(h, 'Revoked here')
   expect((await read(h.app, tenant.apiKey)).statusCode).toBe(200)
   const keyId = await keyIdOf(tenant.id)
-  const del = await h.app.inject({ method: 'DELETE', url: `/admin/tenants/${tenant.id}/api-keys/${keyId}`, headers: admin })
+  const del = await h.app.inject({
+    method: 'DELETE',
+    url: `/admin/tenants/${tenant.id}/api-keys/${keyId}`,
+    headers: admin,
+  })
   expect(del.statusCode).toBe(204)
   expect((await read(h.app, tenant.apiKey)).statusCode).toBe(401)
-  const again = await h.app.inject({ method: 'DELETE', url: `/admin/tenants/${tenant.id}/api-keys/${keyId}`, headers: admin })
+  const again = await h.app.inject({
+    method: 'DELETE',
+    url: `/admin/tenants/${tenant.id}/api-keys/${keyId}`,
+    headers: admin,
+  })
   expect(again.statusCode).toBe(404)
 })
 
@@ -71,7 +84,10 @@ test('a key replaced through one replica is refused by another within the cache 
   expect((await read(replica.app, tenant.apiKey)).statusCode).toBe(200)
   const replacement = await newKey(tenant.id)
   const oldId = await keyIdOf(tenant.id)
-  expect((await h.app.inject({ method: 'DELETE', url: `/admin/tenants/${tenant.id}/api-keys/${oldId}`, headers: admin })).statusCode).toBe(204)
+  expect(
+    (await h.app.inject({ method: 'DELETE', url: `/admin/tenants/${tenant.id}/api-keys/${oldId}`, headers: admin }))
+      .statusCode,
+  ).toBe(204)
 
   expect((await read(replica.app, replacement.apiKey)).statusCode).toBe(200)
   // Inside the bound the other replica may still answer from its cache (it does: this proves the cache is used) ...
@@ -91,18 +107,50 @@ test('a key deleted while the other replica has never seen it is refused there a
   expect((await read(replica.app, tenant.apiKey)).statusCode).toBe(401)
 })
 
-test('key routes: admin key only, unknown tenants and other tenants\' keys are 404', async () => {
+test("key routes: admin key only, unknown tenants and other tenants' keys are 404", async () => {
   const a = await createTenant(h, 'A keys')
   const b = await createTenant(h, 'B keys')
   const bKeyId = await keyIdOf(b.id)
-  expect((await h.app.inject({ method: 'GET', url: `/admin/tenants/${a.id}/api-keys`, headers: { authorization: `Bearer ${a.apiKey}` } })).statusCode).toBe(401)
-  expect((await h.app.inject({ method: 'POST', url: '/admin/tenants/00000000-0000-4000-8000-000000000000/api-keys', headers: admin })).statusCode).toBe(404)
-  expect((await h.app.inject({ method: 'GET', url: '/admin/tenants/00000000-0000-4000-8000-000000000000/api-keys', headers: admin })).statusCode).toBe(404)
-  const cross = await h.app.inject({ method: 'DELETE', url: `/admin/tenants/${a.id}/api-keys/${bKeyId}`, headers: admin })
+  expect(
+    (
+      await h.app.inject({
+        method: 'GET',
+        url: `/admin/tenants/${a.id}/api-keys`,
+        headers: { authorization: `Bearer ${a.apiKey}` },
+      })
+    ).statusCode,
+  ).toBe(401)
+  expect(
+    (
+      await h.app.inject({
+        method: 'POST',
+        url: '/admin/tenants/00000000-0000-4000-8000-000000000000/api-keys',
+        headers: admin,
+      })
+    ).statusCode,
+  ).toBe(404)
+  expect(
+    (
+      await h.app.inject({
+        method: 'GET',
+        url: '/admin/tenants/00000000-0000-4000-8000-000000000000/api-keys',
+        headers: admin,
+      })
+    ).statusCode,
+  ).toBe(404)
+  const cross = await h.app.inject({
+    method: 'DELETE',
+    url: `/admin/tenants/${a.id}/api-keys/${bKeyId}`,
+    headers: admin,
+  })
   expect(cross.statusCode).toBe(404)
   expect(cross.headers['content-type']).toContain('application/problem+json')
   expect((await read(h.app, b.apiKey)).statusCode).toBe(200)
-  const bad = await h.app.inject({ method: 'DELETE', url: `/admin/tenants/${a.id}/api-keys/not-a-uuid`, headers: admin })
+  const bad = await h.app.inject({
+    method: 'DELETE',
+    url: `/admin/tenants/${a.id}/api-keys/not-a-uuid`,
+    headers: admin,
+  })
   expect(bad.statusCode).toBe(400)
   expect(bad.json().field).toBe('params/keyId')
 })

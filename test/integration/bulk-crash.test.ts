@@ -1,6 +1,14 @@
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
-import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
+import {
+  api,
+  countByRef,
+  makeBulkInvoices,
+  makeParties,
+  putInvoices,
+  seedAccounts,
+  waitForJob,
+} from '../helpers/bulk-fixtures'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
 
 /**
@@ -27,7 +35,10 @@ describe('bulk export survives SIGKILL', () => {
     const invoices = makeBulkInvoices(300, parties, 'X')
     await putInvoices(h.url, tenant.apiKey, invoices)
     // Slow enough to be killed mid-job, and mid-call: the kill often lands while a POST is in flight.
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 15, seed: 1 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 15, seed: 1 },
+    })
 
     const start = async () => {
       const p = await startServiceProcess({ databaseUrl: h.database.url, sandboxUrl: h.sandboxUrl })

@@ -1,6 +1,13 @@
 import { advanceClocks, sandboxJson, sandboxNow } from '../helpers/harness'
 import { useBulkContext } from '../helpers/bulk-context'
-import { countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
+import {
+  countByRef,
+  makeBulkInvoices,
+  makeParties,
+  putInvoices,
+  seedAccounts,
+  waitForJob,
+} from '../helpers/bulk-fixtures'
 
 const PER_MINUTE = 600 // Exact's 60/min, time-scaled x10: one minute here stands for ten
 
@@ -10,7 +17,6 @@ const PER_MINUTE = 600 // Exact's 60/min, time-scaled x10: one minute here stand
  */
 describe('bulk export of 1,000 invoices', () => {
   const ctx = useBulkContext()
-
 
   it('books each once at about one call per invoice, within the rate-limit bound, with no 429', async () => {
     const parties = makeParties(200, 'L')
@@ -27,7 +33,10 @@ describe('bulk export of 1,000 invoices', () => {
     const started = await ctx.call('POST', '/exports/bulk', { type: 'sales' })
     expect(started.status).toBe(202)
     const seen: number[] = []
-    const done = await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, { timeoutMs: 240_000, onPoll: (j) => seen.push(j.exported) })
+    const done = await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, {
+      timeoutMs: 240_000,
+      onPoll: (j) => seen.push(j.exported),
+    })
     const wallMs = Date.now() - t0
     expect(done).toMatchObject({ status: 'completed', total: 1000, exported: 1000, skipped: 0, failed: 0, pending: 0 })
     expect(seen.some((n) => n > 0 && n < 1000)).toBe(true) // progress while it ran
@@ -48,6 +57,8 @@ describe('bulk export of 1,000 invoices', () => {
     // How close the wall time comes to the rate-limit bound depends on the machine's load, so it is
     // printed here and measured by `npm run bench:bulk` (wall/bound beside a baseline), not asserted.
     const boundMs = (calls / PER_MINUTE) * 60_000
-    process.stdout.write(`bulk-large: ${calls} calls for 1000 invoices (${(calls / 1000).toFixed(3)}/invoice), wall ${(wallMs / 1000).toFixed(1)} s, bound ${(boundMs / 1000).toFixed(1)} s\n`)
+    process.stdout.write(
+      `bulk-large: ${calls} calls for 1000 invoices (${(calls / 1000).toFixed(3)}/invoice), wall ${(wallMs / 1000).toFixed(1)} s, bound ${(boundMs / 1000).toFixed(1)} s\n`,
+    )
   }, 330_000)
 })

@@ -9,7 +9,6 @@ import { makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } 
 describe('single exports during a paced bulk job', () => {
   const ctx = useBulkContext()
 
-
   it('books a single export within a second while the job waits for the next minute', async () => {
     const parties = makeParties(4, 'I')
     await seedAccounts(ctx.h.exact, ctx.tenant.id, parties)
@@ -26,7 +25,10 @@ describe('single exports during a paced bulk job', () => {
     await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, {
       timeoutMs: 30_000,
       until: (j) => {
-        if (j.exported !== last) { last = j.exported; stableSince = Date.now() }
+        if (j.exported !== last) {
+          last = j.exported
+          stableSince = Date.now()
+        }
         return j.exported > 0 && Date.now() - stableSince > 1500
       },
     })

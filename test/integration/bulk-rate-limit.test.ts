@@ -1,6 +1,13 @@
 import { sandboxJson } from '../helpers/harness'
 import { useBulkContext } from '../helpers/bulk-context'
-import { countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
+import {
+  countByRef,
+  makeBulkInvoices,
+  makeParties,
+  putInvoices,
+  seedAccounts,
+  waitForJob,
+} from '../helpers/bulk-fixtures'
 
 const DAY_MS = 86_400_000
 
@@ -16,7 +23,6 @@ describe('bulk export and the daily limit', () => {
   }
   const sandboxNow = async () => (await sandboxJson<{ now: number }>(ctx.h, '/_sandbox/clock')).now
 
-
   it('pauses with waiting_for_rate_limit and resumeAt at the daily reset, then completes after it, with no 429', async () => {
     const parties = makeParties(6, 'D')
     await seedAccounts(ctx.h.exact, ctx.tenant.id, parties)
@@ -31,7 +37,10 @@ describe('bulk export and the daily limit', () => {
 
     const started = await ctx.call('POST', '/exports/bulk', { type: 'sales' })
     expect(started.status).toBe(202)
-    const paused = await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, { until: (j) => j.status === 'waiting_for_rate_limit', timeoutMs: 20_000 })
+    const paused = await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, {
+      until: (j) => j.status === 'waiting_for_rate_limit',
+      timeoutMs: 20_000,
+    })
     const nextMidnight = Math.floor((await sandboxNow()) / DAY_MS) * DAY_MS + DAY_MS
     expect(paused.resumeAt).toBe(new Date(nextMidnight).toISOString())
     expect(paused.exported).toBeGreaterThan(10)

@@ -2,7 +2,14 @@ import { createServer, type Server } from 'node:http'
 import { sandboxJson } from '../helpers/harness'
 import { useBulkContext } from '../helpers/bulk-context'
 import { sandboxSettings } from '../helpers/factories'
-import { countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
+import {
+  countByRef,
+  makeBulkInvoices,
+  makeParties,
+  putInvoices,
+  seedAccounts,
+  waitForJob,
+} from '../helpers/bulk-fixtures'
 import { deliverDueWebhooks } from '../../src/services/webhook-delivery'
 import { createLogger } from '../../src/logger'
 
@@ -12,13 +19,19 @@ describe('bulk export', () => {
   let hookUrl = ''
   const hooks: any[] = []
   const liveEntries = async () => (await ctx.tenant.entries()).filter((e) => !e.deleted)
-  const stats = () => sandboxJson<{ calls: number; rateLimited: number; byResource: Record<string, number> }>(ctx.h, '/_sandbox/stats')
+  const stats = () =>
+    sandboxJson<{ calls: number; rateLimited: number; byResource: Record<string, number> }>(ctx.h, '/_sandbox/stats')
 
   beforeAll(async () => {
     hookServer = createServer((req, res) => {
       let body = ''
-      req.on('data', (c) => { body += c })
-      req.on('end', () => { hooks.push(JSON.parse(body)); res.writeHead(204).end() })
+      req.on('data', (c) => {
+        body += c
+      })
+      req.on('end', () => {
+        hooks.push(JSON.parse(body))
+        res.writeHead(204).end()
+      })
     })
     await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r))
     hookUrl = `http://127.0.0.1:${(hookServer.address() as { port: number }).port}/hooks`
@@ -27,14 +40,21 @@ describe('bulk export', () => {
     await new Promise((r) => hookServer?.close(r))
   })
   // Declared after the receiver's hook, so the tenant's webhook URL is known when it connects.
-  const ctx = useBulkContext({ settings: () => sandboxSettings({ webhook: { url: hookUrl, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } as never) })
+  const ctx = useBulkContext({
+    settings: () =>
+      sandboxSettings({ webhook: { url: hookUrl, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } } as never),
+  })
 
   it('books 60 invoices over 12 parties once each, lists the one that cannot be mapped, and costs about one call per invoice', async () => {
     const parties = makeParties(12, 'A')
     await seedAccounts(ctx.h.exact, ctx.tenant.id, parties.slice(0, 8)) // 8 known to Exact, 4 new
     const invoices = makeBulkInvoices(60, parties, 'A')
     // VAT 15% has no Exact code in the settings: mapping_missing for this one only.
-    invoices[7]!.invoice = { ...invoices[7]!.invoice, lines: [{ description: 'Odd rate', netAmount: '100.00', vatRate: '15' }], totals: undefined } as never
+    invoices[7]!.invoice = {
+      ...invoices[7]!.invoice,
+      lines: [{ description: 'Odd rate', netAmount: '100.00', vatRate: '15' }],
+      totals: undefined,
+    } as never
     await putInvoices(ctx.h.url, ctx.tenant.apiKey, invoices)
     // Booked by hand before the job: not part of it.
     expect((await ctx.call('POST', `/invoices/${invoices[0]!.id}/export`)).status).toBe(201)
@@ -48,17 +68,36 @@ describe('bulk export', () => {
     if (again.body.status !== 'completed') expect(again.body.id).toBe(started.body.id)
 
     const job = await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id)
-    expect(job).toMatchObject({ status: 'completed', total: 59, exported: 58, skipped: 0, failed: 1, pending: 0, resumeAt: null })
-    expect(job.failures).toEqual([{ invoiceId: invoices[7]!.id, code: 'mapping_missing', detail: expect.stringMatching(/15/) }])
+    expect(job).toMatchObject({
+      status: 'completed',
+      total: 59,
+      exported: 58,
+      skipped: 0,
+      failed: 1,
+      pending: 0,
+      resumeAt: null,
+    })
+    expect(job.failures).toEqual([
+      { invoiceId: invoices[7]!.id, code: 'mapping_missing', detail: expect.stringMatching(/15/) },
+    ])
 
     const counts = countByRef(await liveEntries())
     for (const [i, { id }] of invoices.entries()) expect([id, counts.get(id) ?? 0]).toEqual([id, i === 7 ? 0 : 1])
 
     // Exact's figures and line IDs were read back, 20 entries a call, before the job said completed.
-    const unread = await ctx.h.database.db.selectFrom('exports').select('id').where('tenant_id', '=', ctx.tenant.id)
-      .where('status', '=', 'exported').where((eb) => eb.or([eb('read_back_at', 'is', null), eb('exact_type', 'is', null)])).execute()
+    const unread = await ctx.h.database.db
+      .selectFrom('exports')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('status', '=', 'exported')
+      .where((eb) => eb.or([eb('read_back_at', 'is', null), eb('exact_type', 'is', null)]))
+      .execute()
     expect(unread).toEqual([])
-    const lines = await ctx.h.database.db.selectFrom('export_entry_lines').select('line_id').where('tenant_id', '=', ctx.tenant.id).execute()
+    const lines = await ctx.h.database.db
+      .selectFrom('export_entry_lines')
+      .select('line_id')
+      .where('tenant_id', '=', ctx.tenant.id)
+      .execute()
     expect(lines).toHaveLength(59)
 
     const after = await stats()
@@ -75,7 +114,9 @@ describe('bulk export', () => {
 
   it('sends bulk.completed with the counts through the webhook outbox', async () => {
     const [job] = (await ctx.call('GET', '/exports/bulk')).body.items
-    while ((await deliverDueWebhooks({ db: ctx.h.database.db, logger: createLogger('silent'), batchSize: 100 })).claimed > 0);
+    while (
+      (await deliverDueWebhooks({ db: ctx.h.database.db, logger: createLogger('silent'), batchSize: 100 })).claimed > 0
+    );
     const sent = hooks.filter((e) => e.type === 'bulk.completed' && e.data.jobId === job.id)
     expect(sent).toHaveLength(1)
     const hook = sent[0]
@@ -103,7 +144,10 @@ describe('bulk export', () => {
     const parties = makeParties(5, 'K')
     const invoices = makeBulkInvoices(120, parties, 'K')
     await putInvoices(ctx.h.url, ctx.tenant.apiKey, invoices)
-    await sandboxJson(ctx.h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 40, seed: 1 } })
+    await sandboxJson(ctx.h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 40, seed: 1 },
+    })
     try {
       const started = await ctx.call('POST', '/exports/bulk', { type: 'sales' })
       await waitForJob(ctx.h.url, ctx.tenant.apiKey, started.body.id, { until: (j) => j.exported >= 10 })
@@ -129,7 +173,10 @@ describe('bulk export', () => {
       expect((await liveEntries()).filter((e) => e.YourRef.startsWith('K-'))).toHaveLength(final.exported)
       expect((await ctx.call('DELETE', `/exports/bulk/${started.body.id}`)).body.status).toBe('cancelled')
     } finally {
-      await sandboxJson(ctx.h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, seed: 1 } })
+      await sandboxJson(ctx.h, '/_sandbox/faults', {
+        method: 'PUT',
+        body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0, seed: 1 },
+      })
     }
   })
 

@@ -13,11 +13,16 @@ import { makeInvoice } from '../helpers/factories'
 
 let h: Harness
 const auth = (key: string) => ({ authorization: `Bearer ${key}` })
-interface Stats { calls: number; byResource: Record<string, number> }
+interface Stats {
+  calls: number
+  byResource: Record<string, number>
+}
 const stats = () => sandboxJson<Stats>(h, '/_sandbox/stats')
 const resetStats = () => sandboxJson(h, '/_sandbox/stats/reset', { method: 'POST' })
-const chartCalls = (s: Stats) => Object.entries(s.byResource)
-  .filter(([k]) => /GLAccounts|Journals|VATCodes|PaymentConditions/.test(k)).reduce((n, [, v]) => n + v, 0)
+const chartCalls = (s: Stats) =>
+  Object.entries(s.byResource)
+    .filter(([k]) => /GLAccounts|Journals|VATCodes|PaymentConditions/.test(k))
+    .reduce((n, [, v]) => n + v, 0)
 
 beforeAll(async () => {
   h = await startHarness({ unlimited: true })
@@ -36,7 +41,10 @@ describe('the first payment sync of an administration with history', () => {
   it('starts a few days back: at most 3 calls for a division holding 5,000 old payment terms', async () => {
     const division = 100601
     await sandboxJson(h, '/_sandbox/divisions', { method: 'POST', body: { division } })
-    await sandboxJson(h, `/_sandbox/divisions/${division}/history`, { method: 'POST', body: { entries: 5000, daysAgo: 60 } })
+    await sandboxJson(h, `/_sandbox/divisions/${division}/history`, {
+      method: 'POST',
+      body: { entries: 5000, daysAgo: 60 },
+    })
     const t = await createTenant(h, 'History BV')
     await connectTenant(h, t.apiKey, { consent: { division: String(division) } })
     await resetStats()
@@ -49,15 +57,24 @@ describe('the first payment sync of an administration with history', () => {
     expect(run.exactCalls).toBe(s.calls)
 
     // The baseline: the same division read from the first row costs a call per 1000 terms.
-    await sql`update payment_sync_cursors set terms_timestamp = 0, deleted_timestamp = 0 where tenant_id = ${t.id}`.execute(h.database.db)
+    await sql`update payment_sync_cursors set terms_timestamp = 0, deleted_timestamp = 0 where tenant_id = ${t.id}`.execute(
+      h.database.db,
+    )
     await resetStats()
-    const full = await waitForRun(t.apiKey, (await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })).json().id)
+    const full = await waitForRun(
+      t.apiKey,
+      (await h.app.inject({ method: 'POST', url: '/payment-sync', headers: auth(t.apiKey) })).json().id,
+    )
     expect(full.status).toBe('completed')
     const baseline = await stats()
     expect(baseline.byResource['GET sync/Cashflow/PaymentTerms']).toBeGreaterThanOrEqual(5)
-    process.stdout.write(`first sync after connect: ${s.calls} calls; from Timestamp 1 (the old start): ${baseline.calls} calls\n`)
+    process.stdout.write(
+      `first sync after connect: ${s.calls} calls; from Timestamp 1 (the old start): ${baseline.calls} calls\n`,
+    )
     // Terms of entries this service did not book are not stored.
-    const stored = await sql<{ n: string }>`select count(*) as n from payment_terms where tenant_id = ${t.id}`.execute(h.database.db)
+    const stored = await sql<{ n: string }>`select count(*) as n from payment_terms where tenant_id = ${t.id}`.execute(
+      h.database.db,
+    )
     expect(Number(stored.rows[0]!.n)).toBe(0)
   })
 })
@@ -82,7 +99,13 @@ describe('the chart of a large administration', () => {
 
     const db = createDb(h.database.url, { max: 2 })
     try {
-      const replica = await createRuntime({ db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger: createLogger('silent'), clock: h.exact.clock })
+      const replica = await createRuntime({
+        db,
+        exactApp: exactAppOf(h),
+        tokenEncryptionKey: Buffer.alloc(32, 7),
+        logger: createLogger('silent'),
+        clock: h.exact.clock,
+      })
       await resetStats()
       const client = await replica.exact.clientFor(t.id)
       const chart = await replica.exact.chart(client)
@@ -99,7 +122,10 @@ describe('a code the cached chart lacks', () => {
     const t = await connectedTenant(h, 'New Account BV')
     await t.put('inv-0', makeInvoice({ number: 'NEWGL-0000' }))
     expect((await t.exportIt('inv-0')).statusCode).toBe(201) // the chart is now cached
-    const added = await sandboxJson<{ first: string }>(h, `/_sandbox/divisions/${t.division}/gl-accounts`, { method: 'POST', body: { count: 1, prefix: '8' } })
+    const added = await sandboxJson<{ first: string }>(h, `/_sandbox/divisions/${t.division}/gl-accounts`, {
+      method: 'POST',
+      body: { count: 1, prefix: '8' },
+    })
     // A code missing within a minute of a read is taken as missing in Exact (no read per request).
     h.advanceClock(61_000)
     await resetStats()

@@ -2,7 +2,15 @@ import { createDb } from '../../src/db/database'
 import { createLogger } from '../../src/logger'
 import { createRuntime } from '../../src/runtime'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
-import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
+import {
+  ADMIN_KEY,
+  connectTenant,
+  createTenant,
+  sandboxJson,
+  startHarness,
+  type Harness,
+  exactAppOf,
+} from '../helpers/harness'
 
 /**
  * The administration a tenant books in is the one it chose among those its grant reaches, not
@@ -14,7 +22,9 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}` })
 const call = (key: string, method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: object) =>
   h.app.inject({ method, url, headers: auth(key), ...(payload ? { payload } : {}) })
 const liveEntries = async (division: number) =>
-  (await sandboxJson<Array<{ deleted: boolean; YourRef: string }>>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => !e.deleted)
+  (
+    await sandboxJson<Array<{ deleted: boolean; YourRef: string }>>(h, `/_sandbox/divisions/${division}/entries`)
+  ).filter((e) => !e.deleted)
 
 beforeAll(async () => {
   h = await startHarness({ unlimited: true })
@@ -27,15 +37,24 @@ describe('a grant that reaches two administrations', () => {
   let key: string
 
   beforeAll(async () => {
-    await sandboxJson(h, '/_sandbox/divisions', { method: 'POST', body: { division: A, description: 'Acme BV', country: 'BE' } })
-    await sandboxJson(h, '/_sandbox/divisions', { method: 'POST', body: { division: B, description: 'Acme Holding', country: 'NL' } })
+    await sandboxJson(h, '/_sandbox/divisions', {
+      method: 'POST',
+      body: { division: A, description: 'Acme BV', country: 'BE' },
+    })
+    await sandboxJson(h, '/_sandbox/divisions', {
+      method: 'POST',
+      body: { division: B, description: 'Acme Holding', country: 'NL' },
+    })
     key = (await createTenant(h, 'two-divisions')).apiKey
   })
 
   it('waits for the tenant to choose, books only in the chosen one, and refuses one the grant cannot reach', async () => {
     const connected = await connectTenant(h, key, { consent: { divisions: `${A},${B}` } })
     expect(connected).toEqual({ status: 'division_required', division: null })
-    expect((await call(key, 'GET', '/connection')).json()).toMatchObject({ status: 'division_required', division: null })
+    expect((await call(key, 'GET', '/connection')).json()).toMatchObject({
+      status: 'division_required',
+      division: null,
+    })
 
     const divisions = (await call(key, 'GET', '/connection/divisions')).json().divisions
     expect(divisions).toEqual([
@@ -100,19 +119,44 @@ describe('regions', () => {
     const start = await call(t.apiKey, 'POST', '/connection/authorize', { region: 'be' })
     expect(start.json().authorizeUrl.startsWith(`${h.sandboxUrl}/api/oauth2/auth?`)).toBe(true)
     await connectTenant(h, t.apiKey, { region: 'be' })
-    expect((await call(t.apiKey, 'GET', '/connection')).json()).toMatchObject({ status: 'connected', region: 'be', baseUrl: h.sandboxUrl })
+    expect((await call(t.apiKey, 'GET', '/connection')).json()).toMatchObject({
+      status: 'connected',
+      region: 'be',
+      baseUrl: h.sandboxUrl,
+    })
   })
 
   it('sends a Belgian tenant to start.exactonline.be when no EXACT_BASE_URL is set', async () => {
     const db = createDb(h.database.url, { max: 2 })
     const logger = createLogger('silent')
-    const exactApp = { defaultRegion: 'nl' as const, clientId: 'c', clientSecret: 's', redirectUri: 'https://bridge.example/oauth/callback' }
-    const { app } = await createRuntime({ db, exactApp, tokenEncryptionKey: Buffer.alloc(32, 7), logger, adminApiKey: ADMIN_KEY })
+    const exactApp = {
+      defaultRegion: 'nl' as const,
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUri: 'https://bridge.example/oauth/callback',
+    }
+    const { app } = await createRuntime({
+      db,
+      exactApp,
+      tokenEncryptionKey: Buffer.alloc(32, 7),
+      logger,
+      adminApiKey: ADMIN_KEY,
+    })
     try {
       const t = await createTenant(h, 'be-real')
-      const be = await app.inject({ method: 'POST', url: '/connection/authorize', headers: auth(t.apiKey), payload: { region: 'be' } })
+      const be = await app.inject({
+        method: 'POST',
+        url: '/connection/authorize',
+        headers: auth(t.apiKey),
+        payload: { region: 'be' },
+      })
       expect(new URL(be.json().authorizeUrl).origin).toBe('https://start.exactonline.be')
-      const uk = await app.inject({ method: 'POST', url: '/connection/authorize', headers: auth(t.apiKey), payload: { region: 'uk' } })
+      const uk = await app.inject({
+        method: 'POST',
+        url: '/connection/authorize',
+        headers: auth(t.apiKey),
+        payload: { region: 'uk' },
+      })
       expect(new URL(uk.json().authorizeUrl).origin).toBe('https://start.exactonline.co.uk')
       const byDefault = await app.inject({ method: 'POST', url: '/connection/authorize', headers: auth(t.apiKey) })
       expect(byDefault.json()).toMatchObject({ region: 'nl' })
@@ -132,11 +176,20 @@ describe('tokens cached per stored version', () => {
 
     const db = createDb(h.database.url, { max: 4 })
     const logger = createLogger('silent')
-    const { app } = await createRuntime({ db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger, adminApiKey: ADMIN_KEY, clock: h.exact.clock })
+    const { app } = await createRuntime({
+      db,
+      exactApp: exactAppOf(h),
+      tokenEncryptionKey: Buffer.alloc(32, 7),
+      logger,
+      adminApiKey: ADMIN_KEY,
+      clock: h.exact.clock,
+    })
     try {
       const viaReplica = (url: string, method: 'GET' | 'POST' = 'GET', payload?: object) =>
         app.inject({ method, url, headers: auth(t.apiKey), ...(payload ? { payload } : {}) })
-      expect((await viaReplica('/invoices/inv-1/export', 'POST', makeInvoice({ number: 'RC-0001' }))).statusCode).toBe(201)
+      expect((await viaReplica('/invoices/inv-1/export', 'POST', makeInvoice({ number: 'RC-0001' }))).statusCode).toBe(
+        201,
+      )
 
       // A new consent for another administration: the replica's cached access token belongs to the old grant.
       const second = await connectTenant(h, t.apiKey)
@@ -145,7 +198,9 @@ describe('tokens cached per stored version', () => {
       const before = (await sandboxJson<{ errorAnswers: number }>(h, '/_sandbox/stats')).errorAnswers
       const preview = await viaReplica('/invoices/inv-2/export/preview')
       expect(preview.statusCode).not.toBe(200) // no stored invoice yet: 404, but not an Exact error
-      expect((await viaReplica('/invoices/inv-2/export', 'POST', makeInvoice({ number: 'RC-0002' }))).statusCode).toBe(201)
+      expect((await viaReplica('/invoices/inv-2/export', 'POST', makeInvoice({ number: 'RC-0002' }))).statusCode).toBe(
+        201,
+      )
       expect((await liveEntries(second.division)).map((e) => e.YourRef)).toEqual(['RC-0002'])
       expect((await sandboxJson<{ errorAnswers: number }>(h, '/_sandbox/stats')).errorAnswers).toBe(before)
 

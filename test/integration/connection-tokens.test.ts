@@ -13,8 +13,14 @@ const DAY = 86_400_000
 const cipher = new TokenCipher(Buffer.alloc(32, 7))
 let h: Harness
 
-interface TokenLogEntry { grantType: string; outcome: string; grantId: string | null; division: number | null }
-const tokenLog = async (division: number) => (await sandboxJson<TokenLogEntry[]>(h, '/_sandbox/tokens')).filter((t) => t.division === division)
+interface TokenLogEntry {
+  grantType: string
+  outcome: string
+  grantId: string | null
+  division: number | null
+}
+const tokenLog = async (division: number) =>
+  (await sandboxJson<TokenLogEntry[]>(h, '/_sandbox/tokens')).filter((t) => t.division === division)
 const outcomes = async (division: number) => (await tokenLog(division)).map((t) => `${t.grantType}:${t.outcome}`)
 
 async function advanceBoth(ms: number): Promise<void> {
@@ -34,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => h.close())
 
 describe('keep-alive', () => {
-  it('a tenant idle 31 days without the job is reauthorize_needed with Exact\'s reason; one idle 25 days with it is refreshed once and books', async () => {
+  it("a tenant idle 31 days without the job is reauthorize_needed with Exact's reason; one idle 25 days with it is refreshed once and books", async () => {
     const forgotten = await connectedTenant(h, 'Forgotten BV')
     await advanceBoth(31 * DAY)
     await forgotten.put('inv-1', makeInvoice())

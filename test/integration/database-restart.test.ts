@@ -1,7 +1,15 @@
 import { request } from 'undici'
 import { sandboxJson, startHarness, type Harness } from '../helpers/harness'
 import { connectedTenant, type TenantApi } from '../helpers/tenant-api'
-import { api, countByRef, makeBulkInvoices, makeParties, putInvoices, seedAccounts, waitForJob } from '../helpers/bulk-fixtures'
+import {
+  api,
+  countByRef,
+  makeBulkInvoices,
+  makeParties,
+  putInvoices,
+  seedAccounts,
+  waitForJob,
+} from '../helpers/bulk-fixtures'
 import { startRestartablePostgres, type RestartablePostgres } from '../helpers/restartable-postgres'
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process'
 import { waitUntil } from '../helpers/wait'
@@ -32,8 +40,13 @@ function startReads(baseUrl: string, apiKey: string, paths: string[]) {
           const text = await res.body.text()
           const body = text ? JSON.parse(text) : {}
           return {
-            at: Date.now(), path, status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''),
-            code: body.code, retryAfter: res.headers['retry-after'] as string | undefined, database: body.database,
+            at: Date.now(),
+            path,
+            status: res.statusCode,
+            contentType: String(res.headers['content-type'] ?? ''),
+            code: body.code,
+            retryAfter: res.headers['retry-after'] as string | undefined,
+            database: body.database,
           }
         },
         () => ({ at: Date.now(), path, status: -1, contentType: '' }),
@@ -55,10 +68,13 @@ function startReads(baseUrl: string, apiKey: string, paths: string[]) {
 
 /** The service's log lines as `time level msg loop err.code`, for a failure message or the summary. */
 function digest(output: string): string[] {
-  return output.split('\n').filter((l) => l.startsWith('{')).map((l) => {
-    const line = JSON.parse(l) as { time: number; level: number; msg: string; loop?: string; err?: { code?: string } }
-    return `${new Date(line.time).toISOString().slice(11, 23)} ${line.level} ${line.msg}${line.err?.code ? ` [${line.err.code}]` : ''}`
-  })
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => {
+      const line = JSON.parse(l) as { time: number; level: number; msg: string; loop?: string; err?: { code?: string } }
+      return `${new Date(line.time).toISOString().slice(11, 23)} ${line.level} ${line.msg}${line.err?.code ? ` [${line.err.code}]` : ''}`
+    })
 }
 
 /**
@@ -94,7 +110,11 @@ describe('PostgreSQL restarts during a bulk export', () => {
     // Slow enough that both restarts land while the job runs.
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { latencyMs: 20 } })
 
-    proc = await startServiceProcess({ databaseUrl: pg.database.url, sandboxUrl: h.sandboxUrl, env: { LOG_LEVEL: 'info' } })
+    proc = await startServiceProcess({
+      databaseUrl: pg.database.url,
+      sandboxUrl: h.sandboxUrl,
+      env: { LOG_LEVEL: 'info' },
+    })
     const service = proc
     const started = await api(service.url, tenant.apiKey, 'POST', '/exports/bulk', { type: 'sales' })
     expect(started.status).toBe(202)
@@ -104,39 +124,61 @@ describe('PostgreSQL restarts during a bulk export', () => {
     const outages: Array<{ stoppedAt: number; startedAt: number; answeredAgainAt: number; exportedBefore: number }> = []
 
     const restart = async (exportedAtLeast: number) => {
-      const before = await waitForJob(service.url, tenant.apiKey, jobId, { until: (j) => j.exported >= exportedAtLeast, timeoutMs: 120_000 })
+      const before = await waitForJob(service.url, tenant.apiKey, jobId, {
+        until: (j) => j.exported >= exportedAtLeast,
+        timeoutMs: 120_000,
+      })
       const stoppedAt = Date.now()
       const logBefore = service.output().length
       await pg.stop()
       // Down until the service has visibly noticed: /readyz and API reads answered 503 a few times
       // each, and the bulk worker has said (once) that it backs off.
-      await waitUntil(() => {
-        const seen = reads!.since(stoppedAt)
-        if (seen.some((a) => a.status === -1)) throw new Error(`the service stopped answering:\n${service.output().slice(-3000)}`)
-        return seen.filter((a) => a.path === '/readyz' && a.status === 503).length >= 5 &&
-          seen.filter((a) => a.path !== '/readyz' && a.status === 503).length >= 10 &&
-          service.output().slice(logBefore).includes('bulk worker: the database is unavailable')
-      }, { timeoutMs: 30_000, what: 'the service to answer 503 and the bulk worker to back off while Postgres is down' })
+      await waitUntil(
+        () => {
+          const seen = reads!.since(stoppedAt)
+          if (seen.some((a) => a.status === -1))
+            throw new Error(`the service stopped answering:\n${service.output().slice(-3000)}`)
+          return (
+            seen.filter((a) => a.path === '/readyz' && a.status === 503).length >= 5 &&
+            seen.filter((a) => a.path !== '/readyz' && a.status === 503).length >= 10 &&
+            service.output().slice(logBefore).includes('bulk worker: the database is unavailable')
+          )
+        },
+        { timeoutMs: 30_000, what: 'the service to answer 503 and the bulk worker to back off while Postgres is down' },
+      )
       // The outage itself lasts OUTAGE_MS at least (a scenario parameter, as a real restart takes
       // seconds): long enough that every loop fails more than once and backs off.
-      await waitUntil(() => Date.now() - stoppedAt >= OUTAGE_MS, { timeoutMs: OUTAGE_MS + 1000, what: 'the outage to last' })
+      await waitUntil(() => Date.now() - stoppedAt >= OUTAGE_MS, {
+        timeoutMs: OUTAGE_MS + 1000,
+        what: 'the outage to last',
+      })
       await pg.start()
       const startedAt = Date.now()
-      await waitUntil(() => reads!.since(startedAt).some((a) => a.path !== '/readyz' && a.status === 200), { timeoutMs: 30_000, what: 'reads answered again' })
+      await waitUntil(() => reads!.since(startedAt).some((a) => a.path !== '/readyz' && a.status === 200), {
+        timeoutMs: 30_000,
+        what: 'reads answered again',
+      })
       outages.push({ stoppedAt, startedAt, answeredAgainAt: Date.now(), exportedBefore: before.exported })
     }
     try {
       await restart(40)
       await restart(110)
     } catch (error) {
-      const seen = reads!.answers.slice(-30).map((a) => `${new Date(a.at).toISOString().slice(11, 23)} ${a.path} ${a.status} ${a.code ?? ''}`)
-      throw new Error(`${(error as Error).message}\nlast answers:\n${seen.join('\n')}\nservice log:\n${digest(service.output()).join('\n')}`)
+      const seen = reads!.answers
+        .slice(-30)
+        .map((a) => `${new Date(a.at).toISOString().slice(11, 23)} ${a.path} ${a.status} ${a.code ?? ''}`)
+      throw new Error(
+        `${(error as Error).message}\nlast answers:\n${seen.join('\n')}\nservice log:\n${digest(service.output()).join('\n')}`,
+      )
     }
     const done = await waitForJob(service.url, tenant.apiKey, jobId, { timeoutMs: 180_000 })
     const wallMs = Date.now() - t0
     // Reads go on until they are answered 200 again.
     const back = Date.now()
-    await waitUntil(() => reads!.since(back).filter((a) => a.status === 200).length >= 6, { timeoutMs: 30_000, what: 'reads answered again' })
+    await waitUntil(() => reads!.since(back).filter((a) => a.status === 200).length >= 6, {
+      timeoutMs: 30_000,
+      what: 'reads answered again',
+    })
     await reads.stop()
     const answers = reads.answers
     reads = undefined
@@ -148,23 +190,43 @@ describe('PostgreSQL restarts during a bulk export', () => {
     expect(entries.filter((e) => e.YourRef.startsWith('R-'))).toHaveLength(200)
 
     // The process never went away and never answered 500; every refusal was a 503 problem with Retry-After.
-    expect(answers.filter((a) => a.status === -1 || a.status >= 500 && a.status !== 503)).toEqual([])
+    expect(answers.filter((a) => a.status === -1 || (a.status >= 500 && a.status !== 503))).toEqual([])
     const refused = answers.filter((a) => a.status === 503)
     for (const a of refused.filter((r) => r.path !== '/readyz')) {
-      expect(a).toMatchObject({ contentType: expect.stringMatching(/^application\/problem\+json/), code: 'database_unavailable', retryAfter: expect.stringMatching(/^[1-9][0-9]*$/) })
+      expect(a).toMatchObject({
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+        code: 'database_unavailable',
+        retryAfter: expect.stringMatching(/^[1-9][0-9]*$/),
+      })
     }
     for (const a of refused.filter((r) => r.path === '/readyz')) expect(a.database).toBe(false)
     for (const o of outages) expect(refused.some((a) => a.at >= o.stoppedAt && a.at <= o.startedAt + 1000)).toBe(true)
 
     const summary = {
       wallMs,
-      outages: outages.map((o) => ({ downMs: o.startedAt - o.stoppedAt, answeredAgainMs: o.answeredAgainAt - o.startedAt, exportedBefore: o.exportedBefore })),
-      answers: Object.fromEntries([...new Set(answers.map((a) => `${a.path.replace(jobId, ':job')} ${a.status}${a.code ? ` ${a.code}` : ''}`))].map((k) => [k, answers.filter((a) => `${a.path.replace(jobId, ':job')} ${a.status}${a.code ? ` ${a.code}` : ''}` === k).length])),
+      outages: outages.map((o) => ({
+        downMs: o.startedAt - o.stoppedAt,
+        answeredAgainMs: o.answeredAgainAt - o.startedAt,
+        exportedBefore: o.exportedBefore,
+      })),
+      answers: Object.fromEntries(
+        [
+          ...new Set(answers.map((a) => `${a.path.replace(jobId, ':job')} ${a.status}${a.code ? ` ${a.code}` : ''}`)),
+        ].map((k) => [
+          k,
+          answers.filter((a) => `${a.path.replace(jobId, ':job')} ${a.status}${a.code ? ` ${a.code}` : ''}` === k)
+            .length,
+        ]),
+      ),
       log: digest(service.output()),
     }
     process.stdout.write(`database-restart: ${JSON.stringify(summary, null, 2)}\n`)
     // Each loop said so once per outage (not once per retry), and nothing was logged as an error.
-    const lines = service.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; loop?: string })
+    const lines = service
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; loop?: string })
     expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([])
     const warnsPerLoop = new Map<string, number>()
     for (const l of lines) if (l.loop && l.level === 40) warnsPerLoop.set(l.loop, (warnsPerLoop.get(l.loop) ?? 0) + 1)

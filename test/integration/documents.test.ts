@@ -18,10 +18,16 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
   let tenant: TenantApi
   let worker: BulkWorker
   const putPdf = (invoiceId: string, body: Buffer | string, contentType = 'application/pdf', query = '') =>
-    h.app.inject({ method: 'PUT', url: `/invoices/${invoiceId}/document${query}`, headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': contentType }, payload: body })
+    h.app.inject({
+      method: 'PUT',
+      url: `/invoices/${invoiceId}/document${query}`,
+      headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': contentType },
+      payload: body,
+    })
   const documents = () => sandboxJson<any[]>(h, `/_sandbox/divisions/${tenant.division}/documents?content=base64`)
   const stats = () => sandboxJson<{ calls: number; byResource: Record<string, number> }>(h, '/_sandbox/stats')
-  const storedDocs = () => h.database.db.selectFrom('invoice_documents').select(['invoice_id']).where('tenant_id', '=', tenant.id).execute()
+  const storedDocs = () =>
+    h.database.db.selectFrom('invoice_documents').select(['invoice_id']).where('tenant_id', '=', tenant.id).execute()
   async function stored(id: string, invoice = makeInvoice()) {
     expect((await tenant.put(id, invoice)).statusCode).toBe(201)
     return invoice
@@ -43,17 +49,33 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     const pdf = makePdf(50_000)
     const put = await putPdf('doc-1', pdf, 'application/pdf', '?fileName=Factuur%202026.pdf')
     expect(put.statusCode).toBe(201)
-    expect(put.json()).toMatchObject({ invoiceId: 'doc-1', size: pdf.length, sha256: sha256(pdf), fileName: 'Factuur 2026.pdf', invoiceVersion: 1, export: null })
+    expect(put.json()).toMatchObject({
+      invoiceId: 'doc-1',
+      size: pdf.length,
+      sha256: sha256(pdf),
+      fileName: 'Factuur 2026.pdf',
+      invoiceVersion: 1,
+      export: null,
+    })
     // The document is no booked figure: the invoice's version and hash stay.
     expect((await tenant.call('GET', '/invoices/doc-1')).json().version).toBe(1)
-    const got = await h.app.inject({ method: 'GET', url: '/invoices/doc-1/document', headers: { authorization: `Bearer ${tenant.apiKey}` } })
+    const got = await h.app.inject({
+      method: 'GET',
+      url: '/invoices/doc-1/document',
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    })
     expect(got.statusCode).toBe(200)
     expect(got.headers['content-type']).toBe('application/pdf')
     expect(got.rawPayload.equals(pdf)).toBe(true)
 
     const exported = await tenant.exportIt('doc-1')
     expect(exported.statusCode).toBe(201)
-    expect(exported.json().document).toMatchObject({ status: 'attached', exactDocumentId: expect.any(String), exactAttachmentId: expect.any(String), error: null })
+    expect(exported.json().document).toMatchObject({
+      status: 'attached',
+      exactDocumentId: expect.any(String),
+      exactAttachmentId: expect.any(String),
+      error: null,
+    })
 
     const entry = await tenant.entryFor(invoice.number)
     const doc = (await documents()).find((d) => d.ID === exported.json().document.exactDocumentId)
@@ -62,7 +84,11 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     expect(doc.Type).toBe(10)
     expect(doc.Account).toBe(exported.json().relation.id)
     expect(doc.attachments).toHaveLength(1)
-    expect(doc.attachments[0]).toMatchObject({ FileName: 'Factuur 2026.pdf', FileSize: pdf.length, sha256: sha256(pdf) })
+    expect(doc.attachments[0]).toMatchObject({
+      FileName: 'Factuur 2026.pdf',
+      FileSize: pdf.length,
+      sha256: sha256(pdf),
+    })
     expect(Buffer.from(doc.attachments[0].base64, 'base64').equals(pdf)).toBe(true)
     expect(entry.documentFiles).toEqual([expect.objectContaining({ sha256: sha256(pdf) })])
 
@@ -78,17 +104,30 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     const json = await putPdf('doc-bad', JSON.stringify({ a: 1 }), 'application/json')
     expect(json.statusCode).toBe(415)
     expect(json.headers['content-type']).toMatch(/application\/problem\+json/)
-    expect(json.json()).toMatchObject({ code: 'unsupported_media_type', field: 'header/content-type', detail: expect.stringContaining('application/pdf') })
+    expect(json.json()).toMatchObject({
+      code: 'unsupported_media_type',
+      field: 'header/content-type',
+      detail: expect.stringContaining('application/pdf'),
+    })
 
     const notPdf = await putPdf('doc-bad', Buffer.from('GIF89a not a pdf at all'))
     expect(notPdf.statusCode).toBe(415)
-    expect(notPdf.json()).toMatchObject({ code: 'unsupported_media_type', field: 'body', detail: expect.stringContaining('%PDF-') })
+    expect(notPdf.json()).toMatchObject({
+      code: 'unsupported_media_type',
+      field: 'body',
+      detail: expect.stringContaining('%PDF-'),
+    })
 
     const limit = h.services.documents.maxBytes
     const tooLarge = await putPdf('doc-bad', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(limit)]))
     expect(tooLarge.statusCode).toBe(413)
     expect(tooLarge.headers['content-type']).toMatch(/application\/problem\+json/)
-    expect(tooLarge.json()).toMatchObject({ code: 'payload_too_large', field: 'body', detail: expect.stringContaining(String(limit)), details: { limit } })
+    expect(tooLarge.json()).toMatchObject({
+      code: 'payload_too_large',
+      field: 'body',
+      detail: expect.stringContaining(String(limit)),
+      details: { limit },
+    })
 
     const unknown = await putPdf('doc-nobody', makePdf())
     expect(unknown.statusCode).toBe(404)
@@ -98,17 +137,36 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
   })
 
   it('an administration outside NL/BE takes 7 MB: a larger PDF is a 413 naming that limit, nothing stored', async () => {
-    const { division } = await sandboxJson<{ division: number }>(h, '/_sandbox/divisions', { method: 'POST', body: { country: 'DE', description: 'GmbH' } })
+    const { division } = await sandboxJson<{ division: number }>(h, '/_sandbox/divisions', {
+      method: 'POST',
+      body: { country: 'DE', description: 'GmbH' },
+    })
     const other = await createTenant(h, 'Deutsch GmbH')
     await connectTenant(h, other.apiKey, { consent: { division: String(division) } })
     const call = (method: 'PUT', url: string, payload: unknown, type = 'application/json') =>
-      h.app.inject({ method, url, headers: { authorization: `Bearer ${other.apiKey}`, 'content-type': type }, payload: payload as never })
+      h.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${other.apiKey}`, 'content-type': type },
+        payload: payload as never,
+      })
     expect((await call('PUT', '/invoices/de-1', makeInvoice())).statusCode).toBe(201)
     const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(7_000_000)])
     const refused = await call('PUT', '/invoices/de-1/document', big, 'application/pdf')
     expect(refused.statusCode).toBe(413)
-    expect(refused.json()).toMatchObject({ code: 'payload_too_large', field: 'body', details: { limit: 7_000_000 }, detail: expect.stringContaining('DE') })
-    expect(await h.database.db.selectFrom('invoice_documents').select('invoice_id').where('tenant_id', '=', other.id).execute()).toEqual([])
+    expect(refused.json()).toMatchObject({
+      code: 'payload_too_large',
+      field: 'body',
+      details: { limit: 7_000_000 },
+      detail: expect.stringContaining('DE'),
+    })
+    expect(
+      await h.database.db
+        .selectFrom('invoice_documents')
+        .select('invoice_id')
+        .where('tenant_id', '=', other.id)
+        .execute(),
+    ).toEqual([])
     expect((await call('PUT', '/invoices/de-1/document', makePdf(), 'application/pdf')).statusCode).toBe(201)
   })
 
@@ -122,9 +180,18 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     const pdf = makePdf()
     const put = await putPdf('doc-after', pdf)
     expect(put.statusCode).toBe(201)
-    expect(put.json().export).toMatchObject({ id: exported.json().id, status: 'exported', changedSinceExport: false, document: { status: 'attached' } })
+    expect(put.json().export).toMatchObject({
+      id: exported.json().id,
+      status: 'exported',
+      changedSinceExport: false,
+      document: { status: 'attached' },
+    })
     expect((await tenant.entries()).filter((e) => e.YourRef === invoice.number)).toEqual([
-      expect.objectContaining({ EntryID: entriesBefore[0].EntryID, Document: put.json().export.document.exactDocumentId, documentFiles: [expect.objectContaining({ sha256: sha256(pdf) })] }),
+      expect.objectContaining({
+        EntryID: entriesBefore[0].EntryID,
+        Document: put.json().export.document.exactDocumentId,
+        documentFiles: [expect.objectContaining({ sha256: sha256(pdf) })],
+      }),
     ])
 
     // The same PDF again: nothing to do in Exact.
@@ -183,14 +250,17 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     }
   })
 
-  it('a refused attachment leaves the booking exported and says failed with Exact\'s words', async () => {
+  it("a refused attachment leaves the booking exported and says failed with Exact's words", async () => {
     await sandboxJson(h, '/_sandbox/behaviour', { method: 'PUT', body: { attachmentMaxBytes: 1_000 } })
     try {
       const invoice = await stored('doc-refused')
       await putPdf('doc-refused', makePdf(5_000))
       const exp = await tenant.exportIt('doc-refused')
       expect(exp.statusCode).toBe(201)
-      expect(exp.json()).toMatchObject({ status: 'exported', document: { status: 'failed', error: expect.stringMatching(/too large|te groot/i) } })
+      expect(exp.json()).toMatchObject({
+        status: 'exported',
+        document: { status: 'failed', error: expect.stringMatching(/too large|te groot/i) },
+      })
       expect((await tenant.entryFor(invoice.number)).Document).toBeNull()
     } finally {
       await sandboxJson(h, '/_sandbox/behaviour', { method: 'PUT', body: { attachmentMaxBytes: 0 } })
@@ -209,7 +279,10 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
       expect((await putPdf(id, pdf)).statusCode).toBe(201)
     }
     const docsBefore = (await documents()).length
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { timeoutAfterCommitRate: 0.3, errorRate: 0.05, seed: 13, retryAfterSeconds: 1 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { timeoutAfterCommitRate: 0.3, errorRate: 0.05, seed: 13, retryAfterSeconds: 1 },
+    })
     let lost = 0
     try {
       for (const id of pdfs.keys()) {
@@ -222,7 +295,11 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
       }
       // What a lost answer left pending, the recovery pass finishes, under the same faults.
       for (let pass = 0; pass < 40; pass++) {
-        const summary = await recoverPendingExports({ exports: h.services.exports, documents: h.services.documents, logger: createLogger('silent') })
+        const summary = await recoverPendingExports({
+          exports: h.services.exports,
+          documents: h.services.documents,
+          logger: createLogger('silent'),
+        })
         if ((summary.documents?.examined ?? 0) === 0 && summary.examined === 0) break
         lost += summary.documents?.examined ?? 0
       }
@@ -241,8 +318,16 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     for (const [id, pdf] of pdfs) {
       const entry = entries.find((e) => e.YourRef === numbers.get(id))
       const doc = docs.find((d) => d.ID === entry.Document)
-      expect([id, doc?.attachments.length, doc?.attachments[0]?.sha256, doc?.linkedBy]).toEqual([id, 1, sha256(pdf), [entry.EntryID]])
-      expect((await tenant.call('GET', `/invoices/${id}/export`)).json().document).toMatchObject({ status: 'attached', exactDocumentId: doc.ID })
+      expect([id, doc?.attachments.length, doc?.attachments[0]?.sha256, doc?.linkedBy]).toEqual([
+        id,
+        1,
+        sha256(pdf),
+        [entry.EntryID],
+      ])
+      expect((await tenant.call('GET', `/invoices/${id}/export`)).json().document).toMatchObject({
+        status: 'attached',
+        exactDocumentId: doc.ID,
+      })
     }
   }, 300_000)
 
@@ -265,7 +350,16 @@ describe('the invoice document in Exact (issue 13, item 3)', () => {
     expect(delta('PUT purchaseentry/PurchaseEntries')).toBe(40)
     expect(delta('POST purchaseentry/PurchaseEntries')).toBe(40)
     const perInvoice = (after.calls - before.calls) / 40
-    console.log(`bulk export with documents: ${after.calls - before.calls} calls for 40 invoices = ${perInvoice.toFixed(2)} per invoice`, JSON.stringify(Object.fromEntries(Object.keys(after.byResource).map((k) => [k, delta(k)]).filter(([, n]) => n !== 0))))
+    console.log(
+      `bulk export with documents: ${after.calls - before.calls} calls for 40 invoices = ${perInvoice.toFixed(2)} per invoice`,
+      JSON.stringify(
+        Object.fromEntries(
+          Object.keys(after.byResource)
+            .map((k) => [k, delta(k)])
+            .filter(([, n]) => n !== 0),
+        ),
+      ),
+    )
     // Three calls for the document (document, attachment, link) on top of the booking's one and its share of look-ups.
     expect(perInvoice).toBeLessThanOrEqual(4.4)
     const entries = (await tenant.entries()).filter((e) => !e.deleted && e.YourRef.startsWith('BD-'))

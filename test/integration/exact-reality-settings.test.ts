@@ -23,7 +23,12 @@ describe('settings, relations and references as Exact has them', () => {
     const tenant = await createTenant(h, name)
     const { division } = await connectTenant(h, tenant.apiKey)
     const call = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
-      h.app.inject({ method, url, headers: { authorization: `Bearer ${tenant.apiKey}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+      h.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${tenant.apiKey}` },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      })
     return { ...tenant, division, call }
   }
 
@@ -32,20 +37,44 @@ describe('settings, relations and references as Exact has them', () => {
       await setBehaviour(h, { discountPercentScale })
       const t = await proposedTenant(`Scale ${discountPercentScale}`)
       const settings = (await t.call('GET', '/settings')).json()
-      expect(settings.paymentConditions.map((c: Settings['paymentConditions'][number]) => [c.exactCode, c.discountForCashPercent, c.creditLimitationPercent]))
-        .toEqual([['14', '0', '0'], ['30', '0', '0'], ['32', '2', '0'], ['33', '0', '2']])
-      expect((await t.call('GET', '/settings/proposal')).json().proposalProblems).toEqual([{
-        field: '/paymentConditions/34/exactCode', code: 'wrong_discount_calculation', message: expect.stringContaining('"Excluding VAT" (DiscountCalculation E)'),
-      }])
+      expect(
+        settings.paymentConditions.map((c: Settings['paymentConditions'][number]) => [
+          c.exactCode,
+          c.discountForCashPercent,
+          c.creditLimitationPercent,
+        ]),
+      ).toEqual([
+        ['14', '0', '0'],
+        ['30', '0', '0'],
+        ['32', '2', '0'],
+        ['33', '0', '2'],
+      ])
+      expect((await t.call('GET', '/settings/proposal')).json().proposalProblems).toEqual([
+        {
+          field: '/paymentConditions/34/exactCode',
+          code: 'wrong_discount_calculation',
+          message: expect.stringContaining('"Excluding VAT" (DiscountCalculation E)'),
+        },
+      ])
       expect([settings.sales.adjustmentVatCode, settings.purchase.adjustmentVatCode]).toEqual(['9', '19'])
       // The proposal passes the check a PUT makes.
       expect((await t.call('PUT', '/settings', settings)).statusCode).toBe(200)
 
-      const invoice = makeInvoice({ paymentConditionId: '32', totals: { net: '1000.00', vat: '205.80', gross: '1205.80' } })
+      const invoice = makeInvoice({
+        paymentConditionId: '32',
+        totals: { net: '1000.00', vat: '205.80', gross: '1205.80' },
+      })
       const res = await t.call('POST', '/invoices/scale-1/export', invoice)
       expect(res.statusCode).toBe(201)
-      const entry = (await sandboxJson<any[]>(h, `/_sandbox/divisions/${t.division}/entries`)).find((e) => e.YourRef === invoice.number)
-      expect([entry.AmountFC, entry.VATAmountFC, entry.PaymentCondition, entry.Lines[0].VATBaseAmountFC]).toEqual(['1205.80', '205.80', '32', '980.00'])
+      const entry = (await sandboxJson<any[]>(h, `/_sandbox/divisions/${t.division}/entries`)).find(
+        (e) => e.YourRef === invoice.number,
+      )
+      expect([entry.AmountFC, entry.VATAmountFC, entry.PaymentCondition, entry.Lines[0].VATBaseAmountFC]).toEqual([
+        '1205.80',
+        '205.80',
+        '32',
+        '980.00',
+      ])
     })
   })
 
@@ -59,7 +88,9 @@ describe('settings, relations and references as Exact has them', () => {
     expect(res.json().detail).toContain('payment condition 34')
     expect(res.json().detail).toContain('DiscountCalculation')
     expect(res.json().detail).toContain('"Excluding VAT"')
-    expect((await t.call('GET', '/settings')).json().paymentConditions.map((c: { exactCode: string }) => c.exactCode)).toEqual(['30', '32', '33'])
+    expect(
+      (await t.call('GET', '/settings')).json().paymentConditions.map((c: { exactCode: string }) => c.exactCode),
+    ).toEqual(['30', '32', '33'])
   })
 
   it('nothing is booked on such a condition, even when the settings still name it', async () => {
@@ -67,9 +98,17 @@ describe('settings, relations and references as Exact has them', () => {
     const settings = sandboxSettings()
     settings.paymentConditions.push({ ...settings.paymentConditions[1]!, id: 'bad', exactCode: '34' })
     // As if the bookkeeper changed condition 34 in Exact after the settings were stored.
-    await h.database.db.updateTable('tenant_settings').set({ settings: JSON.stringify(settings) }).where('tenant_id', '=', t.id).execute()
+    await h.database.db
+      .updateTable('tenant_settings')
+      .set({ settings: JSON.stringify(settings) })
+      .where('tenant_id', '=', t.id)
+      .execute()
     await sandboxJson(h, '/_sandbox/stats/reset', { method: 'POST' })
-    const res = await t.call('POST', '/invoices/bad-1/export', makeInvoice({ paymentConditionId: 'bad', totals: undefined }))
+    const res = await t.call(
+      'POST',
+      '/invoices/bad-1/export',
+      makeInvoice({ paymentConditionId: 'bad', totals: undefined }),
+    )
     expect(res.statusCode).toBe(422)
     expect(res.json()).toMatchObject({ code: 'settings_invalid', field: '/paymentConditions/3/exactCode' })
     expect((await sandboxStats(h)).byResource['POST salesentry/SalesEntries'] ?? 0).toBe(0)
@@ -78,7 +117,11 @@ describe('settings, relations and references as Exact has them', () => {
 
   it('a VAT code that reports a base is refused for the lines outside the VAT base', async () => {
     const t = await connectedTenant(h, 'Zero percent')
-    const res = await t.call('PUT', '/settings', sandboxSettings({ sales: { ...sandboxSettings().sales, adjustmentVatCode: '0' } }))
+    const res = await t.call(
+      'PUT',
+      '/settings',
+      sandboxSettings({ sales: { ...sandboxSettings().sales, adjustmentVatCode: '0' } }),
+    )
     expect(res.statusCode).toBe(422)
     expect(res.json()).toMatchObject({ code: 'settings_invalid', field: '/sales/adjustmentVatCode' })
     expect(res.json().errors).toEqual([expect.objectContaining({ code: 'vat_code_reports_base' })])
@@ -112,7 +155,11 @@ describe('settings, relations and references as Exact has them', () => {
     expect((await t.call('POST', '/invoices/ogm-2/export', given)).json().paymentReference).toBe('+++090/9337/55493+++')
     expect((await t.entryFor(given.number)).PaymentReference).toBe('+++090/9337/55493+++')
 
-    const wrong = await t.call('POST', '/invoices/ogm-3/export', makeInvoice({ paymentReference: '+++090/9337/55494+++' }))
+    const wrong = await t.call(
+      'POST',
+      '/invoices/ogm-3/export',
+      makeInvoice({ paymentReference: '+++090/9337/55494+++' }),
+    )
     expect(wrong.statusCode).toBe(422)
     expect(wrong.json()).toMatchObject({ code: 'invoice_invalid', field: '/paymentReference' })
 

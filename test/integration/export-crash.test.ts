@@ -21,17 +21,25 @@ describe('exactly once across a SIGKILL', () => {
     tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
     for (const p of procs) await p.kill()
     await h?.close()
   })
 
   it('200 invoices, faults, one SIGKILL and a restart: 200 live entries, each export exported', async () => {
-    const invoices = Array.from({ length: 200 }, (_, i) => makeInvoice({ party: makeInvoice().party, number: `K-${i}` }))
+    const invoices = Array.from({ length: 200 }, (_, i) =>
+      makeInvoice({ party: makeInvoice().party, number: `K-${i}` }),
+    )
     for (const [i, invoice] of invoices.entries()) {
       expect((await api(h.url, tenant.apiKey, 'PUT', `/invoices/k-${i}`, invoice)).status).toBe(201)
     }
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0.1, timeoutAfterCommitRate: 0.3, latencyMs: 5, seed: 7, retryAfterSeconds: 1 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0.1, timeoutAfterCommitRate: 0.3, latencyMs: 5, seed: 7, retryAfterSeconds: 1 },
+    })
     let service = await startServiceProcess({ databaseUrl: h.database.url, sandboxUrl: h.sandboxUrl })
     procs.push(service)
 
@@ -49,10 +57,15 @@ describe('exactly once across a SIGKILL', () => {
     const cutOff = async () => {
       const rows = await sql<{ n: string }>`
         select count(*)::text as n from exports e
-        where e.status = 'pending' and (select a.outcome from export_attempts a where a.export_id = e.id order by a.id desc limit 1) = 'sending'`.execute(h.database.db)
+        where e.status = 'pending' and (select a.outcome from export_attempts a where a.export_id = e.id order by a.id desc limit 1) = 'sending'`.execute(
+        h.database.db,
+      )
       return Number(rows.rows[0]!.n)
     }
-    const entryPosts = async () => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource['POST salesentry/SalesEntries'] ?? 0
+    const entryPosts = async () =>
+      (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource[
+        'POST salesentry/SalesEntries'
+      ] ?? 0
     const exported: any[] = []
     for (let i = 0; i < invoices.length; i += 10) {
       const killHere = i === 80
@@ -62,7 +75,10 @@ describe('exactly once across a SIGKILL', () => {
       const batch = Promise.all(Array.from({ length: 10 }, (_, j) => exportWithRetries(i + j)))
       if (killHere) {
         // Killed while a POST of an entry has reached Exact and its answer is not recorded.
-        await waitUntil(async () => (await entryPosts()) > postsBefore && (await cutOff()) > 0, { intervalMs: 5, what: 'a POST of an entry in flight' })
+        await waitUntil(async () => (await entryPosts()) > postsBefore && (await cutOff()) > 0, {
+          intervalMs: 5,
+          what: 'a POST of an entry in flight',
+        })
         await service.kill('SIGKILL')
         // The kill landed mid-call: an attempt is left at 'sending', for the restarted process to search by marker.
         expect(await cutOff()).toBeGreaterThan(0)
@@ -72,7 +88,10 @@ describe('exactly once across a SIGKILL', () => {
       }
       exported.push(...(await batch))
     }
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
 
     const ledger = (await tenant.entries()).filter((e) => !e.deleted && e.YourRef.startsWith('K-'))
     expect(ledger).toHaveLength(200)

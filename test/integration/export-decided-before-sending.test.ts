@@ -8,7 +8,10 @@ import { createLogger } from '../../src/logger'
 describe('decided before sending', () => {
   let h: Harness
   let tenant: TenantApi
-  const entryPosts = async () => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource['POST salesentry/SalesEntries'] ?? 0
+  const entryPosts = async () =>
+    (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource[
+      'POST salesentry/SalesEntries'
+    ] ?? 0
 
   beforeAll(async () => {
     h = await startHarness({ unlimited: true })
@@ -17,7 +20,9 @@ describe('decided before sending', () => {
   afterAll(async () => h.close())
 
   it('an override GL code missing from the chart: failed at once with its reason, no entry POST, no recovery', async () => {
-    const invoice = makeInvoice({ lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21', glAccount: '8999' }] })
+    const invoice = makeInvoice({
+      lines: [{ description: 'Consulting', netAmount: '1000.00', vatRate: '21', glAccount: '8999' }],
+    })
     expect((await tenant.put('gl-missing', invoice)).statusCode).toBe(201)
     const postsBefore = await entryPosts()
 

@@ -20,14 +20,30 @@ const settingsFor = (mode: Settings['paymentDiscountBooking']): Settings => {
   return {
     ...base,
     paymentConditions: base.paymentConditions.map((c) =>
-      c.id === '30d-2pct' ? { ...c, purchaseDiscountForCashGlAccount: '7010' } : c.id === '30d-kb2' ? { ...c, purchaseCreditLimitationGlAccount: '4000' } : c,
+      c.id === '30d-2pct'
+        ? { ...c, purchaseDiscountForCashGlAccount: '7010' }
+        : c.id === '30d-kb2'
+          ? { ...c, purchaseCreditLimitationGlAccount: '4000' }
+          : c,
     ),
   }
 }
 
 const CHART = {
-  sales: { revenue: '8000', discount: '8010', surcharge: '8020', vat: { '21': '2', '6': '6', '0': '0' } as Record<string, string>, outsideVat: '9' },
-  purchase: { revenue: '7000', discount: '7010', surcharge: '4000', vat: { '21': '5', '6': '7', '0': '8' } as Record<string, string>, outsideVat: '19' },
+  sales: {
+    revenue: '8000',
+    discount: '8010',
+    surcharge: '8020',
+    vat: { '21': '2', '6': '6', '0': '0' } as Record<string, string>,
+    outsideVat: '9',
+  },
+  purchase: {
+    revenue: '7000',
+    discount: '7010',
+    surcharge: '4000',
+    vat: { '21': '5', '6': '7', '0': '8' } as Record<string, string>,
+    outsideVat: '19',
+  },
 }
 
 interface VatReturn {
@@ -66,10 +82,15 @@ function expectedLines(example: DiscountExample, type: InvoiceType, mode: Settin
 }
 
 /** What the VAT return holds per code, as decimal strings, and its reported totals. */
-async function vatReturn(h: Harness, division: number): Promise<{ byCode: Map<string, { base: Big; vat: Big; reported: boolean }>; base: Big; vat: Big }> {
+async function vatReturn(
+  h: Harness,
+  division: number,
+): Promise<{ byCode: Map<string, { base: Big; vat: Big; reported: boolean }>; base: Big; vat: Big }> {
   const r = await sandboxJson<VatReturn>(h, `/_sandbox/divisions/${division}/vat-return`)
   return {
-    byCode: new Map(r.codes.map((c) => [c.vatCode.trim(), { base: new Big(c.base), vat: new Big(c.vat), reported: c.reported }])),
+    byCode: new Map(
+      r.codes.map((c) => [c.vatCode.trim(), { base: new Big(c.base), vat: new Big(c.vat), reported: c.reported }]),
+    ),
     base: new Big(r.summary.reportedBase),
     vat: new Big(r.summary.reportedVat),
   }
@@ -95,13 +116,23 @@ describe('payment discounts booked line by line as the worked examples say', () 
       const before = await vatReturn(h, tenant.division)
       const res = await tenant.exportIt(id)
       expect(res.statusCode).toBe(201)
-      expect(res.json()).toMatchObject({ status: 'exported', total: example.gross, exactTotal: example.gross, totalMismatch: false })
+      expect(res.json()).toMatchObject({
+        status: 'exported',
+        total: example.gross,
+        exactTotal: example.gross,
+        totalMismatch: false,
+      })
 
       const entry = await tenant.entryFor(invoice.number)
       expect(entry.kind).toBe(type)
-      expect(entry.Lines.map((l: any) => ({ gl: l.GLAccountCode, amount: l.AmountFC, vatCode: l.VATCode, vat: l.VATAmountFC }))).toEqual(
-        expectedLines(example, type, mode),
-      )
+      expect(
+        entry.Lines.map((l: any) => ({
+          gl: l.GLAccountCode,
+          amount: l.AmountFC,
+          vatCode: l.VATCode,
+          vat: l.VATAmountFC,
+        })),
+      ).toEqual(expectedLines(example, type, mode))
       expect({ total: entry.AmountFC, vat: entry.VATAmountFC, condition: entry.PaymentCondition }).toEqual({
         total: example.gross,
         vat: example.vat,
@@ -112,15 +143,33 @@ describe('payment discounts booked line by line as the worked examples say', () 
 
       // The VAT return: the example's base and VAT reported, the adjustment outside every reported base.
       const after = await vatReturn(h, tenant.division)
-      expect([after.base.minus(before.base).toFixed(2), after.vat.minus(before.vat).toFixed(2)]).toEqual([example.vatBase, example.vat])
-      const adjustment = example.kind === 'discount_for_cash' ? (mode === 'separate_line' ? example.discount : '0.00') : example.surcharge
+      expect([after.base.minus(before.base).toFixed(2), after.vat.minus(before.vat).toFixed(2)]).toEqual([
+        example.vatBase,
+        example.vat,
+      ])
+      const adjustment =
+        example.kind === 'discount_for_cash'
+          ? mode === 'separate_line'
+            ? example.discount
+            : '0.00'
+          : example.surcharge
       const outside = (r: typeof after) => r.byCode.get(CHART[type].outsideVat)
       expect(outside(after)?.reported ?? false).toBe(false)
-      expect((outside(after)?.base ?? new Big(0)).minus(outside(before)?.base ?? new Big(0)).toFixed(2)).toBe(new Big(adjustment).abs().times(credit ? -1 : 1).toFixed(2))
+      expect((outside(after)?.base ?? new Big(0)).minus(outside(before)?.base ?? new Big(0)).toFixed(2)).toBe(
+        new Big(adjustment)
+          .abs()
+          .times(credit ? -1 : 1)
+          .toFixed(2),
+      )
       const rates = new Set(example.lines.map(([, rate]) => rate))
       if (rates.size === 1) {
         const code = CHART[type].vat[[...rates][0]!]!
-        expect(after.byCode.get(code)!.base.minus(before.byCode.get(code)?.base ?? new Big(0)).toFixed(2)).toBe(example.vatBase)
+        expect(
+          after.byCode
+            .get(code)!
+            .base.minus(before.byCode.get(code)?.base ?? new Big(0))
+            .toFixed(2),
+        ).toBe(example.vatBase)
       }
     })
   })
@@ -139,36 +188,44 @@ describe('credit notes', () => {
   it.each([
     ['sales', 21, '8000', '2'],
     ['purchase', 31, '7000', '5'],
-  ] as const)('a negative %s invoice is booked as a credit note (Type %i) with negative amounts, and undo deletes it', async (type, entryType, gl, vatCode) => {
-    const invoice = makeInvoice({
-      type,
-      description: 'Credit for returned goods',
-      lines: [
-        { description: 'Returned', netAmount: '-250.00', vatRate: '21' },
-        { description: 'Restocking fee', netAmount: '20.00', vatRate: '21' },
-      ],
-      totals: { net: '-230.00', vat: '-48.30', gross: '-278.30' },
-    })
-    await tenant.put(`cn-${type}`, invoice)
-    const res = await tenant.exportIt(`cn-${type}`)
-    expect(res.statusCode).toBe(201)
-    const exported = res.json()
-    expect(exported).toMatchObject({ status: 'exported', total: '-278.30', exactTotal: '-278.30', totalMismatch: false })
+  ] as const)(
+    'a negative %s invoice is booked as a credit note (Type %i) with negative amounts, and undo deletes it',
+    async (type, entryType, gl, vatCode) => {
+      const invoice = makeInvoice({
+        type,
+        description: 'Credit for returned goods',
+        lines: [
+          { description: 'Returned', netAmount: '-250.00', vatRate: '21' },
+          { description: 'Restocking fee', netAmount: '20.00', vatRate: '21' },
+        ],
+        totals: { net: '-230.00', vat: '-48.30', gross: '-278.30' },
+      })
+      await tenant.put(`cn-${type}`, invoice)
+      const res = await tenant.exportIt(`cn-${type}`)
+      expect(res.statusCode).toBe(201)
+      const exported = res.json()
+      expect(exported).toMatchObject({
+        status: 'exported',
+        total: '-278.30',
+        exactTotal: '-278.30',
+        totalMismatch: false,
+      })
 
-    const entry = await tenant.entryFor(invoice.number)
-    expect(entry.Type).toBe(entryType)
-    expect(entry.EntryNumber).toBe(exported.entryNumber)
-    expect({ total: entry.AmountFC, vat: entry.VATAmountFC }).toEqual({ total: '-278.30', vat: '-48.30' })
-    expect(entry.Lines.map((l: any) => [l.GLAccountCode, l.AmountFC, l.VATCode, l.VATAmountFC])).toEqual([
-      [gl, '-250.00', vatCode, '-52.50'],
-      [gl, '20.00', vatCode, '4.20'],
-    ])
+      const entry = await tenant.entryFor(invoice.number)
+      expect(entry.Type).toBe(entryType)
+      expect(entry.EntryNumber).toBe(exported.entryNumber)
+      expect({ total: entry.AmountFC, vat: entry.VATAmountFC }).toEqual({ total: '-278.30', vat: '-48.30' })
+      expect(entry.Lines.map((l: any) => [l.GLAccountCode, l.AmountFC, l.VATCode, l.VATAmountFC])).toEqual([
+        [gl, '-250.00', vatCode, '-52.50'],
+        [gl, '20.00', vatCode, '4.20'],
+      ])
 
-    const undo = await tenant.call('DELETE', `/exports/${exported.id}`)
-    expect(undo.statusCode).toBe(200)
-    expect(undo.json().status).toBe('undone')
-    const after = (await tenant.entries()).filter((e) => e.YourRef === invoice.number)
-    expect(after.map((e) => [e.EntryID, e.deleted])).toEqual([[exported.entryId, true]])
-    expect((await tenant.call('GET', `/invoices/cn-${type}/export`)).json().status).toBe('undone')
-  })
+      const undo = await tenant.call('DELETE', `/exports/${exported.id}`)
+      expect(undo.statusCode).toBe(200)
+      expect(undo.json().status).toBe('undone')
+      const after = (await tenant.entries()).filter((e) => e.YourRef === invoice.number)
+      expect(after.map((e) => [e.EntryID, e.deleted])).toEqual([[exported.entryId, true]])
+      expect((await tenant.call('GET', `/invoices/cn-${type}/export`)).json().status).toBe('undone')
+    },
+  )
 })

@@ -14,14 +14,29 @@ describe('relations', () => {
   })
   afterAll(async () => h.close())
 
-  it('two Exact accounts with the party\'s VAT number: 422 relation_ambiguous naming both, nothing booked; pinned to one, booked on it', async () => {
+  it("two Exact accounts with the party's VAT number: 422 relation_ambiguous naming both, nothing booked; pinned to one, booked on it", async () => {
     const client = await h.exact.clientFor(tenant.id)
     const vatNumber = 'BE0999888777'
-    const twinA = await createAccount(client, { name: 'Twin Holding NV', vatNumber, address: { postcode: '9000', city: 'Gent' } }, { customer: true })
-    const twinB = await createAccount(client, { name: 'Twin Holding NV (Gent)', vatNumber, address: { postcode: '9000', city: 'Gent' } }, { customer: true })
+    const twinA = await createAccount(
+      client,
+      { name: 'Twin Holding NV', vatNumber, address: { postcode: '9000', city: 'Gent' } },
+      { customer: true },
+    )
+    const twinB = await createAccount(
+      client,
+      { name: 'Twin Holding NV (Gent)', vatNumber, address: { postcode: '9000', city: 'Gent' } },
+      { customer: true },
+    )
     const accountsBefore = (await tenant.accounts()).length
 
-    const invoice = makeInvoice({ party: { id: 'twin-party', name: 'Twin Holding', vatNumber, address: { postcode: '9000', city: 'Gent', country: 'BE' } } })
+    const invoice = makeInvoice({
+      party: {
+        id: 'twin-party',
+        name: 'Twin Holding',
+        vatNumber,
+        address: { postcode: '9000', city: 'Gent', country: 'BE' },
+      },
+    })
     await tenant.put('amb-1', invoice)
     const refused = await tenant.exportIt('amb-1')
     expect(refused.statusCode).toBe(422)
@@ -48,18 +63,32 @@ describe('relations', () => {
 
   it('a pinned exactAccountId Exact does not have: 422 relation_not_found; a new party without a name: 422 invoice_invalid naming /party/name', async () => {
     const accountsBefore = (await tenant.accounts()).length
-    const pinned = makeInvoice({ party: { id: 'pinned-nowhere', name: 'Pinned Nowhere', exactAccountId: '00000000-0000-4000-8000-0000000000aa' } })
+    const pinned = makeInvoice({
+      party: { id: 'pinned-nowhere', name: 'Pinned Nowhere', exactAccountId: '00000000-0000-4000-8000-0000000000aa' },
+    })
     await tenant.put('pin-1', pinned)
     const missing = await tenant.exportIt('pin-1')
-    expect([missing.statusCode, missing.json().code, missing.json().field]).toEqual([422, 'relation_not_found', '/party/exactAccountId'])
+    expect([missing.statusCode, missing.json().code, missing.json().field]).toEqual([
+      422,
+      'relation_not_found',
+      '/party/exactAccountId',
+    ])
 
     const nameless = makeInvoice({ party: { id: 'nameless-party', vatNumber: 'BE0111222999' } })
     await tenant.put('nameless-1', nameless)
     const refused = await tenant.exportIt('nameless-1')
-    expect([refused.statusCode, refused.json().code, refused.json().field]).toEqual([422, 'invoice_invalid', '/party/name'])
-    expect(refused.json().errors).toEqual([{ field: '/party/name', message: expect.stringMatching(/^is required/), code: 'party_name_required' }])
+    expect([refused.statusCode, refused.json().code, refused.json().field]).toEqual([
+      422,
+      'invoice_invalid',
+      '/party/name',
+    ])
+    expect(refused.json().errors).toEqual([
+      { field: '/party/name', message: expect.stringMatching(/^is required/), code: 'party_name_required' },
+    ])
     expect(await tenant.accounts()).toHaveLength(accountsBefore)
-    expect((await tenant.entries()).filter((e) => e.YourRef === pinned.number || e.YourRef === nameless.number)).toEqual([])
+    expect(
+      (await tenant.entries()).filter((e) => e.YourRef === pinned.number || e.YourRef === nameless.number),
+    ).toEqual([])
   })
 
   it('a party whose VAT number is written with spaces and dots books on the Exact account that has it written plainly', async () => {
@@ -77,7 +106,12 @@ describe('relations', () => {
 
   it('a party whose email and address changed, exported again under the same id, books on its first account', async () => {
     // No code and no VAT number: only the remembered match can tell it is the same party once the postcode changes.
-    const party = { id: 'moving-party', name: 'Moving Company BV', email: 'old@moving.example', address: { line1: 'Old road 1', postcode: '2000', city: 'Antwerpen', country: 'BE' } }
+    const party = {
+      id: 'moving-party',
+      name: 'Moving Company BV',
+      email: 'old@moving.example',
+      address: { line1: 'Old road 1', postcode: '2000', city: 'Antwerpen', country: 'BE' },
+    }
     const first = makeInvoice({ party })
     await tenant.put('mv-1', first)
     const exported = (await tenant.exportIt('mv-1')).json()
@@ -86,7 +120,11 @@ describe('relations', () => {
     expect(accountsAfterFirst.filter((a) => a.Name === party.name)).toHaveLength(1)
 
     await sandboxJson(h, '/_sandbox/stats/reset', { method: 'POST' })
-    const moved = { ...party, email: 'accounts@moving.example', address: { line1: 'New avenue 99', postcode: '3000', city: 'Leuven', country: 'BE' } }
+    const moved = {
+      ...party,
+      email: 'accounts@moving.example',
+      address: { line1: 'New avenue 99', postcode: '3000', city: 'Leuven', country: 'BE' },
+    }
     const second = makeInvoice({ party: moved })
     await tenant.put('mv-2', second)
     const again = await tenant.exportIt('mv-2')

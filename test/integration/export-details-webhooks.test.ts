@@ -54,7 +54,7 @@ describe('outbound webhooks for exports, end to end', () => {
     await h?.close()
   })
 
-  it('delivers export.succeeded, export.failed and export.undone once each, signed with the tenant\'s secret', async () => {
+  it("delivers export.succeeded, export.failed and export.undone once each, signed with the tenant's secret", async () => {
     const invoice = makeInvoice()
     await tenant.put('wh-1', invoice)
     const exported = (await tenant.exportIt('wh-1')).json()
@@ -62,7 +62,8 @@ describe('outbound webhooks for exports, end to end', () => {
 
     const client = await h.exact.clientFor(tenant.id)
     const vatNumber = 'BE0777666555'
-    for (const name of ['Double BV', 'Double BV (old)']) await createAccount(client, { name, vatNumber }, { customer: true })
+    for (const name of ['Double BV', 'Double BV (old)'])
+      await createAccount(client, { name, vatNumber }, { customer: true })
     await tenant.put('wh-2', makeInvoice({ party: { id: 'double', name: 'Double', vatNumber } }))
     const refused = await tenant.exportIt('wh-2')
     expect(refused.statusCode).toBe(422)
@@ -76,9 +77,23 @@ describe('outbound webhooks for exports, end to end', () => {
     expect(summary).toEqual({ claimed: 3, delivered: 3, retrying: 0, failed: 0 })
 
     const byType = Object.fromEntries(receiver.received.map((r) => [JSON.parse(r.body).type, JSON.parse(r.body)]))
-    expect(receiver.received.map((r) => JSON.parse(r.body).type).sort()).toEqual(['export.failed', 'export.succeeded', 'export.undone'])
-    expect(byType['export.succeeded'].data).toMatchObject({ exportId: exported.id, invoiceId: 'wh-1', status: 'exported', entryNumber })
-    expect(byType['export.failed'].data).toMatchObject({ exportId: failedId, invoiceId: 'wh-2', status: 'failed', error: { code: 'relation_ambiguous' } })
+    expect(receiver.received.map((r) => JSON.parse(r.body).type).sort()).toEqual([
+      'export.failed',
+      'export.succeeded',
+      'export.undone',
+    ])
+    expect(byType['export.succeeded'].data).toMatchObject({
+      exportId: exported.id,
+      invoiceId: 'wh-1',
+      status: 'exported',
+      entryNumber,
+    })
+    expect(byType['export.failed'].data).toMatchObject({
+      exportId: failedId,
+      invoiceId: 'wh-2',
+      status: 'failed',
+      error: { code: 'relation_ambiguous' },
+    })
     expect(byType['export.undone'].data).toMatchObject({ exportId: exported.id, invoiceId: 'wh-1', status: 'undone' })
 
     const ids = receiver.received.map((r) => r.headers['webhook-id'])
@@ -89,13 +104,19 @@ describe('outbound webhooks for exports, end to end', () => {
       expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(30)
       const signatures = String(headers['webhook-signature']).split(' ')
       expect(signatures).toContain(signatureOf(secret, String(headers['webhook-id']), timestamp, body))
-      expect(signatures).not.toContain(signatureOf(`whsec_${randomBytes(32).toString('base64')}`, String(headers['webhook-id']), timestamp, body))
+      expect(signatures).not.toContain(
+        signatureOf(`whsec_${randomBytes(32).toString('base64')}`, String(headers['webhook-id']), timestamp, body),
+      )
       expect(body).not.toContain(secret.slice('whsec_'.length))
     }
 
     expect(await deliverDueWebhooks({ db: h.database.db, logger })).toMatchObject({ claimed: 0 })
     expect(receiver.received).toHaveLength(3)
     const deliveries = (await tenant.call('GET', '/webhooks/deliveries')).json().items
-    expect(deliveries.map((d: any) => [d.status, d.attempts])).toEqual([['delivered', 1], ['delivered', 1], ['delivered', 1]])
+    expect(deliveries.map((d: any) => [d.status, d.attempts])).toEqual([
+      ['delivered', 1],
+      ['delivered', 1],
+      ['delivered', 1],
+    ])
   })
 })

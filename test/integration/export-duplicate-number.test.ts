@@ -35,7 +35,11 @@ describe('duplicate invoice number guard', () => {
     const b = makeInvoice({ type: 'purchase', number: 'P-77' })
     expect((await tenant.call('POST', '/invoices/p-a/export', a)).statusCode).toBe(201)
     expect((await tenant.call('POST', '/invoices/p-b/export', b)).statusCode).toBe(201)
-    const again = await tenant.call('POST', '/invoices/p-c/export', makeInvoice({ type: 'purchase', number: 'P-77', party: a.party }))
+    const again = await tenant.call(
+      'POST',
+      '/invoices/p-c/export',
+      makeInvoice({ type: 'purchase', number: 'P-77', party: a.party }),
+    )
     expect(again.statusCode).toBe(409)
     expect(again.json().details.invoiceId).toBe('p-a')
   })
@@ -48,7 +52,8 @@ describe('duplicate invoice number guard', () => {
 
   it('10 invoices with one number exported at once: one booked, nine 409', async () => {
     const party = makeInvoice().party
-    for (let i = 0; i < 10; i++) expect((await tenant.put(`race-${i}`, makeInvoice({ party, number: 'RACE-1' }))).statusCode).toBe(201)
+    for (let i = 0; i < 10; i++)
+      expect((await tenant.put(`race-${i}`, makeInvoice({ party, number: 'RACE-1' }))).statusCode).toBe(201)
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => tenant.exportIt(`race-${i}`)))
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, ...Array(9).fill(409)])
     const winner = answers.findIndex((a) => a.statusCode === 201)
@@ -68,10 +73,13 @@ describe('duplicate invoice number guard', () => {
     const worker = startBulkWorker({ bulk: h.services.bulk, logger: createLogger('silent'), pollMs: 100 })
     let status: any
     try {
-      await waitUntil(async () => {
-        status = (await bulkTenant.call('GET', `/exports/bulk/${job.id}`)).json()
-        return status.status === 'completed'
-      }, { timeoutMs: 60_000, what: 'the bulk job to complete' })
+      await waitUntil(
+        async () => {
+          status = (await bulkTenant.call('GET', `/exports/bulk/${job.id}`)).json()
+          return status.status === 'completed'
+        },
+        { timeoutMs: 60_000, what: 'the bulk job to complete' },
+      )
     } finally {
       await worker.stop()
     }

@@ -16,16 +16,26 @@ describe('exactly once under lost answers', () => {
     tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
     await h.close()
   })
 
   it('200 invoices exported through retries: 200 live entries, none twice, none missing', async () => {
-    const invoices = Array.from({ length: 200 }, (_, i) => makeInvoice({ party: makeInvoice().party, number: `F-${i}` }))
+    const invoices = Array.from({ length: 200 }, (_, i) =>
+      makeInvoice({ party: makeInvoice().party, number: `F-${i}` }),
+    )
     for (const [i, invoice] of invoices.entries()) {
-      expect((await h.app.inject({ method: 'PUT', url: `/invoices/f-${i}`, headers: auth(), payload: invoice })).statusCode).toBe(201)
+      expect(
+        (await h.app.inject({ method: 'PUT', url: `/invoices/f-${i}`, headers: auth(), payload: invoice })).statusCode,
+      ).toBe(201)
     }
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0.1, timeoutAfterCommitRate: 0.3, latencyMs: 0, seed: 42, retryAfterSeconds: 1 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0.1, timeoutAfterCommitRate: 0.3, latencyMs: 0, seed: 42, retryAfterSeconds: 1 },
+    })
 
     let retries = 0
     const exportWithRetries = async (i: number) => {
@@ -42,7 +52,10 @@ describe('exactly once under lost answers', () => {
       exported.push(...(await Promise.all(Array.from({ length: 10 }, (_, j) => exportWithRetries(i + j)))))
       if (process.env.EB_TRACE) console.log(i, Date.now())
     }
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
 
     expect(retries).toBeGreaterThan(20)
     const ledger = (await tenant.entries()).filter((e) => !e.deleted && e.YourRef.startsWith('F-'))

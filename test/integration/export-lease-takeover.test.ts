@@ -12,14 +12,20 @@ import { waitUntil } from '../helpers/wait'
 /** Long enough that the frozen process's call is still in flight at Exact when it is frozen. */
 const LATENCY_MS = 1_500
 
-interface Hook { id: string; type: string; exportId: string }
+interface Hook {
+  id: string
+  type: string
+  exportId: string
+}
 
 /** The invoicing app's webhook endpoint: keeps the id, type and export of every POST. */
 async function startReceiver(): Promise<{ url: string; received: Hook[]; server: Server }> {
   const received: Hook[] = []
   const server = createServer((req, res) => {
     let body = ''
-    req.on('data', (c) => { body += String(c) })
+    req.on('data', (c) => {
+      body += String(c)
+    })
     req.on('end', () => {
       const parsed = JSON.parse(body) as { type: string; data: { exportId: string } }
       received.push({ id: String(req.headers['webhook-id']), type: parsed.type, exportId: parsed.data.exportId })
@@ -45,7 +51,11 @@ describe('an export lease holder frozen past its lease', () => {
   beforeAll(async () => {
     receiver = await startReceiver()
     h = await startHarness({ unlimited: true })
-    tenant = await connectedTenant(h, 'Acme', sandboxSettings({ webhook: { url: receiver.url, secret: `whsec_${randomBytes(24).toString('base64')}` } }))
+    tenant = await connectedTenant(
+      h,
+      'Acme',
+      sandboxSettings({ webhook: { url: receiver.url, secret: `whsec_${randomBytes(24).toString('base64')}` } }),
+    )
   })
   afterEach(async () => {
     for (const pid of stopped) process.kill(pid, 'SIGCONT')
@@ -60,10 +70,20 @@ describe('an export lease holder frozen past its lease', () => {
 
   const stats = () => sandboxJson<{ calls: number; byResource: Record<string, number> }>(h, '/_sandbox/stats')
   const postsOfEntries = async () => (await stats()).byResource['POST salesentry/SalesEntries'] ?? 0
-  const freeze = (p: ServiceProcess) => { process.kill(p.pid, 'SIGSTOP'); stopped.add(p.pid) }
-  const thaw = (p: ServiceProcess) => { process.kill(p.pid, 'SIGCONT'); stopped.delete(p.pid) }
+  const freeze = (p: ServiceProcess) => {
+    process.kill(p.pid, 'SIGSTOP')
+    stopped.add(p.pid)
+  }
+  const thaw = (p: ServiceProcess) => {
+    process.kill(p.pid, 'SIGCONT')
+    stopped.delete(p.pid)
+  }
   const succeededEvents = async (exportId: string) => {
-    const rows = await sql<{ n: string }>`select count(*)::text as n from webhook_events where type = 'export.succeeded' and payload->>'exportId' = ${exportId}`.execute(h.database.db)
+    const rows = await sql<{
+      n: string
+    }>`select count(*)::text as n from webhook_events where type = 'export.succeeded' and payload->>'exportId' = ${exportId}`.execute(
+      h.database.db,
+    )
     return Number(rows.rows[0]!.n)
   }
 
@@ -75,7 +95,10 @@ describe('an export lease holder frozen past its lease', () => {
   async function scenario(id: string, freezeOnCallOf: string) {
     // The party is known already (its relation remembered), so nothing of A's is waiting on a lock.
     const party = makeInvoice().party
-    expect((await tenant.call('POST', `/invoices/${id}-warm/export`, makeInvoice({ party, number: `${id}-WARM` }))).statusCode).toBe(201)
+    expect(
+      (await tenant.call('POST', `/invoices/${id}-warm/export`, makeInvoice({ party, number: `${id}-WARM` })))
+        .statusCode,
+    ).toBe(201)
     const invoice = makeInvoice({ party, number: `${id.toUpperCase()}-1` })
     expect((await tenant.put(id, invoice)).statusCode).toBe(201)
 
@@ -87,7 +110,11 @@ describe('an export lease holder frozen past its lease', () => {
     const callsOf = async () => (await stats()).byResource[freezeOnCallOf] ?? 0
     const before = await callsOf()
     const fromA = api(a.url, tenant.apiKey, 'POST', `/invoices/${id}/export`)
-    await waitUntil(async () => (await callsOf()) > before, { intervalMs: 5, timeoutMs: 60_000, what: `A to call ${freezeOnCallOf}` })
+    await waitUntil(async () => (await callsOf()) > before, {
+      intervalMs: 5,
+      timeoutMs: 60_000,
+      what: `A to call ${freezeOnCallOf}`,
+    })
     freeze(a)
     await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: {} })
     const frozenAt = Date.now()
@@ -102,10 +129,17 @@ describe('an export lease holder frozen past its lease', () => {
     thaw(a)
     const answerOfA = await fromA
     // Both replicas' work has settled: A's webhook loop has delivered what the outbox holds.
-    await waitUntil(async () => {
-      const rows = await sql<{ n: string }>`select count(*)::text as n from webhook_events where payload->>'exportId' = ${pending.id} and status <> 'delivered'`.execute(h.database.db)
-      return rows.rows[0]!.n === '0'
-    }, { timeoutMs: 60_000, what: "A's webhook delivery" })
+    await waitUntil(
+      async () => {
+        const rows = await sql<{
+          n: string
+        }>`select count(*)::text as n from webhook_events where payload->>'exportId' = ${pending.id} and status <> 'delivered'`.execute(
+          h.database.db,
+        )
+        return rows.rows[0]!.n === '0'
+      },
+      { timeoutMs: 60_000, what: "A's webhook delivery" },
+    )
 
     const live = (await tenant.entries()).filter((e) => e.YourRef === invoice.number && !e.deleted)
     expect(live).toHaveLength(1)
@@ -113,9 +147,22 @@ describe('an export lease holder frozen past its lease', () => {
     expect(answerOfA.status === 200 || answerOfA.status === 201).toBe(true)
     expect(answerOfA.body).toMatchObject({ id: pending.id, status: 'exported', entryNumber: live[0].EntryNumber })
     expect(await succeededEvents(pending.id)).toBe(1)
-    expect(new Set(receiver.received.filter((r) => r.exportId === pending.id && r.type === 'export.succeeded').map((r) => r.id)).size).toBe(1)
-    const row = await h.database.db.selectFrom('exports').select(['status', 'entry_number', 'lease_holder', 'lease_until']).where('id', '=', pending.id).executeTakeFirstOrThrow()
-    expect(row).toMatchObject({ status: 'exported', entry_number: live[0].EntryNumber, lease_holder: null, lease_until: null })
+    expect(
+      new Set(
+        receiver.received.filter((r) => r.exportId === pending.id && r.type === 'export.succeeded').map((r) => r.id),
+      ).size,
+    ).toBe(1)
+    const row = await h.database.db
+      .selectFrom('exports')
+      .select(['status', 'entry_number', 'lease_holder', 'lease_until'])
+      .where('id', '=', pending.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({
+      status: 'exported',
+      entry_number: live[0].EntryNumber,
+      lease_holder: null,
+      lease_until: null,
+    })
     // A lives on and answers.
     const health = await request(`${a.url}/healthz`)
     expect(health.statusCode).toBe(200)

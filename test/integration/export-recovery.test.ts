@@ -18,12 +18,21 @@ describe('recovery pass for pending exports', () => {
   it('adopts the entry whose answer was lost instead of booking it again', async () => {
     const known = makeInvoice()
     // The party is known already, so the lost answer is the entry's own POST.
-    expect((await h.app.inject({ method: 'POST', url: '/invoices/known-1/export', headers: auth(), payload: known })).statusCode).toBe(201)
+    expect(
+      (await h.app.inject({ method: 'POST', url: '/invoices/known-1/export', headers: auth(), payload: known }))
+        .statusCode,
+    ).toBe(201)
     const invoice = makeInvoice({ party: known.party })
     await h.app.inject({ method: 'PUT', url: '/invoices/lost-1', headers: auth(), payload: invoice })
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 1, latencyMs: 0, seed: 1 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 1, latencyMs: 0, seed: 1 },
+    })
     const lost = await h.app.inject({ method: 'POST', url: '/invoices/lost-1/export', headers: auth() })
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
     expect(lost.statusCode).toBe(503)
     expect(lost.json().code).toBe('exact_unavailable')
     const pending = await h.app.inject({ method: 'GET', url: '/invoices/lost-1/export', headers: auth() })
@@ -40,4 +49,3 @@ describe('recovery pass for pending exports', () => {
     expect(after.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['sending', 'uncertain', 'found'])
   })
 })
-

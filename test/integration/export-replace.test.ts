@@ -8,8 +8,10 @@ describe('?replace=true', () => {
   let h: Harness
   let tenant: TenantApi
   const stats = async () => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource
-  const doubled = (invoice: Invoice, lines: Invoice['lines'] = [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21' }]): Invoice =>
-    ({ ...invoice, lines, totals: { net: '2000.00', vat: '420.00', gross: '2420.00' } })
+  const doubled = (
+    invoice: Invoice,
+    lines: Invoice['lines'] = [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21' }],
+  ): Invoice => ({ ...invoice, lines, totals: { net: '2000.00', vat: '420.00', gross: '2420.00' } })
 
   beforeAll(async () => {
     h = await startHarness({ unlimited: true })
@@ -20,7 +22,10 @@ describe('?replace=true', () => {
   it('Exact refuses to delete the old (paid) entry: 409 replace_refused with the reason, the new entry removed again, the old export stays', async () => {
     const invoice = makeInvoice()
     const first = (await tenant.call('POST', '/invoices/r-1/export', invoice)).json()
-    await sandboxJson(h, `/_sandbox/divisions/${tenant.division}/payments`, { method: 'POST', body: { entryNumber: first.entryNumber, amount: '1210.00', date: '2026-11-25' } })
+    await sandboxJson(h, `/_sandbox/divisions/${tenant.division}/payments`, {
+      method: 'POST',
+      body: { entryNumber: first.entryNumber, amount: '1210.00', date: '2026-11-25' },
+    })
     expect((await tenant.put('r-1', doubled(invoice))).statusCode).toBe(200)
 
     const refused = await tenant.exportIt('r-1', '?replace=true')
@@ -41,7 +46,10 @@ describe('?replace=true', () => {
   it('a new version the chart refuses: 422, nothing sent, the old entry stays', async () => {
     const invoice = makeInvoice()
     const first = (await tenant.call('POST', '/invoices/r-2/export', invoice)).json()
-    await tenant.put('r-2', doubled(invoice, [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21', glAccount: '8999' }]))
+    await tenant.put(
+      'r-2',
+      doubled(invoice, [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21', glAccount: '8999' }]),
+    )
     const before = await stats()
     const res = await tenant.exportIt('r-2', '?replace=true')
     expect(res.statusCode).toBe(422)

@@ -57,7 +57,11 @@ describe('export one invoice', () => {
   })
 
   it('books a purchase invoice on the purchase journal against a supplier', async () => {
-    const invoice = makeInvoice({ type: 'purchase', lines: [{ description: 'Laptop', netAmount: '800.00', vatRate: '21' }], totals: { net: '800.00', vat: '168.00', gross: '968.00' } })
+    const invoice = makeInvoice({
+      type: 'purchase',
+      lines: [{ description: 'Laptop', netAmount: '800.00', vatRate: '21' }],
+      totals: { net: '800.00', vat: '168.00', gross: '968.00' },
+    })
     await put('p-1', invoice)
     const res = await exportIt('p-1')
     expect(res.statusCode).toBe(201)
@@ -74,7 +78,11 @@ describe('export one invoice', () => {
     const invoice = makeInvoice()
     await put('c-1', invoice)
     const first = (await exportIt('c-1')).json()
-    const changed = { ...invoice, lines: [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21' }], totals: { net: '2000.00', vat: '420.00', gross: '2420.00' } }
+    const changed = {
+      ...invoice,
+      lines: [{ description: 'Consulting', netAmount: '2000.00', vatRate: '21' }],
+      totals: { net: '2000.00', vat: '420.00', gross: '2420.00' },
+    }
     expect((await put('c-1', changed)).json().export.changedSinceExport).toBe(true)
     const conflict = await exportIt('c-1')
     expect(conflict.statusCode).toBe(409)
@@ -118,7 +126,7 @@ describe('export one invoice', () => {
     expect((await accounts()).filter((a) => a.Name === newParty.name)).toHaveLength(1)
   })
 
-  it('undo deletes the entry in Exact; again answers the same; a paid entry is refused with Exact\'s reason', async () => {
+  it("undo deletes the entry in Exact; again answers the same; a paid entry is refused with Exact's reason", async () => {
     const invoice = makeInvoice()
     await put('u-1', invoice)
     const exported = (await exportIt('u-1')).json()
@@ -133,7 +141,10 @@ describe('export one invoice', () => {
     const paid = makeInvoice()
     await put('u-2', paid)
     const booked = (await exportIt('u-2')).json()
-    await sandboxJson(h, `/_sandbox/divisions/${t.division}/payments`, { method: 'POST', body: { entryNumber: booked.entryNumber, amount: '1210.00', date: '2026-11-25' } })
+    await sandboxJson(h, `/_sandbox/divisions/${t.division}/payments`, {
+      method: 'POST',
+      body: { entryNumber: booked.entryNumber, amount: '1210.00', date: '2026-11-25' },
+    })
     const refused = await h.app.inject({ method: 'DELETE', url: `/exports/${booked.id}`, headers: auth() })
     expect(refused.statusCode).toBe(409)
     expect(refused.json().code).toBe('undo_refused')
@@ -146,7 +157,11 @@ describe('export one invoice', () => {
   it('refuses bad input with a problem naming the field, stores nothing and never makes Exact refuse', async () => {
     await sandboxJson(h, '/_sandbox/stats/reset', { method: 'POST' })
     const bad: Array<[unknown, number, string]> = [
-      [{ ...makeInvoice(), lines: [{ description: 'x', netAmount: 10, vatRate: '21' }] }, 400, 'body/lines/0/netAmount'],
+      [
+        { ...makeInvoice(), lines: [{ description: 'x', netAmount: 10, vatRate: '21' }] },
+        400,
+        'body/lines/0/netAmount',
+      ],
       [{ ...makeInvoice(), currency: 'euro' }, 400, 'body/currency'],
       [{ ...makeInvoice(), issueDate: undefined }, 400, 'body/issueDate'],
       [{ ...makeInvoice(), totals: { net: '1000.00', vat: '210.00', gross: '1210.01' } }, 422, '/totals/gross'],
@@ -154,13 +169,26 @@ describe('export one invoice', () => {
     ]
     for (let i = 0; i < 100; i++) {
       const [payload, status, field] = bad[i % bad.length]!
-      const res = await h.app.inject({ method: 'POST', url: `/invoices/bad-${i}/export`, headers: { ...auth(), 'content-type': 'application/json' }, payload: JSON.stringify(payload) })
+      const res = await h.app.inject({
+        method: 'POST',
+        url: `/invoices/bad-${i}/export`,
+        headers: { ...auth(), 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      })
       expect(res.statusCode).toBe(status)
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
       expect(res.json().field).toBe(field)
     }
-    const unmapped = makeInvoice({ lines: [{ description: 'x', netAmount: '100.00', vatRate: '12' }], totals: { net: '100.00', vat: '12.00', gross: '112.00' } })
-    const res = await h.app.inject({ method: 'POST', url: '/invoices/unmapped/export', headers: auth(), payload: unmapped })
+    const unmapped = makeInvoice({
+      lines: [{ description: 'x', netAmount: '100.00', vatRate: '12' }],
+      totals: { net: '100.00', vat: '12.00', gross: '112.00' },
+    })
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/invoices/unmapped/export',
+      headers: auth(),
+      payload: unmapped,
+    })
     expect(res.statusCode).toBe(422)
     expect(res.json().code).toBe('mapping_missing')
     expect(res.json().detail).toMatch(/12/)

@@ -74,7 +74,10 @@ describe('API keys and tenant isolation', () => {
     // The same invoice id is B's own invoice, not A's.
     expect((await as(b.apiKey, 'PUT', '/invoices/inv-a', makeInvoice({ number: 'B-1' }))).statusCode).toBe(201)
     expect((await as(a.apiKey, 'GET', '/invoices/inv-a')).json().invoice.number).not.toBe('B-1')
-    const ledger = await sandboxJson<Array<{ EntryID: string; deleted: boolean }>>(h, `/_sandbox/divisions/${a.division}/entries`)
+    const ledger = await sandboxJson<Array<{ EntryID: string; deleted: boolean }>>(
+      h,
+      `/_sandbox/divisions/${a.division}/entries`,
+    )
     expect(ledger.find((e) => e.EntryID === a.entryId)?.deleted).toBe(false)
     expect((await as(a.apiKey, 'GET', `/exports/${a.exportId}`)).json().status).toBe('exported')
   })
@@ -84,25 +87,51 @@ describe('API keys and tenant isolation', () => {
       await h.app.inject({ method: 'GET', url: '/exports' }),
       await h.app.inject({ method: 'GET', url: '/exports', headers: auth('eb_not-a-key') }),
       await h.app.inject({ method: 'GET', url: '/exports', headers: auth(ADMIN_KEY) }),
-      await h.app.inject({ method: 'GET', url: '/exports', headers: { authorization: `Basic ${Buffer.from(`${a.apiKey}:`).toString('base64')}` } }),
-      await h.app.inject({ method: 'POST', url: '/admin/tenants', headers: auth(a.apiKey), payload: { name: 'Mallory' } }),
+      await h.app.inject({
+        method: 'GET',
+        url: '/exports',
+        headers: { authorization: `Basic ${Buffer.from(`${a.apiKey}:`).toString('base64')}` },
+      }),
+      await h.app.inject({
+        method: 'POST',
+        url: '/admin/tenants',
+        headers: auth(a.apiKey),
+        payload: { name: 'Mallory' },
+      }),
     ]
     for (const res of answers) {
-      expect([res.statusCode, res.headers['content-type'], res.json().code]).toEqual([401, expect.stringMatching(/^application\/problem\+json/), 'unauthorized'])
+      expect([res.statusCode, res.headers['content-type'], res.json().code]).toEqual([
+        401,
+        expect.stringMatching(/^application\/problem\+json/),
+        'unauthorized',
+      ])
     }
   })
 })
 
 describe('request validation', () => {
   it('bad JSON -> 400 invalid_json; a missing field and a JSON number for money -> 400 naming the field; nothing stored', async () => {
-    const badJson = await h.app.inject({ method: 'PUT', url: '/invoices/v-1', headers: { ...auth(a.apiKey), 'content-type': 'application/json' }, payload: '{"type": "sales",' })
-    expect([badJson.statusCode, badJson.headers['content-type'], badJson.json().code]).toEqual([400, expect.stringMatching(/^application\/problem\+json/), 'invalid_json'])
+    const badJson = await h.app.inject({
+      method: 'PUT',
+      url: '/invoices/v-1',
+      headers: { ...auth(a.apiKey), 'content-type': 'application/json' },
+      payload: '{"type": "sales",',
+    })
+    expect([badJson.statusCode, badJson.headers['content-type'], badJson.json().code]).toEqual([
+      400,
+      expect.stringMatching(/^application\/problem\+json/),
+      'invalid_json',
+    ])
 
     const { number: _number, ...withoutNumber } = makeInvoice()
     const missing = await as(a.apiKey, 'PUT', '/invoices/v-1', withoutNumber)
     expect(missing.statusCode).toBe(400)
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/)
-    expect(missing.json()).toMatchObject({ code: 'validation_failed', field: 'body/number', detail: expect.stringContaining('body/number') })
+    expect(missing.json()).toMatchObject({
+      code: 'validation_failed',
+      field: 'body/number',
+      detail: expect.stringContaining('body/number'),
+    })
 
     const numeric = makeInvoice() as any
     numeric.lines[0].netAmount = 1000
@@ -124,18 +153,25 @@ describe('health, metrics and docs', () => {
 
     const metrics = await get('/metrics')
     expect(metrics.status).toBe(200)
-    expect(metrics.text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} [1-9]/m)
-    expect(metrics.text).toMatch(/^exact_api_calls_total\{method="POST",resource="salesentry\/SalesEntries",status="201"\} 1$/m)
+    expect(metrics.text).toMatch(
+      /^http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} [1-9]/m,
+    )
+    expect(metrics.text).toMatch(
+      /^exact_api_calls_total\{method="POST",resource="salesentry\/SalesEntries",status="201"\} 1$/m,
+    )
     expect(metrics.text).toMatch(/^exact_api_calls_total\{method="GET",resource="[^"]+",status="200"\} [1-9]/m)
 
     const spec = await get('/openapi.json')
     expect(spec.status).toBe(200)
     const openapi = JSON.parse(spec.text)
     expect(openapi.openapi).toMatch(/^3\./)
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/invoices/{id}/export', '/connection', '/oauth/callback', '/healthz']))
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/invoices/{id}/export', '/connection', '/oauth/callback', '/healthz']),
+    )
 
     let docs = await get('/docs')
-    if (docs.status >= 300 && docs.status < 400) docs = await get(new URL(String(docs.headers.location), `${h.url}/docs`).pathname)
+    if (docs.status >= 300 && docs.status < 400)
+      docs = await get(new URL(String(docs.headers.location), `${h.url}/docs`).pathname)
     expect(docs.status).toBe(200)
     expect(docs.text).toMatch(/swagger/i)
   })
@@ -197,7 +233,9 @@ describe('a service process', () => {
     )
     // In flight for sure: the sandbox has received the preview's call (it counts a call on arrival,
     // before its 1 s latency), so the process is inside the request when the signal comes.
-    await waitUntil(async () => (await sandboxJson<{ calls: number }>(h, '/_sandbox/stats')).calls > callsBefore, { what: "the preview's call to reach the sandbox" })
+    await waitUntil(async () => (await sandboxJson<{ calls: number }>(h, '/_sandbox/stats')).calls > callsBefore, {
+      what: "the preview's call to reach the sandbox",
+    })
     const sentAt = Date.now()
     const exited = proc.kill('SIGTERM')
 
@@ -205,7 +243,13 @@ describe('a service process', () => {
     let refusedAt: number | undefined
     for (let i = 0; i < 40 && refusedAt === undefined; i++) {
       await new Promise((r) => setTimeout(r, 50))
-      const ok = await request(`${proc.url}/healthz`, { dispatcher: fresh }).then(async (r) => { await r.body.dump(); return r.statusCode === 200 }, () => false)
+      const ok = await request(`${proc.url}/healthz`, { dispatcher: fresh }).then(
+        async (r) => {
+          await r.body.dump()
+          return r.statusCode === 200
+        },
+        () => false,
+      )
       if (!ok) refusedAt = Date.now()
     }
     await fresh.close()

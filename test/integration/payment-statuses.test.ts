@@ -13,16 +13,25 @@ let h: Harness
 let key: string
 let otherKey: string
 let division: number
-const api = (url: string, apiKey = key) => h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${apiKey}` } })
+const api = (url: string, apiKey = key) =>
+  h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${apiKey}` } })
 const calls = async (): Promise<number> => (await sandboxJson(h, '/_sandbox/stats')).calls
 const pay = (entryNumber: number, amount: string) =>
-  sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount, date: '2026-11-24' } })
+  sandboxJson(h, `/_sandbox/divisions/${division}/payments`, {
+    method: 'POST',
+    body: { entryNumber, amount, date: '2026-11-24' },
+  })
 const ids = (...list: string[]) => list.map((id) => `invoiceId=${encodeURIComponent(id)}`).join('&')
 
 let n = 0
 async function exported(): Promise<{ id: string; entryNumber: number }> {
   const id = `batch-${++n}`
-  const res = await h.app.inject({ method: 'POST', url: `/invoices/${id}/export`, headers: { authorization: `Bearer ${key}` }, payload: makeInvoice() })
+  const res = await h.app.inject({
+    method: 'POST',
+    url: `/invoices/${id}/export`,
+    headers: { authorization: `Bearer ${key}` },
+    payload: makeInvoice(),
+  })
   expect(res.statusCode).toBe(201)
   return { id, entryNumber: res.json().entryNumber }
 }
@@ -45,7 +54,16 @@ test('one call answers many invoices from the database, in the order asked, unkn
   const partly = await exported()
   const unread = await exported()
   const stored = `stored-${n}`
-  expect((await h.app.inject({ method: 'PUT', url: `/invoices/${stored}`, headers: { authorization: `Bearer ${key}` }, payload: makeInvoice() })).statusCode).toBe(201)
+  expect(
+    (
+      await h.app.inject({
+        method: 'PUT',
+        url: `/invoices/${stored}`,
+        headers: { authorization: `Bearer ${key}` },
+        payload: makeInvoice(),
+      })
+    ).statusCode,
+  ).toBe(201)
   await pay(paid.entryNumber, '1210.00')
   await pay(partly.entryNumber, '500.00')
   await readLive(paid.id)
@@ -57,15 +75,43 @@ test('one call answers many invoices from the database, in the order asked, unkn
   expect(await calls()).toBe(before)
   const body = res.json()
   expect(body.items.map((i: { invoiceId: string; status: string }) => [i.invoiceId, i.status])).toEqual([
-    [partly.id, 'partially_paid'], ['nope', 'not_found'], [paid.id, 'paid'], [unread.id, 'unpaid'], [stored, 'not_exported'],
+    [partly.id, 'partially_paid'],
+    ['nope', 'not_found'],
+    [paid.id, 'paid'],
+    [unread.id, 'unpaid'],
+    [stored, 'not_exported'],
   ])
   const [p, missing, full, fresh, notExported] = body.items
-  expect(p).toMatchObject({ amount: '1210.00', paid: '500.00', outstanding: '710.00', currency: 'EUR', source: 'stored', checkedAt: expect.any(String) })
+  expect(p).toMatchObject({
+    amount: '1210.00',
+    paid: '500.00',
+    outstanding: '710.00',
+    currency: 'EUR',
+    source: 'stored',
+    checkedAt: expect.any(String),
+  })
   expect(full).toMatchObject({ paid: '1210.00', outstanding: '0.00', source: 'stored', checkedAt: expect.any(String) })
   // Never read from Exact: unpaid for its booked total, and checkedAt says Exact was not asked.
-  expect(fresh).toMatchObject({ amount: '1210.00', paid: '0.00', outstanding: '1210.00', checkedAt: null, source: 'stored' })
+  expect(fresh).toMatchObject({
+    amount: '1210.00',
+    paid: '0.00',
+    outstanding: '1210.00',
+    checkedAt: null,
+    source: 'stored',
+  })
   expect(notExported).toMatchObject({ amount: '1210.00', currency: 'EUR', checkedAt: null })
-  expect(missing).toEqual({ invoiceId: 'nope', status: 'not_found', amount: null, paid: null, discount: null, outstanding: null, currency: null, lastPaymentDate: null, checkedAt: null, source: 'stored' })
+  expect(missing).toEqual({
+    invoiceId: 'nope',
+    status: 'not_found',
+    amount: null,
+    paid: null,
+    discount: null,
+    outstanding: null,
+    currency: null,
+    lastPaymentDate: null,
+    checkedAt: null,
+    source: 'stored',
+  })
   expect(body).toMatchObject({ nextCursor: null, hasMore: false })
 
   // The same answer as the single read gives for a stored (paid) invoice.
@@ -86,9 +132,15 @@ test('the ids are checked: 1 to 100 of them, or since, never both; the field is 
   const both = await api(`/payment-statuses?${ids('a')}&since=0`)
   expect([both.statusCode, both.json().field]).toEqual([400, 'querystring/since'])
   const forged = await api(`/payment-statuses?since=${Buffer.from('12.not-a-uuid').toString('base64url')}`)
-  expect([forged.statusCode, forged.json().code, forged.json().field]).toEqual([400, 'validation_failed', 'querystring/since'])
+  expect([forged.statusCode, forged.json().code, forged.json().field]).toEqual([
+    400,
+    'validation_failed',
+    'querystring/since',
+  ])
   // A cursor in the format handed out before the shared codec (base64url of `<xid>.<exportId>`) is still taken.
-  const legacy = await api(`/payment-statuses?since=${Buffer.from('1.00000000-0000-0000-0000-000000000000').toString('base64url')}`)
+  const legacy = await api(
+    `/payment-statuses?since=${Buffer.from('1.00000000-0000-0000-0000-000000000000').toString('base64url')}`,
+  )
   expect(legacy.statusCode).toBe(200)
   expect((await h.app.inject({ method: 'GET', url: `/payment-statuses?${ids('a')}` })).statusCode).toBe(401)
 })
@@ -97,7 +149,10 @@ test('since: every change after the cursor, paged, oldest first; a caught-up cur
   // Everything so far, a page of 2 at a time.
   const seen: string[] = []
   // Released once every older transaction in the cluster has ended (see below).
-  await waitUntil(async () => (await api('/payment-statuses?since=0')).json().items.length >= 2, { timeoutMs: 30_000, what: 'the feed to release both states' })
+  await waitUntil(async () => (await api('/payment-statuses?since=0')).json().items.length >= 2, {
+    timeoutMs: 30_000,
+    what: 'the feed to release both states',
+  })
   let cursor = '0'
   for (let page = 0; page < 20; page++) {
     const body = (await api(`/payment-statuses?since=${cursor}&limit=2`)).json()
@@ -121,11 +176,17 @@ test('since: every change after the cursor, paged, oldest first; a caught-up cur
   // The feed releases a change once every transaction older than it has ended, in the whole
   // Postgres cluster (pg_snapshot_xmin): the test files running beside this one can hold it back a moment.
   let next = (await api(`/payment-statuses?since=${cursor}`)).json()
-  await waitUntil(async () => {
-    next = (await api(`/payment-statuses?since=${cursor}`)).json()
-    return next.items.length >= 2
-  }, { timeoutMs: 30_000, what: 'the feed to release both changes' })
-  expect(next.items.map((i: { invoiceId: string; status: string }) => [i.invoiceId, i.status])).toEqual([['batch-2', 'partially_paid'], [later.id, 'paid']])
+  await waitUntil(
+    async () => {
+      next = (await api(`/payment-statuses?since=${cursor}`)).json()
+      return next.items.length >= 2
+    },
+    { timeoutMs: 30_000, what: 'the feed to release both changes' },
+  )
+  expect(next.items.map((i: { invoiceId: string; status: string }) => [i.invoiceId, i.status])).toEqual([
+    ['batch-2', 'partially_paid'],
+    [later.id, 'paid'],
+  ])
   expect(next.nextCursor).not.toBe(cursor)
   expect((await api(`/payment-statuses?since=${next.nextCursor}`)).json().items).toEqual([])
   // Another tenant's feed holds none of it.

@@ -20,14 +20,26 @@ describe('payment status', () => {
   }
   const calls = async (): Promise<number> => (await sandboxJson(h, '/_sandbox/stats')).calls
   const pay = (entryNumber: number, amount: string, discount?: string) =>
-    sandboxJson(h, `/_sandbox/divisions/${division}/payments`, { method: 'POST', body: { entryNumber, amount, date: '2026-11-24', ...(discount ? { discount } : {}) } })
-  const unmatch = (paymentId: string) => sandboxJson(h, `/_sandbox/divisions/${division}/payments/${paymentId}`, { method: 'DELETE' })
+    sandboxJson(h, `/_sandbox/divisions/${division}/payments`, {
+      method: 'POST',
+      body: { entryNumber, amount, date: '2026-11-24', ...(discount ? { discount } : {}) },
+    })
+  const unmatch = (paymentId: string) =>
+    sandboxJson(h, `/_sandbox/divisions/${division}/payments/${paymentId}`, { method: 'DELETE' })
   const events = async (invoiceId: string) =>
-    (await h.database.db.selectFrom('webhook_events').selectAll().where('tenant_id', '=', tenantId).where('type', '=', 'invoice.payment_updated').execute())
-      .filter((e) => (e.payload as { invoiceId?: string }).invoiceId === invoiceId)
+    (
+      await h.database.db
+        .selectFrom('webhook_events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('type', '=', 'invoice.payment_updated')
+        .execute()
+    ).filter((e) => (e.payload as { invoiceId?: string }).invoiceId === invoiceId)
 
   let n = 0
-  async function exported(invoice: Invoice = makeInvoice()): Promise<{ id: string; entryNumber: number; entryId: string }> {
+  async function exported(
+    invoice: Invoice = makeInvoice(),
+  ): Promise<{ id: string; entryNumber: number; entryId: string }> {
     const id = `pay-${++n}`
     const put = await api('PUT', `/invoices/${id}`, invoice)
     expect([put.statusCode, put.json().detail]).toEqual([201, undefined])
@@ -55,12 +67,25 @@ describe('payment status', () => {
   it('paid in Exact -> paid from a live look-up; asked again -> stored, with no Exact call', async () => {
     const inv = await exported()
     const before = await status(inv.id)
-    expect(before).toMatchObject({ status: 'unpaid', amount: '1210.00', paid: '0.00', outstanding: '1210.00', currency: 'EUR', source: 'live' })
+    expect(before).toMatchObject({
+      status: 'unpaid',
+      amount: '1210.00',
+      paid: '0.00',
+      outstanding: '1210.00',
+      currency: 'EUR',
+      source: 'live',
+    })
 
     await pay(inv.entryNumber, '1210.00')
     const c0 = await calls()
     const paid = await status(inv.id)
-    expect(paid).toMatchObject({ status: 'paid', paid: '1210.00', outstanding: '0.00', lastPaymentDate: '2026-11-24', source: 'live' })
+    expect(paid).toMatchObject({
+      status: 'paid',
+      paid: '1210.00',
+      outstanding: '0.00',
+      lastPaymentDate: '2026-11-24',
+      source: 'live',
+    })
     expect((await calls()) - c0).toBe(1)
 
     const c1 = await calls()
@@ -74,7 +99,12 @@ describe('payment status', () => {
     const inv = await exported()
     const part = await pay(inv.entryNumber, '500.00')
     const c0 = await calls()
-    expect(await status(inv.id)).toMatchObject({ status: 'partially_paid', paid: '500.00', outstanding: '710.00', source: 'live' })
+    expect(await status(inv.id)).toMatchObject({
+      status: 'partially_paid',
+      paid: '500.00',
+      outstanding: '710.00',
+      source: 'live',
+    })
     expect((await calls()) - c0).toBeLessThanOrEqual(2)
 
     await unmatch(part.id)
@@ -87,15 +117,26 @@ describe('payment status', () => {
   })
 
   it('a discount taken at payment counts as paid (Belgian 2%: 1205.80 settled by 1185.80 + 20.00 discount)', async () => {
-    const inv = await exported(makeInvoice({ paymentConditionId: '30d-2pct', totals: { net: '1000.00', vat: '205.80', gross: '1205.80' } }))
+    const inv = await exported(
+      makeInvoice({ paymentConditionId: '30d-2pct', totals: { net: '1000.00', vat: '205.80', gross: '1205.80' } }),
+    )
     await pay(inv.entryNumber, '1185.80', '20.00')
-    expect(await status(inv.id)).toMatchObject({ status: 'paid', amount: '1205.80', paid: '1185.80', discount: '20.00', outstanding: '0.00' })
+    expect(await status(inv.id)).toMatchObject({
+      status: 'paid',
+      amount: '1205.80',
+      paid: '1185.80',
+      discount: '20.00',
+      outstanding: '0.00',
+    })
   })
 
   it('credit notes (negative) and purchase invoices (payables) are followed the same way', async () => {
-    const credit = await exported(makeInvoice({
-      lines: [{ description: 'Refund', netAmount: '-200.00', vatRate: '21' }], totals: { net: '-200.00', vat: '-42.00', gross: '-242.00' },
-    }))
+    const credit = await exported(
+      makeInvoice({
+        lines: [{ description: 'Refund', netAmount: '-200.00', vatRate: '21' }],
+        totals: { net: '-200.00', vat: '-42.00', gross: '-242.00' },
+      }),
+    )
     expect(await status(credit.id)).toMatchObject({ status: 'unpaid', amount: '-242.00', outstanding: '-242.00' })
     await pay(credit.entryNumber, '-100.00')
     expect(await status(credit.id)).toMatchObject({ status: 'partially_paid', paid: '-100.00', outstanding: '-142.00' })
@@ -104,7 +145,12 @@ describe('payment status', () => {
 
     const purchase = await exported(makeInvoice({ type: 'purchase' }))
     await pay(purchase.entryNumber, '210.00')
-    expect(await status(purchase.id)).toMatchObject({ status: 'partially_paid', paid: '210.00', outstanding: '1000.00', source: 'live' })
+    expect(await status(purchase.id)).toMatchObject({
+      status: 'partially_paid',
+      paid: '210.00',
+      outstanding: '1000.00',
+      source: 'live',
+    })
   })
 
   it('not exported -> not_exported without calling Exact; unknown invoice -> 404', async () => {
@@ -149,8 +195,9 @@ describe('payment status', () => {
     expect(run).toMatchObject({ deleted: 1, errors: 0 })
     expect((await api('GET', `/invoices/${inv.id}/export`)).json()).toMatchObject({ status: 'deleted_in_exact' })
     expect(await status(inv.id)).toMatchObject({ status: 'not_exported' })
-    const told = (await h.database.db.selectFrom('webhook_events').selectAll().where('type', '=', 'export.undone').execute())
-      .filter((e) => (e.payload as any).invoiceId === inv.id)
+    const told = (
+      await h.database.db.selectFrom('webhook_events').selectAll().where('type', '=', 'export.undone').execute()
+    ).filter((e) => (e.payload as any).invoiceId === inv.id)
     expect(told.map((e) => (e.payload as any).status)).toEqual(['deleted_in_exact'])
     expect((await api('POST', `/invoices/${inv.id}/export`)).statusCode).toBe(201)
   })

@@ -13,11 +13,22 @@ import { findReceivablesListFilter } from '../../src/db/connection-capabilities-
 let h: Harness
 let t: TenantApi
 
-interface Report { allHold: boolean; exactCalls: number; errorAnswers: number; checks: Array<{ id: string; ok: boolean; observed: string }>; adaptations: Record<string, string | null> }
+interface Report {
+  allHold: boolean
+  exactCalls: number
+  errorAnswers: number
+  checks: Array<{ id: string; ok: boolean; observed: string }>
+  adaptations: Record<string, string | null>
+}
 
 async function probe(write = true): Promise<Report> {
   await sandboxJson(h, '/_sandbox/stats/reset', { method: 'POST' })
-  const res = await h.app.inject({ method: 'POST', url: `/admin/tenants/${t.id}/probe`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, payload: { write } })
+  const res = await h.app.inject({
+    method: 'POST',
+    url: `/admin/tenants/${t.id}/probe`,
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    payload: { write },
+  })
   expect(res.statusCode).toBe(200)
   const report = res.json() as Report
   const stats = await sandboxJson<{ calls: number; errorAnswers: number }>(h, '/_sandbox/stats')
@@ -41,15 +52,39 @@ beforeAll(async () => {
 })
 afterAll(async () => h.close())
 afterEach(async () => {
-  await sandboxJson(h, '/_sandbox/behaviour', { method: 'PUT', body: { discountPercentScale: 'fraction', entryDescriptionFilter: 'supported', deletedEntryStatus: 403, receivablesListFilter: 'supported' } })
+  await sandboxJson(h, '/_sandbox/behaviour', {
+    method: 'PUT',
+    body: {
+      discountPercentScale: 'fraction',
+      entryDescriptionFilter: 'supported',
+      deletedEntryStatus: 403,
+      receivablesListFilter: 'supported',
+    },
+  })
 })
 
 it('holds everywhere under the sandbox defaults, and is kept for GET /connection/probe', async () => {
   const report = await probe()
   expect(failing(report)).toEqual([])
   expect(report.allHold).toBe(true)
-  expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['divisions', 'discount_scale', 'description_filter', 'receivables_list_filter', 'post_totals', 'vat_base', 'open_item_discount', 'delete', 'delete_again']))
-  expect(report.adaptations).toEqual({ discountPercentScale: 'fraction', receivablesListFilter: 'supported', entryDescriptionFilter: 'supported' })
+  expect(report.checks.map((c) => c.id)).toEqual(
+    expect.arrayContaining([
+      'divisions',
+      'discount_scale',
+      'description_filter',
+      'receivables_list_filter',
+      'post_totals',
+      'vat_base',
+      'open_item_discount',
+      'delete',
+      'delete_again',
+    ]),
+  )
+  expect(report.adaptations).toEqual({
+    discountPercentScale: 'fraction',
+    receivablesListFilter: 'supported',
+    entryDescriptionFilter: 'supported',
+  })
   const stored = await t.call('GET', '/connection/probe')
   expect(stored.json()).toEqual(report)
 })
@@ -71,14 +106,21 @@ it.each([
 })
 
 it('npm run exact:probe prints the table and exits 1 on a mismatch, 0 when all hold', async () => {
-  const run = () => new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/probe-cli.ts', '--tenant', t.id, '--url', h.url], {
-      env: { ...process.env, ADMIN_API_KEY: ADMIN_KEY, NODE_ENV: 'test' },
+  const run = () =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', 'src/probe-cli.ts', '--tenant', t.id, '--url', h.url],
+        {
+          env: { ...process.env, ADMIN_API_KEY: ADMIN_KEY, NODE_ENV: 'test' },
+        },
+      )
+      let out = ''
+      child.stdout.on('data', (d) => {
+        out += String(d)
+      })
+      child.on('close', (code) => resolve({ code, out }))
     })
-    let out = ''
-    child.stdout.on('data', (d) => { out += String(d) })
-    child.on('close', (code) => resolve({ code, out }))
-  })
   const ok = await run()
   expect(ok.code).toBe(0)
   expect(ok.out).toMatch(/\| assumption \| observed \| result \| what the service does \|/)

@@ -10,14 +10,19 @@ import { makeInvoice } from '../helpers/factories'
 describe('account creation after a lost answer', () => {
   let h: Harness
   let tenant: TenantApi
-  const accountPosts = async () => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource['POST crm/Accounts'] ?? 0
+  const accountPosts = async () =>
+    (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource['POST crm/Accounts'] ??
+    0
 
   beforeAll(async () => {
     h = await startHarness({ unlimited: true })
     tenant = await connectedTenant(h, 'Acme')
   })
   afterAll(async () => {
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
     await h.close()
   })
 
@@ -28,9 +33,15 @@ describe('account creation after a lost answer', () => {
     const invoice = makeInvoice({ party })
     expect((await tenant.put(party.id, invoice)).statusCode).toBe(201)
     const postsBefore = await accountPosts()
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 1, latencyMs: 0, seed: 3 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 1, latencyMs: 0, seed: 3 },
+    })
     const lost = await tenant.exportIt(party.id)
-    await sandboxJson(h, '/_sandbox/faults', { method: 'PUT', body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 } })
+    await sandboxJson(h, '/_sandbox/faults', {
+      method: 'PUT',
+      body: { errorRate: 0, timeoutAfterCommitRate: 0, latencyMs: 0 },
+    })
     expect(lost.statusCode).toBe(503)
     // The account was written although its answer never came.
     expect(await accountPosts()).toBe(postsBefore + 1)

@@ -21,9 +21,13 @@ function client(apiKey: string) {
     proposal: () => h.app.inject({ method: 'GET', url: '/settings/proposal', headers }),
     put: (payload: unknown, extra: Record<string, string> = {}) =>
       h.app.inject({ method: 'PUT', url: '/settings', headers: { ...headers, ...extra }, payload: payload as object }),
-    patch: (patch: unknown, extra: Record<string, string> = {}) => h.app.inject({
-      method: 'PATCH', url: '/settings', headers: { ...headers, 'content-type': 'application/merge-patch+json', ...extra }, payload: JSON.stringify(patch),
-    }),
+    patch: (patch: unknown, extra: Record<string, string> = {}) =>
+      h.app.inject({
+        method: 'PATCH',
+        url: '/settings',
+        headers: { ...headers, 'content-type': 'application/merge-patch+json', ...extra },
+        payload: JSON.stringify(patch),
+      }),
   }
 }
 
@@ -58,21 +62,43 @@ describe('settings', () => {
     const settings = res.json()
     const { proposed, proposalProblems } = (await tenant.api.proposal()).json()
     expect(settings.sales).toEqual({
-      enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' }, creditNoteJournal: '71', adjustmentVatCode: '9',
+      enabled: true,
+      journal: '70',
+      defaultGlAccount: '8000',
+      vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' },
+      creditNoteJournal: '71',
+      adjustmentVatCode: '9',
     })
     expect(settings.purchase).toEqual({
-      enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' }, creditNoteJournal: '61', adjustmentVatCode: '19',
+      enabled: true,
+      journal: '60',
+      defaultGlAccount: '7000',
+      vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' },
+      creditNoteJournal: '61',
+      adjustmentVatCode: '19',
     })
     // 34 is a discount for cash on the amount incl. VAT: left out, and said why.
     expect(settings.paymentConditions.map((c: { exactCode: string }) => c.exactCode)).toEqual(['14', '30', '32', '33'])
-    expect(proposalProblems).toEqual([expect.objectContaining({ field: '/paymentConditions/34/exactCode', code: 'wrong_discount_calculation' })])
+    expect(proposalProblems).toEqual([
+      expect.objectContaining({ field: '/paymentConditions/34/exactCode', code: 'wrong_discount_calculation' }),
+    ])
     expect(settings.paymentConditions.find((c: { exactCode: string }) => c.exactCode === '32')).toMatchObject({
       discountForCashPercent: '2',
       creditLimitationPercent: '0',
     })
-    expect(settings.paymentConditions.find((c: { exactCode: string }) => c.exactCode === '33')).toMatchObject({ creditLimitationPercent: '2' })
+    expect(settings.paymentConditions.find((c: { exactCode: string }) => c.exactCode === '33')).toMatchObject({
+      creditLimitationPercent: '2',
+    })
     expect(settings.webhook).toBeNull()
-    expect(proposed).toEqual(expect.arrayContaining(['/sales/journal', '/sales/defaultGlAccount', '/purchase/journal', '/sales/vatCodes/21', '/paymentConditions/0']))
+    expect(proposed).toEqual(
+      expect.arrayContaining([
+        '/sales/journal',
+        '/sales/defaultGlAccount',
+        '/purchase/journal',
+        '/sales/vatCodes/21',
+        '/paymentConditions/0',
+      ]),
+    )
   })
 
   it('round-trips a PUT; a changed value is no longer "proposed"', async () => {
@@ -127,8 +153,15 @@ describe('settings', () => {
     expect(String((await tenant.api.get()).headers.etag)).toBe(newer)
 
     const before = await storedRow(tenant.id)
-    const stale = await tenant.api.put({ ...changed, paymentDiscountBooking: 'payment_condition' }, { 'if-match': etag })
-    expect([stale.statusCode, stale.json().code, stale.json().field]).toEqual([412, 'precondition_failed', 'header/if-match'])
+    const stale = await tenant.api.put(
+      { ...changed, paymentDiscountBooking: 'payment_condition' },
+      { 'if-match': etag },
+    )
+    expect([stale.statusCode, stale.json().code, stale.json().field]).toEqual([
+      412,
+      'precondition_failed',
+      'header/if-match',
+    ])
     const stalePatch = await tenant.api.patch({ paymentSync: { enabled: true } }, { 'if-match': etag })
     expect([stalePatch.statusCode, stalePatch.json().code]).toEqual([412, 'precondition_failed'])
     expect(await storedRow(tenant.id)).toEqual(before)
@@ -156,7 +189,9 @@ describe('settings', () => {
     expect(String(res.headers.etag)).toBe(String((await tenant.api.get()).headers.etag))
     expect((await storedRow(tenant.id))?.settings).toEqual(expected)
     // The tenant set the conditions: no longer "proposed".
-    expect((await tenant.api.proposal()).json().proposed.filter((p: string) => p.startsWith('/paymentConditions'))).toEqual([])
+    expect(
+      (await tenant.api.proposal()).json().proposed.filter((p: string) => p.startsWith('/paymentConditions')),
+    ).toEqual([])
   })
 
   it('PATCH checks the patched settings exactly as a PUT: 400 naming the field, 422 against the chart, nothing stored', async () => {
@@ -166,15 +201,28 @@ describe('settings', () => {
     const shape = await tenant.api.patch({ sales: { journal: 70 }, colour: 'blue' })
     expect(shape.statusCode).toBe(400)
     expect(shape.json()).toMatchObject({ code: 'validation_failed' })
-    expect(shape.json().errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['body/sales/journal', 'body/colour']))
+    expect(shape.json().errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['body/sales/journal', 'body/colour']),
+    )
     const removed = await tenant.api.patch({ paymentSync: null })
-    expect([removed.statusCode, removed.json().field, removed.json().detail]).toEqual([400, 'body/paymentSync', 'body/paymentSync is required'])
+    expect([removed.statusCode, removed.json().field, removed.json().detail]).toEqual([
+      400,
+      'body/paymentSync',
+      'body/paymentSync is required',
+    ])
 
     const chart = await tenant.api.patch({ sales: { defaultGlAccount: '8999' } })
-    expect([chart.statusCode, chart.json().code, chart.json().field]).toEqual([422, 'settings_invalid', '/sales/defaultGlAccount'])
+    expect([chart.statusCode, chart.json().code, chart.json().field]).toEqual([
+      422,
+      'settings_invalid',
+      '/sales/defaultGlAccount',
+    ])
 
     const json = await h.app.inject({
-      method: 'PATCH', url: '/settings', headers: { authorization: `Bearer ${tenant.apiKey}` }, payload: { sales: { enabled: false } },
+      method: 'PATCH',
+      url: '/settings',
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+      payload: { sales: { enabled: false } },
     })
     expect([json.statusCode, json.json().code]).toEqual([415, 'unsupported_media_type'])
     const broken = await tenant.api.patch(undefined, {})
@@ -184,7 +232,10 @@ describe('settings', () => {
 
   it('PATCH and the proposal 404 before the tenant has settings', async () => {
     const tenant = await createTenant(h, 'Nothing Yet BV')
-    expect((await client(tenant.apiKey).patch({ paymentSync: { enabled: true } })).json()).toMatchObject({ status: 404, code: 'not_found' })
+    expect((await client(tenant.apiKey).patch({ paymentSync: { enabled: true } })).json()).toMatchObject({
+      status: 404,
+      code: 'not_found',
+    })
     expect((await client(tenant.apiKey).proposal()).statusCode).toBe(404)
   })
 
@@ -203,11 +254,13 @@ describe('settings', () => {
     const problem = res.json()
     expect(problem.code).toBe('settings_invalid')
     expect(problem.field).toBe('/sales/defaultGlAccount')
-    expect(problem.errors).toEqual(expect.arrayContaining([
-      expect.objectContaining({ field: '/sales/defaultGlAccount', message: expect.stringContaining('8999') }),
-      expect.objectContaining({ field: '/sales/vatCodes/21', message: expect.stringContaining('99') }),
-      expect.objectContaining({ field: '/paymentConditions/0/exactCode', message: expect.stringContaining('77') }),
-    ]))
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: '/sales/defaultGlAccount', message: expect.stringContaining('8999') }),
+        expect.objectContaining({ field: '/sales/vatCodes/21', message: expect.stringContaining('99') }),
+        expect.objectContaining({ field: '/paymentConditions/0/exactCode', message: expect.stringContaining('77') }),
+      ]),
+    )
     expect(await storedRow(tenant.id)).toEqual(before)
   })
 
@@ -230,8 +283,15 @@ describe('settings', () => {
       lookup: async (host) => (host === 'internal.example' ? ['203.0.113.7', '10.1.2.3'] : ['203.0.113.7']),
     })
     const settings = (await tenant.api.get()).json() as Settings
-    const withUrl = (url: string): Settings => ({ ...settings, webhook: { url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } })
-    const refusal = (url: string) => production.replace(tenant.id, withUrl(url)).then(() => undefined, (e: AppError) => e)
+    const withUrl = (url: string): Settings => ({
+      ...settings,
+      webhook: { url, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    })
+    const refusal = (url: string) =>
+      production.replace(tenant.id, withUrl(url)).then(
+        () => undefined,
+        (e: AppError) => e,
+      )
 
     for (const [url, reason] of [
       ['http://hooks.example/x', /https/],

@@ -5,7 +5,15 @@ import { createLogger } from '../../src/logger'
 import { createRuntime } from '../../src/runtime'
 import { TokenCipher } from '../../src/services/exact-session/token-cipher'
 import { makeInvoice, sandboxSettings } from '../helpers/factories'
-import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type Harness, exactAppOf } from '../helpers/harness'
+import {
+  ADMIN_KEY,
+  connectTenant,
+  createTenant,
+  sandboxJson,
+  startHarness,
+  type Harness,
+  exactAppOf,
+} from '../helpers/harness'
 
 /**
  * Exact's OAuth against the sandbox over HTTP, judged by the sandbox's token log (what Exact saw),
@@ -13,17 +21,28 @@ import { ADMIN_KEY, connectTenant, createTenant, sandboxJson, startHarness, type
  * expiry however many requests or replicas ask, and a dead refresh token.
  */
 
-interface TokenLogEntry { grantType: string; outcome: string; division: number | null }
-interface Tenant { id: string; apiKey: string; division: number }
+interface TokenLogEntry {
+  grantType: string
+  outcome: string
+  division: number | null
+}
+interface Tenant {
+  id: string
+  apiKey: string
+  division: number
+}
 
 const cipher = new TokenCipher(Buffer.alloc(32, 7))
 let h: Harness
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` })
-const tokenLog = async (division: number) => (await sandboxJson<TokenLogEntry[]>(h, '/_sandbox/tokens')).filter((t) => t.division === division)
+const tokenLog = async (division: number) =>
+  (await sandboxJson<TokenLogEntry[]>(h, '/_sandbox/tokens')).filter((t) => t.division === division)
 const grants = async (division: number) => (await tokenLog(division)).map((t) => `${t.grantType}:${t.outcome}`)
-const callsTo = async (resource: string) => (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource[resource] ?? 0
-const connectionStatus = async (key: string) => (await h.app.inject({ method: 'GET', url: '/connection', headers: auth(key) })).json()
+const callsTo = async (resource: string) =>
+  (await sandboxJson<{ byResource: Record<string, number> }>(h, '/_sandbox/stats')).byResource[resource] ?? 0
+const connectionStatus = async (key: string) =>
+  (await h.app.inject({ method: 'GET', url: '/connection', headers: auth(key) })).json()
 
 /** Both clocks move together, as real time would: the service's and Exact's. */
 async function advanceBoth(ms: number): Promise<void> {
@@ -35,8 +54,20 @@ async function advanceBoth(ms: number): Promise<void> {
 async function connectedTenant(name: string): Promise<Tenant> {
   const tenant = await createTenant(h, name)
   const { division } = await connectTenant(h, tenant.apiKey)
-  expect((await h.app.inject({ method: 'PUT', url: '/settings', headers: auth(tenant.apiKey), payload: sandboxSettings() })).statusCode).toBe(200)
-  expect((await h.app.inject({ method: 'PUT', url: '/invoices/inv-1', headers: auth(tenant.apiKey), payload: makeInvoice() })).statusCode).toBe(201)
+  expect(
+    (await h.app.inject({ method: 'PUT', url: '/settings', headers: auth(tenant.apiKey), payload: sandboxSettings() }))
+      .statusCode,
+  ).toBe(200)
+  expect(
+    (
+      await h.app.inject({
+        method: 'PUT',
+        url: '/invoices/inv-1',
+        headers: auth(tenant.apiKey),
+        payload: makeInvoice(),
+      })
+    ).statusCode,
+  ).toBe(201)
   return { ...tenant, division }
 }
 
@@ -55,7 +86,13 @@ async function startInstance(tokenDelayMs: number): Promise<{ url: string; close
   const db = createDb(h.database.url, { max: 20 })
   const logger = createLogger('silent')
   const runtime = await createRuntime({
-    db, exactApp: exactAppOf(h), tokenEncryptionKey: Buffer.alloc(32, 7), logger, adminApiKey: ADMIN_KEY, clock: h.exact.clock, dispatcher: agent.compose(slowTokens),
+    db,
+    exactApp: exactAppOf(h),
+    tokenEncryptionKey: Buffer.alloc(32, 7),
+    logger,
+    adminApiKey: ADMIN_KEY,
+    clock: h.exact.clock,
+    dispatcher: agent.compose(slowTokens),
   })
   return {
     url: await runtime.listen(0, '127.0.0.1'),
@@ -110,16 +147,28 @@ describe('OAuth connection', () => {
     const newEntries = (await sandboxJson<TokenLogEntry[]>(h, '/_sandbox/tokens')).slice(logBefore)
     expect(newEntries.map((t) => `${t.grantType}:${t.outcome}`)).toEqual(['authorization_code:ok'])
 
-    expect(await connectionStatus(tenant.apiKey)).toMatchObject({ status: 'connected', division: connected.division, baseUrl: h.sandboxUrl })
+    expect(await connectionStatus(tenant.apiKey)).toMatchObject({
+      status: 'connected',
+      division: connected.division,
+      baseUrl: h.sandboxUrl,
+    })
     const row = await findConnection(h.database.db, tenant.id)
     expect(row!.accessToken.startsWith('v1.')).toBe(true)
-    const me = await request(`${h.sandboxUrl}/api/v1/current/Me`, { headers: { accept: 'application/json', authorization: `Bearer ${cipher.decrypt(row!.accessToken)}` } })
+    const me = await request(`${h.sandboxUrl}/api/v1/current/Me`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${cipher.decrypt(row!.accessToken)}` },
+    })
     expect(JSON.stringify(await me.body.json())).toContain(`"CurrentDivision":${connected.division}`)
 
-    expect((await h.app.inject({ method: 'DELETE', url: '/connection', headers: auth(tenant.apiKey) })).statusCode).toBe(204)
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: '/connection', headers: auth(tenant.apiKey) })).statusCode,
+    ).toBe(204)
     expect((await connectionStatus(tenant.apiKey)).status).toBe('disconnected')
     expect(await findConnection(h.database.db, tenant.id)).toBeUndefined()
-    const afterDisconnect = await h.app.inject({ method: 'POST', url: '/connection/authorize', headers: auth(tenant.apiKey) })
+    const afterDisconnect = await h.app.inject({
+      method: 'POST',
+      url: '/connection/authorize',
+      headers: auth(tenant.apiKey),
+    })
     expect(afterDisconnect.statusCode).toBe(200)
   })
 })
@@ -190,7 +239,12 @@ describe('a dead refresh token', () => {
     const stolen = await request(`${h.sandboxUrl}/api/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cipher.decrypt(row!.refreshToken), client_id: 'test-client', client_secret: 'test-secret' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: cipher.decrypt(row!.refreshToken),
+        client_id: 'test-client',
+        client_secret: 'test-secret',
+      }).toString(),
     })
     await stolen.body.dump()
     expect(stolen.statusCode).toBe(200)
@@ -199,14 +253,21 @@ describe('a dead refresh token', () => {
     const res = await h.app.inject({ method: 'GET', url: '/invoices/inv-1/export/preview', headers: auth(t.apiKey) })
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('reauthorize_needed')
-    expect(await grants(t.division)).toEqual(['authorization_code:ok', 'refresh_token:ok', 'refresh_token:old_refresh_token'])
+    expect(await grants(t.division)).toEqual([
+      'authorization_code:ok',
+      'refresh_token:ok',
+      'refresh_token:old_refresh_token',
+    ])
     const status = await connectionStatus(t.apiKey)
     expect(status.status).toBe('reauthorize_needed')
     expect(status.lastError).toMatch(/Old refresh token used/)
     expect((await findConnection(h.database.db, t.id))!.status).toBe('reauthorize_needed')
 
     // No further attempts with the dead token: Exact would count every one.
-    expect((await h.app.inject({ method: 'GET', url: '/invoices/inv-1/export/preview', headers: auth(t.apiKey) })).statusCode).toBe(409)
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/invoices/inv-1/export/preview', headers: auth(t.apiKey) }))
+        .statusCode,
+    ).toBe(409)
     expect(await tokenLog(t.division)).toHaveLength(3)
 
     await connectTenant(h, t.apiKey)

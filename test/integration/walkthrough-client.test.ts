@@ -30,7 +30,8 @@ const invoice: Invoice = {
 let h: Harness
 let api: ExactBridgeClient
 let division: number
-const ledger = async () => (await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => e.YourRef === invoice.number)
+const ledger = async () =>
+  (await sandboxJson<any[]>(h, `/_sandbox/divisions/${division}/entries`)).filter((e) => e.YourRef === invoice.number)
 
 beforeAll(async () => {
   h = await startHarness({ unlimited: true })
@@ -57,12 +58,18 @@ test('the walk-through: tenant, OAuth against the sandbox, settings, book, read,
   expect(connection.data).toMatchObject({ status: 'connected', division })
 
   // Settings are proposed from the sandbox's chart; condition 32 is "30 days, 2 % discount within 8 days".
-  await waitUntil(async () => (await api.GET('/settings')).response.status === 200, { what: 'settings proposed from the chart', timeoutMs: 30_000 })
+  await waitUntil(async () => (await api.GET('/settings')).response.status === 200, {
+    what: 'settings proposed from the chart',
+    timeoutMs: 30_000,
+  })
   const settings = (await api.GET('/settings')).data!
   expect(settings.paymentConditions.map((c) => c.id)).toContain('32')
 
   // A total that does not add up is refused with a typed problem naming the amount.
-  const wrong = await api.PUT('/invoices/{id}', { params: { path: { id: 'inv-42' } }, body: { ...invoice, totals: { net: '1000.00', vat: '210.00', gross: '1210.00' } } })
+  const wrong = await api.PUT('/invoices/{id}', {
+    params: { path: { id: 'inv-42' } },
+    body: { ...invoice, totals: { net: '1000.00', vat: '210.00', gross: '1210.00' } },
+  })
   expect(wrong.response.status).toBe(422)
   expect(wrong.response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
   expect(wrong.error?.code).toBe('invoice_invalid')
@@ -76,7 +83,13 @@ test('the walk-through: tenant, OAuth against the sandbox, settings, book, read,
   const exported = booked.data!
   expect(exported.status).toBe('exported')
   const [entry] = await ledger()
-  expect(entry).toMatchObject({ EntryNumber: exported.entryNumber, AmountFC: '1205.80', VATAmountFC: '205.80', AccountCode: 'C017', deleted: false })
+  expect(entry).toMatchObject({
+    EntryNumber: exported.entryNumber,
+    AmountFC: '1205.80',
+    VATAmountFC: '205.80',
+    AccountCode: 'C017',
+    deleted: false,
+  })
   expect(entry.Description.startsWith(exported.marker)).toBe(true)
 
   const again = await api.POST('/invoices/{id}/export', { params: { path: { id: 'inv-42' } } })
@@ -88,10 +101,17 @@ test('the walk-through: tenant, OAuth against the sandbox, settings, book, read,
   expect(latest.data).toMatchObject({ id: exported.id, entryNumber: exported.entryNumber })
 
   const unpaid = await api.GET('/invoices/{id}/payment-status', { params: { path: { id: 'inv-42' } } })
-  expect(unpaid.data).toMatchObject({ status: 'unpaid', amount: '1205.80', paid: '0.00', outstanding: '1205.80', source: 'live' })
+  expect(unpaid.data).toMatchObject({
+    status: 'unpaid',
+    amount: '1205.80',
+    paid: '0.00',
+    outstanding: '1205.80',
+    source: 'live',
+  })
 
   const payment = await sandboxJson<{ id: string }>(h, `/_sandbox/divisions/${division}/payments`, {
-    method: 'POST', body: { entryNumber: exported.entryNumber, amount: '500.00' },
+    method: 'POST',
+    body: { entryNumber: exported.entryNumber, amount: '500.00' },
   })
   const partly = await api.GET('/invoices/{id}/payment-status', { params: { path: { id: 'inv-42' } } })
   expect(partly.data).toMatchObject({ status: 'partially_paid', paid: '500.00' })

@@ -13,7 +13,13 @@ interface Received {
 }
 
 /** The invoicing app's end: records every POST, answers `status` (503 = "we are down"). */
-async function startReceiver(): Promise<{ url: string; received: Received[]; status: number; delayMs: number; close(): Promise<void> }> {
+async function startReceiver(): Promise<{
+  url: string
+  received: Received[]
+  status: number
+  delayMs: number
+  close(): Promise<void>
+}> {
   const state = {
     url: '',
     received: [] as Received[],
@@ -29,7 +35,10 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; sta
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
       state.received.push({ headers: req.headers, body })
-      setTimeout(() => res.writeHead(state.status).end(state.status >= 300 ? 'down for maintenance' : 'ok'), state.delayMs)
+      setTimeout(
+        () => res.writeHead(state.status).end(state.status >= 300 ? 'down for maintenance' : 'ok'),
+        state.delayMs,
+      )
     })
   })
   server.listen(0, '127.0.0.1')
@@ -53,7 +62,12 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>
 let tenant: { id: string; apiKey: string }
 
 async function api(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown, key = tenant.apiKey) {
-  return h.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+  return h.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${key}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  })
 }
 
 async function enqueue(type: WebhookEventType, payload: Record<string, unknown>, tenantId = tenant.id) {
@@ -101,10 +115,21 @@ describe('outbound webhooks', () => {
     expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(10)
     expect(headers['webhook-signature']).toBe(expectedSignature(secret, `msg_${id}`, timestamp, body))
     const parsed = JSON.parse(body)
-    expect(parsed).toEqual({ type: 'export.succeeded', timestamp: expect.any(String), data: { exportId: 'e-1', invoiceId: 'inv-1', entryNumber: 70001 } })
+    expect(parsed).toEqual({
+      type: 'export.succeeded',
+      timestamp: expect.any(String),
+      data: { exportId: 'e-1', invoiceId: 'inv-1', entryNumber: 70001 },
+    })
 
     const listed = (await api('GET', '/webhooks/deliveries?status=delivered')).json()
-    expect(listed.items[0]).toMatchObject({ id, type: 'export.succeeded', status: 'delivered', attempts: 1, lastStatus: 200, nextAttemptAt: null })
+    expect(listed.items[0]).toMatchObject({
+      id,
+      type: 'export.succeeded',
+      status: 'delivered',
+      attempts: 1,
+      lastStatus: 200,
+      nextAttemptAt: null,
+    })
     // No secret and no query-string token in what the tenant sees.
     expect(listed.items[0].url).toMatch(/\/hooks\/exact$/)
     expect(JSON.stringify(listed)).not.toContain(secret)
@@ -114,7 +139,11 @@ describe('outbound webhooks', () => {
   it('records nothing for a rolled-back change or a tenant without a webhook', async () => {
     await expect(
       h.database.db.transaction().execute(async (trx) => {
-        await enqueueWebhookEvent(trx, { tenantId: tenant.id, type: 'export.failed', payload: { exportId: 'rolled-back' } })
+        await enqueueWebhookEvent(trx, {
+          tenantId: tenant.id,
+          type: 'export.failed',
+          payload: { exportId: 'rolled-back' },
+        })
         throw new Error('the export failed to commit')
       }),
     ).rejects.toThrow('the export failed to commit')
@@ -133,7 +162,12 @@ describe('outbound webhooks', () => {
 
     expect(await deliver(at(1))).toMatchObject({ claimed: 1, retrying: 1 })
     let event = (await api('GET', `/webhooks/deliveries/${id}`)).json()
-    expect(event).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 503, lastError: expect.stringContaining('HTTP 503') })
+    expect(event).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatus: 503,
+      lastError: expect.stringContaining('HTTP 503'),
+    })
     expect(Date.parse(event.nextAttemptAt) - at(1).getTime()).toBe(5_000)
 
     expect(await deliver(at(4))).toMatchObject({ claimed: 0 })
@@ -150,7 +184,9 @@ describe('outbound webhooks', () => {
     // Three POSTs of one message: same webhook-id, each signed for its own timestamp.
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([`msg_${id}`, `msg_${id}`, `msg_${id}`])
     for (const r of receiver.received) {
-      expect(r.headers['webhook-signature']).toBe(expectedSignature(secret, `msg_${id}`, String(r.headers['webhook-timestamp']), r.body))
+      expect(r.headers['webhook-signature']).toBe(
+        expectedSignature(secret, `msg_${id}`, String(r.headers['webhook-timestamp']), r.body),
+      )
     }
     expect(await deliver(at(4000))).toMatchObject({ claimed: 0 })
   })
@@ -160,7 +196,12 @@ describe('outbound webhooks', () => {
     for (let i = 0; i < 12; i++) ids.push(await enqueue('bulk.completed', { bulkJobId: `b-${i}` }))
     receiver.delayMs = 30
 
-    const summaries = await Promise.all([deliver(inSeconds(1), 5), deliver(inSeconds(1), 5), deliver(inSeconds(1), 5), deliver(inSeconds(1), 5)])
+    const summaries = await Promise.all([
+      deliver(inSeconds(1), 5),
+      deliver(inSeconds(1), 5),
+      deliver(inSeconds(1), 5),
+      deliver(inSeconds(1), 5),
+    ])
     const again = await Promise.all([deliver(inSeconds(1), 20), deliver(inSeconds(1), 20)])
 
     const delivered = [...summaries, ...again].reduce((n, s) => n + s.delivered, 0)
@@ -176,8 +217,14 @@ describe('outbound webhooks', () => {
     receiver.status = 500
 
     expect(await deliver(inSeconds(1))).toMatchObject({ claimed: 1, failed: 1 })
-    expect((await api('GET', `/webhooks/deliveries/${id}`)).json()).toMatchObject({ status: 'failed', attempts: 28, nextAttemptAt: null })
-    expect((await api('GET', '/webhooks/deliveries?status=failed')).json().items.map((e: { id: string }) => e.id)).toContain(id)
+    expect((await api('GET', `/webhooks/deliveries/${id}`)).json()).toMatchObject({
+      status: 'failed',
+      attempts: 28,
+      nextAttemptAt: null,
+    })
+    expect(
+      (await api('GET', '/webhooks/deliveries?status=failed')).json().items.map((e: { id: string }) => e.id),
+    ).toContain(id)
 
     const retried = await api('POST', `/webhooks/deliveries/${id}/retry`)
     expect(retried.statusCode).toBe(202)
@@ -188,14 +235,17 @@ describe('outbound webhooks', () => {
     expect(await deliver(inSeconds(2))).toMatchObject({ delivered: 1 })
   })
 
-  it('pages the deliveries newest first and hides other tenants\' events', async () => {
+  it("pages the deliveries newest first and hides other tenants' events", async () => {
     const ids = []
     for (let i = 0; i < 5; i++) ids.push(await enqueue('export.succeeded', { exportId: `page-${i}` }))
     const seen: string[] = []
     let cursor: string | null = null
     do {
       const page: { items: Array<{ id: string }>; nextCursor: string | null } = (
-        await api('GET', `/webhooks/deliveries?type=export.succeeded&status=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        await api(
+          'GET',
+          `/webhooks/deliveries?type=export.succeeded&status=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        )
       ).json()
       seen.push(...page.items.map((e) => e.id))
       cursor = page.nextCursor

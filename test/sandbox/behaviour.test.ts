@@ -31,12 +31,29 @@ describe('sandbox behaviour settings for unconfirmed Exact behaviour', () => {
 
   it('lists every setting with its default, refuses a bad value or an unknown key naming it, and applies nothing then', async () => {
     expect((await sb.control('GET', '/behaviour')).body).toEqual({
-      errorBlockStatus: 429, errorLimit: 10, oldRefreshTokenStatus: 401, retryAfterOn429: false, mandatoryFiltering: true,
-      discountPercentScale: 'fraction', discountOnOpenItem: 'offered', entryDescriptionFilter: 'supported',
-      receivablesListFilter: 'supported', deletedEntryStatus: 403, postAnswerTotals: 'computed', deleteRefusal: 'none',
-      creditNoteType: 'derived', yourRefMaxLength: 30, yourRefOverflow: 'truncate',
-      webhookDelivery: 'normal', webhookRetries: 3, webhookRetryDelayMs: 200, webhookSlashes: 'plain',
-      paymentEvents: 'payment_entry', documentOnEntryDelete: 'kept', attachmentMaxBytes: 0, attachmentTooLarge: 'refusal',
+      errorBlockStatus: 429,
+      errorLimit: 10,
+      oldRefreshTokenStatus: 401,
+      retryAfterOn429: false,
+      mandatoryFiltering: true,
+      discountPercentScale: 'fraction',
+      discountOnOpenItem: 'offered',
+      entryDescriptionFilter: 'supported',
+      receivablesListFilter: 'supported',
+      deletedEntryStatus: 403,
+      postAnswerTotals: 'computed',
+      deleteRefusal: 'none',
+      creditNoteType: 'derived',
+      yourRefMaxLength: 30,
+      yourRefOverflow: 'truncate',
+      webhookDelivery: 'normal',
+      webhookRetries: 3,
+      webhookRetryDelayMs: 200,
+      webhookSlashes: 'plain',
+      paymentEvents: 'payment_entry',
+      documentOnEntryDelete: 'kept',
+      attachmentMaxBytes: 0,
+      attachmentTooLarge: 'refusal',
     })
     const cases: Array<[object, RegExp]> = [
       [{ discountPercentScale: 'percent', deletedEntryStatus: 410 }, /^deletedEntryStatus must be one of 404, 403\.$/],
@@ -59,10 +76,18 @@ describe('sandbox behaviour settings for unconfirmed Exact behaviour', () => {
     await sb.control('PUT', '/behaviour', { mandatoryFiltering: false })
     const s = await connect(sb.url)
     expect((await s.api('GET', 'crm/Accounts')).status).toBe(200)
-    await sb.control('PUT', '/behaviour', { deletedEntryStatus: 404, discountOnOpenItem: 'taken', yourRefOverflow: 'refuse' })
+    await sb.control('PUT', '/behaviour', {
+      deletedEntryStatus: 404,
+      discountOnOpenItem: 'taken',
+      yourRefOverflow: 'refuse',
+    })
     await sb.control('POST', '/reset')
     expect((await s.api('GET', 'crm/Accounts')).status).toBe(400)
-    expect((await sb.control('GET', '/behaviour')).body).toMatchObject({ deletedEntryStatus: 403, discountOnOpenItem: 'offered', yourRefOverflow: 'truncate' })
+    expect((await sb.control('GET', '/behaviour')).body).toMatchObject({
+      deletedEntryStatus: 403,
+      discountOnOpenItem: 'offered',
+      yourRefOverflow: 'truncate',
+    })
     expect((await sb.control('PUT', '/behaviour', { errorLimit: -1 })).status).toBe(400)
   })
 })

@@ -7,24 +7,46 @@ describe('sandbox sales and purchase entries', () => {
   let costs: string
   let customer: string
   beforeEach(async () => {
-    ({ s, revenue, customer } = await connectWithCustomer(sb.url, { Code: '1001' }))
+    ;({ s, revenue, customer } = await connectWithCustomer(sb.url, { Code: '1001' }))
     costs = await glAccountId(s, '7000')
   })
 
-  const sale = (lines: object[], extra: object = {}): object =>
-    ({ Journal: '70', Customer: customer, EntryDate: '2026-03-01', YourRef: 'F-1', Description: 'xb-1 test', SalesEntryLines: lines, ...extra })
+  const sale = (lines: object[], extra: object = {}): object => ({
+    Journal: '70',
+    Customer: customer,
+    EntryDate: '2026-03-01',
+    YourRef: 'F-1',
+    Description: 'xb-1 test',
+    SalesEntryLines: lines,
+    ...extra,
+  })
 
   it('derives VAT, totals, entry number, type, status and due date', async () => {
-    const answer = await s.api('POST', 'salesentry/SalesEntries', sale([
-      { GLAccount: revenue, AmountFC: 100, VATCode: '2' },
-      { GLAccount: revenue, AmountFC: '0.05', VATCode: '2' },
-      { GLAccount: revenue, AmountFC: 10, VATCode: '1', VATAmountFC: 0.91 },
-    ], { PaymentCondition: '14' }))
+    const answer = await s.api(
+      'POST',
+      'salesentry/SalesEntries',
+      sale(
+        [
+          { GLAccount: revenue, AmountFC: 100, VATCode: '2' },
+          { GLAccount: revenue, AmountFC: '0.05', VATCode: '2' },
+          { GLAccount: revenue, AmountFC: 10, VATCode: '1', VATAmountFC: 0.91 },
+        ],
+        { PaymentCondition: '14' },
+      ),
+    )
     expect(answer.status).toBe(201)
     expect(answer.body.d).toMatchObject({
-      EntryNumber: 26700001, InvoiceNumber: 26700001, Journal: '70', Customer: customer, Currency: 'EUR',
-      AmountFC: 131.97, VATAmountFC: 21.92, Status: 20, Type: 20,
-      EntryDate: `/Date(${Date.UTC(2026, 2, 1)})/`, DueDate: `/Date(${Date.UTC(2026, 2, 15)})/`,
+      EntryNumber: 26700001,
+      InvoiceNumber: 26700001,
+      Journal: '70',
+      Customer: customer,
+      Currency: 'EUR',
+      AmountFC: 131.97,
+      VATAmountFC: 21.92,
+      Status: 20,
+      Type: 20,
+      EntryDate: `/Date(${Date.UTC(2026, 2, 1)})/`,
+      DueDate: `/Date(${Date.UTC(2026, 2, 15)})/`,
       SalesEntryLines: { __deferred: expect.any(Object) },
     })
     const second = await s.api('POST', 'salesentry/SalesEntries', sale([{ GLAccount: revenue, AmountFC: -50 }]))
@@ -37,11 +59,20 @@ describe('sandbox sales and purchase entries', () => {
   it('books purchase entries on journal 60 with their own sequence and Type 30', async () => {
     const supplier = await createSupplier(s)
     const answer = await s.api('POST', 'purchaseentry/PurchaseEntries', {
-      Journal: '60', Supplier: supplier, EntryDate: '2026-03-01', YourRef: 'INK-9',
+      Journal: '60',
+      Supplier: supplier,
+      EntryDate: '2026-03-01',
+      YourRef: 'INK-9',
       PurchaseEntryLines: [{ GLAccount: costs, AmountFC: 200, VATCode: '5' }],
     })
     expect(answer.status).toBe(201)
-    expect(answer.body.d).toMatchObject({ EntryNumber: 26600001, Type: 30, AmountFC: 242, VATAmountFC: 42, Supplier: supplier })
+    expect(answer.body.d).toMatchObject({
+      EntryNumber: 26600001,
+      Type: 30,
+      AmountFC: 242,
+      VATAmountFC: 42,
+      Supplier: supplier,
+    })
     const lines = await s.api('GET', `purchaseentry/PurchaseEntries(guid'${answer.body.d.EntryID}')/PurchaseEntryLines`)
     expect(lines.body.d.results[0]).toMatchObject({ AmountFC: 200, VATCode: '5  ', VATPercentage: 0.21 })
   })
@@ -57,12 +88,18 @@ describe('sandbox sales and purchase entries', () => {
   it('refuses unknown references', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000'
     const answer = await s.api('POST', 'salesentry/SalesEntries', {
-      ...sale([{ GLAccount: unknown, AmountFC: 10, VATCode: '99' }]), Journal: '79', Customer: unknown, PaymentCondition: 'ZZ',
+      ...sale([{ GLAccount: unknown, AmountFC: 10, VATCode: '99' }]),
+      Journal: '79',
+      Customer: unknown,
+      PaymentCondition: 'ZZ',
     })
     expect(answer.status).toBe(500)
     expect(answer.body.error.message.value.split('\r\n')).toEqual([
-      'Ongeldige referentie: Journals', 'Ongeldige referentie: Relatie', 'Ongeldige referentie: Grootboekrekening',
-      'Ongeldige referentie: Btw-code', 'Ongeldige referentie: Betalingsconditie',
+      'Ongeldige referentie: Journals',
+      'Ongeldige referentie: Relatie',
+      'Ongeldige referentie: Grootboekrekening',
+      'Ongeldige referentie: Btw-code',
+      'Ongeldige referentie: Betalingsconditie',
     ])
     expect((await sb.control('GET', `/divisions/${s.division}/entries`)).body).toEqual([])
   })
@@ -70,14 +107,22 @@ describe('sandbox sales and purchase entries', () => {
   it('answers in English for an en-GB user and refuses an AR account on a line', async () => {
     const en = await connect(sb.url, { division: String(s.division), language: 'en-GB' })
     const ar = await glAccountId(en, '1300')
-    const answer = await en.api('POST', 'salesentry/SalesEntries', { ...sale([{ GLAccount: ar, AmountFC: 1 }]), Journal: '60' })
-    expect(answer.body.error.message.value).toBe('Invalid journal. The journal must be a sales journal.\r\nInvalid: G/L account type')
+    const answer = await en.api('POST', 'salesentry/SalesEntries', {
+      ...sale([{ GLAccount: ar, AmountFC: 1 }]),
+      Journal: '60',
+    })
+    expect(answer.body.error.message.value).toBe(
+      'Invalid journal. The journal must be a sales journal.\r\nInvalid: G/L account type',
+    )
   })
 
   it('answers 400 on a malformed body', async () => {
     const answer = await s.api('POST', 'salesentry/SalesEntries', undefined, { 'content-type': 'application/json' })
     expect(answer.status).toBe(400)
-    const notArray = await s.api('POST', 'salesentry/SalesEntries', { ...sale([]), SalesEntryLines: { GLAccount: revenue } })
+    const notArray = await s.api('POST', 'salesentry/SalesEntries', {
+      ...sale([]),
+      SalesEntryLines: { GLAccount: revenue },
+    })
     expect(notArray.status).toBe(400)
   })
 
@@ -106,9 +151,16 @@ describe('sandbox sales and purchase entries', () => {
   })
 
   it('finds an entry again by YourRef and marker', async () => {
-    await s.api('POST', 'salesentry/SalesEntries', sale([{ GLAccount: revenue, AmountFC: 10 }], { YourRef: 'F-7', Description: 'xb-3F7K9Q2M Consultancy' }))
+    await s.api(
+      'POST',
+      'salesentry/SalesEntries',
+      sale([{ GLAccount: revenue, AmountFC: 10 }], { YourRef: 'F-7', Description: 'xb-3F7K9Q2M Consultancy' }),
+    )
     const q = "YourRef eq 'F-7' and startswith(Description,'xb-3F7K9Q2M') eq true"
-    const answer = await s.api('GET', `salesentry/SalesEntries?$filter=${encodeURIComponent(q)}&$select=EntryID,EntryNumber,Description,AmountFC,VATAmountFC&$top=1`)
+    const answer = await s.api(
+      'GET',
+      `salesentry/SalesEntries?$filter=${encodeURIComponent(q)}&$select=EntryID,EntryNumber,Description,AmountFC,VATAmountFC&$top=1`,
+    )
     expect(answer.body.d.results).toHaveLength(1)
     expect(answer.body.d.results[0]).toMatchObject({ AmountFC: 12.1, VATAmountFC: 2.1 })
   })
@@ -123,12 +175,22 @@ describe('sandbox sales and purchase entries', () => {
   })
 
   it('shows the entry in financialtransaction/TransactionLines with a LineNumber 0 AR line', async () => {
-    const created = await s.api('POST', 'salesentry/SalesEntries', sale([
-      { GLAccount: revenue, AmountFC: 100, VATCode: '2' }, { GLAccount: revenue, AmountFC: 50, VATCode: '1' },
-    ]))
-    const answer = await s.api('GET', `financialtransaction/TransactionLines?$filter=EntryID eq guid'${created.body.d.EntryID}'&$select=LineNumber,GLAccountCode,AmountFC,AmountVATFC&$orderby=LineNumber`)
+    const created = await s.api(
+      'POST',
+      'salesentry/SalesEntries',
+      sale([
+        { GLAccount: revenue, AmountFC: 100, VATCode: '2' },
+        { GLAccount: revenue, AmountFC: 50, VATCode: '1' },
+      ]),
+    )
+    const answer = await s.api(
+      'GET',
+      `financialtransaction/TransactionLines?$filter=EntryID eq guid'${created.body.d.EntryID}'&$select=LineNumber,GLAccountCode,AmountFC,AmountVATFC&$orderby=LineNumber`,
+    )
     expect(answer.body.d.results.map((l: any) => [l.LineNumber, l.GLAccountCode, l.AmountFC, l.AmountVATFC])).toEqual([
-      [0, '1300', 175.5, null], [1, '8000', -100, -21], [2, '8000', -50, -4.5],
+      [0, '1300', 175.5, null],
+      [1, '8000', -100, -21],
+      [2, '8000', -50, -4.5],
     ])
   })
 })

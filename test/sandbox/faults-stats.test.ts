@@ -6,11 +6,16 @@ describe('sandbox faults and stats', () => {
   let revenue: string
   let customer: string
   beforeEach(async () => {
-    ({ s, revenue, customer } = await connectWithCustomer(sb.url))
+    ;({ s, revenue, customer } = await connectWithCustomer(sb.url))
     await sb.control('POST', '/stats/reset')
   })
 
-  const entryBody = () => ({ Journal: '70', Customer: customer, YourRef: 'F-1', SalesEntryLines: [{ GLAccount: revenue, AmountFC: 10 }] })
+  const entryBody = () => ({
+    Journal: '70',
+    Customer: customer,
+    YourRef: 'F-1',
+    SalesEntryLines: [{ GLAccount: revenue, AmountFC: 10 }],
+  })
 
   it('timeoutAfterCommit: the entry is booked but the answer never arrives', async () => {
     await sb.control('PUT', '/faults', { timeoutAfterCommitRate: 1, seed: 7 })
@@ -56,13 +61,23 @@ describe('sandbox faults and stats', () => {
     const stats = (await sb.control('GET', '/stats')).body
     expect(stats).toMatchObject({
       calls: 5,
-      byResource: { 'POST salesentry/SalesEntries': 2, 'GET salesentry/SalesEntries': 1, 'GET crm/Accounts': 1, 'GET current/Me': 1 },
+      byResource: {
+        'POST salesentry/SalesEntries': 2,
+        'GET salesentry/SalesEntries': 1,
+        'GET crm/Accounts': 1,
+        'GET current/Me': 1,
+      },
       rateLimited: 0,
       errorAnswers: 2,
       tokenRequests: 1,
     })
     await sb.control('POST', '/reset')
-    expect((await sb.control('GET', '/stats')).body).toMatchObject({ calls: 0, byResource: {}, errorAnswers: 0, tokenRequests: 0 })
+    expect((await sb.control('GET', '/stats')).body).toMatchObject({
+      calls: 0,
+      byResource: {},
+      errorAnswers: 0,
+      tokenRequests: 0,
+    })
   })
 
   it('adds latency to API calls', async () => {

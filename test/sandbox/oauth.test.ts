@@ -10,7 +10,10 @@ describe('sandbox OAuth', () => {
     const first = await tokenRequest(sb.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
     expect(first.status).toBe(200)
     expect(first.body).toEqual({
-      access_token: expect.any(String), token_type: 'bearer', expires_in: '600', refresh_token: expect.any(String),
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: '600',
+      refresh_token: expect.any(String),
     })
     const second = await tokenRequest(sb.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
     expect(second.status).toBe(400)
@@ -38,7 +41,10 @@ describe('sandbox OAuth', () => {
     const early = await tokenRequest(sb.url, { grant_type: 'refresh_token', refresh_token: s.refreshToken })
     expect(early.status).toBe(400)
     expect(early.headers.get('reason')).toBe('TooEarlyToRefreshTokens')
-    expect(early.body).toEqual({ error: 'access_denied', error_description: 'Rate limit exceeded: access_token not expired' })
+    expect(early.body).toEqual({
+      error: 'access_denied',
+      error_description: 'Rate limit exceeded: access_token not expired',
+    })
     await sb.control('POST', '/clock', { advanceMs: 2_000 })
     const ok = await tokenRequest(sb.url, { grant_type: 'refresh_token', refresh_token: s.refreshToken })
     expect(ok.status).toBe(200)
@@ -54,11 +60,17 @@ describe('sandbox OAuth', () => {
     const old = await tokenRequest(sb.url, { grant_type: 'refresh_token', refresh_token: s.refreshToken })
     expect(old.status).toBe(401)
     expect(old.body).toEqual({ error: 'unauthorized_client', error_description: 'Old refresh token used.' })
-    const current = await tokenRequest(sb.url, { grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token })
+    const current = await tokenRequest(sb.url, {
+      grant_type: 'refresh_token',
+      refresh_token: rotated.body.refresh_token,
+    })
     expect(current.status).toBe(200)
     const log = (await sb.control('GET', '/tokens')).body as Array<{ grantType: string; outcome: string }>
     expect(log.map((e) => `${e.grantType}:${e.outcome}`)).toEqual([
-      'authorization_code:ok', 'refresh_token:ok', 'refresh_token:old_refresh_token', 'refresh_token:ok',
+      'authorization_code:ok',
+      'refresh_token:ok',
+      'refresh_token:old_refresh_token',
+      'refresh_token:ok',
     ])
   })
 
@@ -74,7 +86,8 @@ describe('sandbox OAuth', () => {
   it('requires a form-encoded token request', async () => {
     const { code } = await authorize(sb.url)
     const response = await fetch(`${sb.url}/api/oauth2/token`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'authorization_code', code, client_id: 'test-client' }),
     })
     expect(response.status).toBe(400)
@@ -83,12 +96,18 @@ describe('sandbox OAuth', () => {
 
 describe('sandbox OAuth with a configured client', () => {
   let sb: Awaited<ReturnType<typeof startTestSandbox>>
-  beforeAll(async () => { sb = await startTestSandbox({ clientId: 'test-client', clientSecret: 'secret' }) })
-  afterAll(async () => { await sb.close() })
+  beforeAll(async () => {
+    sb = await startTestSandbox({ clientId: 'test-client', clientSecret: 'secret' })
+  })
+  afterAll(async () => {
+    await sb.close()
+  })
 
   it('checks client id and secret', async () => {
-    const wrongId = await fetch(`${sb.url}/api/oauth2/auth?client_id=other&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&response_type=code`,
-      { redirect: 'manual' })
+    const wrongId = await fetch(
+      `${sb.url}/api/oauth2/auth?client_id=other&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&response_type=code`,
+      { redirect: 'manual' },
+    )
     expect(wrongId.status).toBe(400)
     const { code } = await authorize(sb.url)
     const wrongSecret = await tokenRequest(sb.url, { grant_type: 'authorization_code', code, client_secret: 'nope' })

@@ -2,8 +2,16 @@ import { evaluate, parseFilter } from '../../src/sandbox/odata-filter'
 import { connect, createCustomer, freezeClock, startTestSandbox, type Session } from './sandbox-client'
 
 describe('OData $filter parser', () => {
-  const row = { Code: '              C017', Name: "O'Brien & Zn", Amount: 12.5, Blocked: false, Email: null,
-    ID: '3fa85f64-5717-4562-b3fc-2c963f66afa6', Timestamp: 1234, Created: new Date(Date.UTC(2026, 0, 15)) }
+  const row = {
+    Code: '              C017',
+    Name: "O'Brien & Zn",
+    Amount: 12.5,
+    Blocked: false,
+    Email: null,
+    ID: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    Timestamp: 1234,
+    Created: new Date(Date.UTC(2026, 0, 15)),
+  }
   const cases: Array<[string, boolean]> = [
     ["Code eq '              C017'", true],
     ["Code eq 'C017'", false],
@@ -37,20 +45,28 @@ describe('sandbox OData over HTTP', () => {
     sb = await startTestSandbox({ limits: { perMinute: 10_000 } })
     await freezeClock(sb.control)
     s = await connect(sb.url)
-    for (let i = 1; i <= 130; i += 1) await createCustomer(s, { Name: `Klant ${i}`, Code: `C${String(i).padStart(3, '0')}` })
+    for (let i = 1; i <= 130; i += 1)
+      await createCustomer(s, { Name: `Klant ${i}`, Code: `C${String(i).padStart(3, '0')}` })
   })
-  afterAll(async () => { await sb.close() })
+  afterAll(async () => {
+    await sb.close()
+  })
 
   it('refuses crm/Accounts without a filter on a listed field (mandatory filtering)', async () => {
     const none = await s.api('GET', 'crm/Accounts?$select=ID')
     expect(none.status).toBe(400)
-    expect(none.body.error.message.value).toMatch(/^This endpoint has mandatory filtering applied\. A GET request .*:.*Code.*VATNumber\.$/)
+    expect(none.body.error.message.value).toMatch(
+      /^This endpoint has mandatory filtering applied\. A GET request .*:.*Code.*VATNumber\.$/,
+    )
     const unlisted = await s.api('GET', "crm/Accounts?$filter=Remarks eq 'x'&$select=ID")
     expect(unlisted.status).toBe(400)
   })
 
   it('finds an account by padded Code, not by the bare code', async () => {
-    const padded = await s.api('GET', `crm/Accounts?$filter=Code eq '${'C017'.padStart(18)}'&$select=ID,Code,Name&$top=1`)
+    const padded = await s.api(
+      'GET',
+      `crm/Accounts?$filter=Code eq '${'C017'.padStart(18)}'&$select=ID,Code,Name&$top=1`,
+    )
     expect(padded.body.d.results).toHaveLength(1)
     expect(padded.body.d.results[0].Code).toBe('              C017')
     expect(padded.body.d.results[0].Name).toBe('Klant 17')
@@ -70,7 +86,8 @@ describe('sandbox OData over HTTP', () => {
   })
 
   it('pages by 60 with an absolute __next until it is absent', async () => {
-    let url: string | undefined = `${sb.url}/api/v1/${s.division}/crm/Accounts?$filter=${encodeURIComponent("startswith(Name,'Klant') eq true")}&$select=Code&$inlinecount=allpages`
+    let url: string | undefined =
+      `${sb.url}/api/v1/${s.division}/crm/Accounts?$filter=${encodeURIComponent("startswith(Name,'Klant') eq true")}&$select=Code&$inlinecount=allpages`
     const sizes: number[] = []
     const codes: string[] = []
     while (url) {
@@ -87,7 +104,10 @@ describe('sandbox OData over HTTP', () => {
   })
 
   it('supports $top, $skip and $orderby', async () => {
-    const answer = await s.api('GET', "crm/Accounts?$filter=substringof('Klant 1',Name) eq true&$select=Name&$orderby=Code desc&$top=3&$skip=1")
+    const answer = await s.api(
+      'GET',
+      "crm/Accounts?$filter=substringof('Klant 1',Name) eq true&$select=Name&$orderby=Code desc&$top=3&$skip=1",
+    )
     expect(answer.body.d.results.map((r: { Name: string }) => r.Name)).toEqual(['Klant 129', 'Klant 128', 'Klant 127'])
   })
 
@@ -110,10 +130,20 @@ describe('sandbox OData over HTTP', () => {
     expect(vat.body.d.results[0]).toMatchObject({ Code: '2  ', Percentage: 0.21, VATTransactionType: 'S' })
     const pc = await s.api('GET', "cashflow/PaymentConditions?$filter=Code eq '32'")
     expect(pc.body.d.results[0]).toMatchObject({
-      PaymentDays: 30, PaymentDiscountType: 'B', DiscountPercentage: 0.02, DiscountPaymentDays: 8,
+      PaymentDays: 30,
+      PaymentDiscountType: 'B',
+      DiscountPercentage: 0.02,
+      DiscountPaymentDays: 8,
     })
     const journals = await s.api('GET', 'financial/Journals?$select=Code,Type')
-    expect(journals.body.d.results.map((j: { Code: string; Type: number }) => `${j.Code}:${j.Type}`))
-      .toEqual(['70:20', '60:22', '71:21', '61:23', '72:20', '62:22', '90:90'])
+    expect(journals.body.d.results.map((j: { Code: string; Type: number }) => `${j.Code}:${j.Type}`)).toEqual([
+      '70:20',
+      '60:22',
+      '71:21',
+      '61:23',
+      '72:20',
+      '62:22',
+      '90:90',
+    ])
   })
 })

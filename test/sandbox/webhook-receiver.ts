@@ -3,7 +3,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DEFAULT_WEBHOOK_SECRET } from '../../src/sandbox/server'
 
-export interface Received { method: string; path: string; headers: IncomingHttpHeaders; raw: string; at: number }
+export interface Received {
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
+  raw: string
+  at: number
+}
 
 /**
  * A local webhook endpoint: records every request with its raw body and answers with the next status in
@@ -16,7 +22,13 @@ export async function startReceiver() {
     const chunks: Buffer[] = []
     request.on('data', (c: Buffer) => chunks.push(c))
     request.on('end', () => {
-      received.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, raw: Buffer.concat(chunks).toString('utf8'), at: Date.now() })
+      received.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        raw: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      })
       response.statusCode = answers.shift() ?? 200
       response.end()
     })
@@ -29,7 +41,10 @@ export async function startReceiver() {
     url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
     /** Events only (the validation POST has an empty body). */
     events: (path?: string) => received.filter((r) => r.raw !== '' && (path === undefined || r.path === path)),
-    close: async () => { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)) },
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
   }
 }
 
@@ -41,7 +56,11 @@ export function verifyHashCode(raw: string, secret = DEFAULT_WEBHOOK_SECRET): bo
   return m !== null && createHmac('sha256', secret).update(m[1], 'utf8').digest('hex').toUpperCase() === m[2]
 }
 
-export async function waitFor<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()

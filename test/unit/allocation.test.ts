@@ -20,10 +20,25 @@ describe('roundCents: half away from zero', () => {
 describe('allocateCents: largest remainder', () => {
   test.each([
     { name: 'even split', exact: ['0.5', '0.5'], total: '1.00', parts: ['0.50', '0.50'] },
-    { name: 'missing cent to largest remainder', exact: ['68.5986', '137.2014'], total: '205.80', parts: ['68.60', '137.20'] },
+    {
+      name: 'missing cent to largest remainder',
+      exact: ['68.5986', '137.2014'],
+      total: '205.80',
+      parts: ['68.60', '137.20'],
+    },
     { name: 'tie goes to the earlier part', exact: ['0.005', '0.005'], total: '0.01', parts: ['0.01', '0.00'] },
-    { name: 'three equal thirds', exact: ['0.3333', '0.3333', '0.3334'], total: '1.00', parts: ['0.33', '0.33', '0.34'] },
-    { name: 'mixed signs keep their own size', exact: ['210', '-209.9895'], total: '0.01', parts: ['210.00', '-209.99'] },
+    {
+      name: 'three equal thirds',
+      exact: ['0.3333', '0.3333', '0.3334'],
+      total: '1.00',
+      parts: ['0.33', '0.33', '0.34'],
+    },
+    {
+      name: 'mixed signs keep their own size',
+      exact: ['210', '-209.9895'],
+      total: '0.01',
+      parts: ['210.00', '-209.99'],
+    },
     { name: 'negative total mirrors positive', exact: ['-0.005', '-0.005'], total: '-0.01', parts: ['-0.01', '0.00'] },
     { name: 'zero total', exact: ['0', '0'], total: '0.00', parts: ['0.00', '0.00'] },
   ])('$name', ({ exact, total, parts }) => {
@@ -33,7 +48,10 @@ describe('allocateCents: largest remainder', () => {
   })
 
   test('100 shares of 0.0042 give 42 cents, the first 42 lines one cent each', () => {
-    const result = allocateCents(Array.from({ length: 100 }, () => new Big('0.0042')), new Big('0.42'))
+    const result = allocateCents(
+      Array.from({ length: 100 }, () => new Big('0.0042')),
+      new Big('0.42'),
+    )
     expect(result.filter((p) => p.eq('0.01'))).toHaveLength(42)
     expect(s(result.slice(0, 42))).toEqual(Array(42).fill('0.01'))
     expect(s(result.slice(42))).toEqual(Array(58).fill('0.00'))
@@ -43,7 +61,10 @@ describe('allocateCents: largest remainder', () => {
     const exact = b(['1.2345', '2.0055', '0.0049', '7.7551'])
     const total = new Big('11.00')
     const invoice = allocateCents(exact, total)
-    const credit = allocateCents(exact.map((e) => e.times(-1)), total.times(-1))
+    const credit = allocateCents(
+      exact.map((e) => e.times(-1)),
+      total.times(-1),
+    )
     expect(s(credit)).toEqual(s(invoice.map((p) => p.times(-1))))
   })
 

@@ -7,9 +7,26 @@ import { sandboxChart } from './sandbox-chart'
 const chart = sandboxChart()
 const settings = proposeSettings(chart).settings
 const entry = (overrides: Partial<Entry> = {}): Entry => ({
-  type: 'sales', journal: '70', entryDate: '2026-11-20', currency: 'EUR', description: 'xb-1 x', yourRef: '1', marker: 'xb-1',
-  lines: [{ glAccount: '8000', description: 'x', amount: '100.00', vatCode: '2', vatAmount: '21.00', vatBaseAmount: '100.00' }],
-  total: '121.00', vatTotal: '21.00', ...overrides,
+  type: 'sales',
+  journal: '70',
+  entryDate: '2026-11-20',
+  currency: 'EUR',
+  description: 'xb-1 x',
+  yourRef: '1',
+  marker: 'xb-1',
+  lines: [
+    {
+      glAccount: '8000',
+      description: 'x',
+      amount: '100.00',
+      vatCode: '2',
+      vatAmount: '21.00',
+      vatBaseAmount: '100.00',
+    },
+  ],
+  total: '121.00',
+  vatTotal: '21.00',
+  ...overrides,
 })
 const fields = (e: Entry, s = settings) => checkEntryAgainstChart(e, chart, s).map((p) => `${p.field} ${p.code}`)
 
@@ -21,7 +38,9 @@ describe('checkEntryAgainstChart', () => {
   test('another currency on a journal that allows only its own is a mapping problem before sending', () => {
     const problems = checkEntryAgainstChart(entry({ currency: 'USD' }), chart, settings)
     expect(problems.map((p) => `${p.field} ${p.code}`)).toEqual(['/currency mapping_missing'])
-    expect(problems[0]!.message).toContain('journal 70 (Verkoopboek) books only EUR (AllowVariableCurrency is off in Exact)')
+    expect(problems[0]!.message).toContain(
+      'journal 70 (Verkoopboek) books only EUR (AllowVariableCurrency is off in Exact)',
+    )
   })
 
   test('a journal that allows variable currencies, or says nothing about it, takes any', () => {
@@ -31,13 +50,29 @@ describe('checkEntryAgainstChart', () => {
   })
 
   test('nothing is booked on a discount for cash Exact computes incl. VAT, even one the settings still hold', () => {
-    const s = { ...settings, paymentConditions: [...settings.paymentConditions, { ...settings.paymentConditions[2]!, id: '34', exactCode: '34' }] }
-    expect(fields(entry({ paymentConditionCode: '34' }), s)).toEqual([`/paymentConditions/${s.paymentConditions.length - 1}/exactCode settings_invalid`])
+    const s = {
+      ...settings,
+      paymentConditions: [
+        ...settings.paymentConditions,
+        { ...settings.paymentConditions[2]!, id: '34', exactCode: '34' },
+      ],
+    }
+    expect(fields(entry({ paymentConditionCode: '34' }), s)).toEqual([
+      `/paymentConditions/${s.paymentConditions.length - 1}/exactCode settings_invalid`,
+    ])
     expect(fields(entry({ paymentConditionCode: '32' }), s)).toEqual([])
   })
 
   test('an adjustment line on a code that reports a base is refused', () => {
-    const line = { glAccount: '8010', description: 'd', amount: '20.00', vatCode: '0', vatAmount: '0.00', vatBaseAmount: '0.00', adjustment: 'discount_for_cash' as const }
+    const line = {
+      glAccount: '8010',
+      description: 'd',
+      amount: '20.00',
+      vatCode: '0',
+      vatAmount: '0.00',
+      vatBaseAmount: '0.00',
+      adjustment: 'discount_for_cash' as const,
+    }
     expect(fields(entry({ lines: [...entry().lines, line] }))).toEqual(['/sales/adjustmentVatCode settings_invalid'])
     expect(fields(entry({ lines: [...entry().lines, { ...line, vatCode: '9' }] }))).toEqual([])
   })
@@ -46,7 +81,11 @@ describe('checkEntryAgainstChart', () => {
 describe('entry figures', () => {
   test('a zero or missing total is no total', () => {
     expect([knownTotal('0.00'), knownTotal(null), knownTotal('-12.10')]).toEqual([null, null, '-12.10'])
-    expect([totalDiffers('1210.00', '0.00'), totalDiffers('1210.00', '1210.01'), totalDiffers(null, '1.00')]).toEqual([false, true, false])
+    expect([totalDiffers('1210.00', '0.00'), totalDiffers('1210.00', '1210.01'), totalDiffers(null, '1.00')]).toEqual([
+      false,
+      true,
+      false,
+    ])
   })
 
   test.each<['sales' | 'purchase', string, number | null, boolean]>([

@@ -20,8 +20,16 @@ describe('what a bulk job does with an invoice whose export failed', () => {
   })
 
   it('waits out the daily limit without spending an attempt, and backs off outages exponentially', () => {
-    expect(decideAfterError('exact_rate_limited', 1, 3_600_000)).toEqual({ kind: 'retry', delayMs: 3_600_000, countsAsAttempt: false })
+    expect(decideAfterError('exact_rate_limited', 1, 3_600_000)).toEqual({
+      kind: 'retry',
+      delayMs: 3_600_000,
+      countsAsAttempt: false,
+    })
     expect([1, 2, 3, 4, 10].map(retryDelayMs)).toEqual([15_000, 30_000, 60_000, 120_000, 600_000])
-    expect(decideAfterError('exact_unavailable', 2, 1000)).toEqual({ kind: 'retry', delayMs: 30_000, countsAsAttempt: true })
+    expect(decideAfterError('exact_unavailable', 2, 1000)).toEqual({
+      kind: 'retry',
+      delayMs: 30_000,
+      countsAsAttempt: true,
+    })
   })
 })

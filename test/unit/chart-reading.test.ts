@@ -2,8 +2,15 @@ import { discountPercentScale } from '../../src/domain/chart'
 import { CHART_SELECT, chartFromWire } from '../../src/exact/reference-data'
 
 const condition = (code: string, DiscountPercentage: number | null, extra: Record<string, unknown> = {}) => ({
-  Code: code, Description: code, PaymentDays: 30, PaymentDiscountType: DiscountPercentage ? 'B' : null, DiscountPercentage,
-  DiscountPaymentDays: 8, DiscountCalculation: 'E', VATCalculation: 'E', ...extra,
+  Code: code,
+  Description: code,
+  PaymentDays: 30,
+  PaymentDiscountType: DiscountPercentage ? 'B' : null,
+  DiscountPercentage,
+  DiscountPaymentDays: 8,
+  DiscountCalculation: 'E',
+  VATCalculation: 'E',
+  ...extra,
 })
 const chartOf = (conditions: Array<Record<string, unknown>>, known?: 'fraction' | 'percent') =>
   chartFromWire({ journals: [], glAccounts: [], vatCodes: [], conditions }, { discountPercentScale: known })
@@ -22,8 +29,12 @@ describe('PaymentConditions.DiscountPercentage in either scale', () => {
   })
 
   test('2 % reads as "2" whether Exact stores 0.02 or 2', () => {
-    expect(chartOf([condition('32', 0.02), condition('30', 0)]).paymentConditions.map((c) => c.discountPercentage)).toEqual(['2', '0'])
-    expect(chartOf([condition('32', 2), condition('30', 0)]).paymentConditions.map((c) => c.discountPercentage)).toEqual(['2', '0'])
+    expect(
+      chartOf([condition('32', 0.02), condition('30', 0)]).paymentConditions.map((c) => c.discountPercentage),
+    ).toEqual(['2', '0'])
+    expect(
+      chartOf([condition('32', 2), condition('30', 0)]).paymentConditions.map((c) => c.discountPercentage),
+    ).toEqual(['2', '0'])
     expect(chartOf([condition('35', 0.5)], 'percent').paymentConditions[0]!.discountPercentage).toBe('0.5')
   })
 
@@ -35,12 +46,24 @@ describe('PaymentConditions.DiscountPercentage in either scale', () => {
 
   test('journals carry their currency rule, VAT codes their type', () => {
     const chart = chartFromWire({
-      journals: [{ Code: '70', Type: 20, Description: 'Sales', Currency: 'EUR', AllowVariableCurrency: false }, { Code: '72', Type: 20, Description: 'Sales' }],
+      journals: [
+        { Code: '70', Type: 20, Description: 'Sales', Currency: 'EUR', AllowVariableCurrency: false },
+        { Code: '72', Type: 20, Description: 'Sales' },
+      ],
       glAccounts: [],
-      vatCodes: [{ Code: '9  ', Description: 'Outside scope', Percentage: 0, VATTransactionType: 'S', Type: 'N' }, { Code: '0', Percentage: 0, Type: 'X' }],
+      vatCodes: [
+        { Code: '9  ', Description: 'Outside scope', Percentage: 0, VATTransactionType: 'S', Type: 'N' },
+        { Code: '0', Percentage: 0, Type: 'X' },
+      ],
       conditions: [],
     })
-    expect(chart.journals.map((j) => [j.currency, j.allowVariableCurrency])).toEqual([['EUR', false], [null, null]])
-    expect(chart.vatCodes.map((v) => [v.code, v.type])).toEqual([['9', 'N'], ['0', null]])
+    expect(chart.journals.map((j) => [j.currency, j.allowVariableCurrency])).toEqual([
+      ['EUR', false],
+      [null, null],
+    ])
+    expect(chart.vatCodes.map((v) => [v.code, v.type])).toEqual([
+      ['9', 'N'],
+      ['0', null],
+    ])
   })
 })

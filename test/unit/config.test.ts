@@ -45,8 +45,14 @@ describe('loadConfig', () => {
     expect(config.exact.defaultRegion).toBe('nl')
   })
 
-  it('leaves the host to each tenant\'s region unless EXACT_BASE_URL overrides it', () => {
+  it("leaves the host to each tenant's region unless EXACT_BASE_URL overrides it", () => {
     const config = loadConfig({ EXACT_DEFAULT_REGION: 'be' })
-    expect(config.exact).toEqual({ clientId: undefined, clientSecret: undefined, redirectUri: undefined, baseUrl: undefined, defaultRegion: 'be' })
+    expect(config.exact).toEqual({
+      clientId: undefined,
+      clientSecret: undefined,
+      redirectUri: undefined,
+      baseUrl: undefined,
+      defaultRegion: 'be',
+    })
   })
 })

@@ -9,7 +9,12 @@ test('codes compare trimmed, as Exact pads them', () => {
 })
 
 test('chart order is by code, numbers numerically', () => {
-  expect(['700', '90', '70', '8000', 'A1'].map((code) => ({ code })).sort(byCode).map((c) => c.code)).toEqual(['70', '90', '700', '8000', 'A1'])
+  expect(
+    ['700', '90', '70', '8000', 'A1']
+      .map((code) => ({ code }))
+      .sort(byCode)
+      .map((c) => c.code),
+  ).toEqual(['70', '90', '700', '8000', 'A1'])
 })
 
 test.each([

@@ -5,7 +5,8 @@ import { errorTable, README_PATH, readmeErrorTable } from '../../src/http/write-
 describe('the error catalogue', () => {
   it("is what README's error table says (npm run docs:errors rewrites it)", () => {
     const inReadme = readmeErrorTable(readFileSync(README_PATH, 'utf8'))
-    if (inReadme !== errorTable()) throw new Error("README.md's error table differs from src/domain/app-error.ts: run npm run docs:errors")
+    if (inReadme !== errorTable())
+      throw new Error("README.md's error table differs from src/domain/app-error.ts: run npm run docs:errors")
   })
 
   it('gives every code a status a client can see and a meaning, and lists each once', () => {

@@ -28,9 +28,21 @@ describe('tokenIsDue: last 30 s of life, never before 570 s', () => {
 
 describe('buildAuthorizeUrl', () => {
   it('asks for a code with state', () => {
-    const url = new URL(buildAuthorizeUrl({ baseUrl: 'https://start.exactonline.nl', clientId: 'c', redirectUri: 'https://app/cb?x=1', state: 's 1' }))
+    const url = new URL(
+      buildAuthorizeUrl({
+        baseUrl: 'https://start.exactonline.nl',
+        clientId: 'c',
+        redirectUri: 'https://app/cb?x=1',
+        state: 's 1',
+      }),
+    )
     expect(url.pathname).toBe('/api/oauth2/auth')
-    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'c', redirect_uri: 'https://app/cb?x=1', response_type: 'code', state: 's 1' })
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      client_id: 'c',
+      redirect_uri: 'https://app/cb?x=1',
+      response_type: 'code',
+      state: 's 1',
+    })
   })
 })
 
@@ -57,18 +69,45 @@ describe('token endpoint answers', () => {
     await new Promise((r) => server.close(r))
   })
 
-  const refresh = () => refreshTokens({ baseUrl, clientId: 'c', clientSecret: 's', refreshToken: 'rt-1', now: () => 1_000_000 })
+  const refresh = () =>
+    refreshTokens({ baseUrl, clientId: 'c', clientSecret: 's', refreshToken: 'rt-1', now: () => 1_000_000 })
 
   it('reads expires_in as the string "600" and posts the form', async () => {
-    answer = { status: 200, body: JSON.stringify({ access_token: 'at', token_type: 'bearer', expires_in: '600', refresh_token: 'rt-2' }) }
-    expect(await refresh()).toEqual({ accessToken: 'at', refreshToken: 'rt-2', expiresAt: new Date(1_600_000), issuedAt: new Date(1_000_000) })
-    expect(Object.fromEntries(new URLSearchParams(lastForm))).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: 'c', client_secret: 's' })
+    answer = {
+      status: 200,
+      body: JSON.stringify({ access_token: 'at', token_type: 'bearer', expires_in: '600', refresh_token: 'rt-2' }),
+    }
+    expect(await refresh()).toEqual({
+      accessToken: 'at',
+      refreshToken: 'rt-2',
+      expiresAt: new Date(1_600_000),
+      issuedAt: new Date(1_000_000),
+    })
+    expect(Object.fromEntries(new URLSearchParams(lastForm))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      client_id: 'c',
+      client_secret: 's',
+    })
   })
 
   it.each([
-    [400, { error: 'access_denied', error_description: 'Rate limit exceeded: access_token not expired' }, { reason: 'TooEarlyToRefreshTokens' }, 'too_early'],
+    [
+      400,
+      { error: 'access_denied', error_description: 'Rate limit exceeded: access_token not expired' },
+      { reason: 'TooEarlyToRefreshTokens' },
+      'too_early',
+    ],
     [401, { error: 'unauthorized_client', error_description: 'Old refresh token used.' }, {}, 'refresh_token_dead'],
-    [400, { error: 'invalid_request', error_description: 'The refresh token expired at 10/11/2022 9:18:20 PM and it is now 10/28/2022 4:15:50 PM.' }, {}, 'refresh_token_dead'],
+    [
+      400,
+      {
+        error: 'invalid_request',
+        error_description: 'The refresh token expired at 10/11/2022 9:18:20 PM and it is now 10/28/2022 4:15:50 PM.',
+      },
+      {},
+      'refresh_token_dead',
+    ],
     [400, { error: 'invalid_grant', error_description: 'Refresh token is invalid.' }, {}, 'refresh_token_dead'],
     [401, { error: 'invalid_client' }, {}, 'unauthorized'],
   ])('%i %j -> %s', async (status, body, headers, kind) => {
@@ -77,8 +116,16 @@ describe('token endpoint answers', () => {
   })
 
   it('a spent code is invalid_grant; a 503 is unavailable', async () => {
-    answer = { status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'Token is not allowed, because of invalid or empty chainId' }) }
-    await expect(exchangeCode({ baseUrl, clientId: 'c', clientSecret: 's', redirectUri: 'https://app/cb', code: 'x' })).rejects.toMatchObject({ kind: 'invalid_grant' })
+    answer = {
+      status: 400,
+      body: JSON.stringify({
+        error: 'invalid_grant',
+        error_description: 'Token is not allowed, because of invalid or empty chainId',
+      }),
+    }
+    await expect(
+      exchangeCode({ baseUrl, clientId: 'c', clientSecret: 's', redirectUri: 'https://app/cb', code: 'x' }),
+    ).rejects.toMatchObject({ kind: 'invalid_grant' })
     answer = { status: 503, body: '<html>down</html>', headers: { 'content-type': 'text/html' } }
     await expect(refresh()).rejects.toBeInstanceOf(ExactUnavailableError)
   })

@@ -26,11 +26,21 @@ function fakeExact(perMinute: number, perDay = 5000) {
     const dailyReset = String(now - (now % 86_400_000) + 86_400_000)
     if (usedMinute >= perMinute) {
       log.push(`429 ${name}`)
-      return { status: 429, headers: { 'x-ratelimit-minutely-limit': String(perMinute), 'x-ratelimit-minutely-remaining': '0', 'x-ratelimit-minutely-reset': minutelyReset } }
+      return {
+        status: 429,
+        headers: {
+          'x-ratelimit-minutely-limit': String(perMinute),
+          'x-ratelimit-minutely-remaining': '0',
+          'x-ratelimit-minutely-reset': minutelyReset,
+        },
+      }
     }
     if (usedDay >= perDay) {
       log.push(`429d ${name}`)
-      return { status: 429, headers: { 'x-ratelimit-limit': String(perDay), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': dailyReset } }
+      return {
+        status: 429,
+        headers: { 'x-ratelimit-limit': String(perDay), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': dailyReset },
+      }
     }
     usedMinute++
     usedDay++
@@ -67,7 +77,9 @@ describe('DivisionLimiter', () => {
       running--
       return { status: 200, headers: {} }
     }
-    const all = Promise.all([1, 2, 3].map(() => limiter.schedule({ priority: 'interactive', kind: 'read', resource: 'r' }, attempt)))
+    const all = Promise.all(
+      [1, 2, 3].map(() => limiter.schedule({ priority: 'interactive', kind: 'read', resource: 'r' }, attempt)),
+    )
     await jest.advanceTimersByTimeAsync(100)
     await all
     expect(maxRunning).toBe(1)
@@ -98,7 +110,9 @@ describe('DivisionLimiter', () => {
     const exact = fakeExact(1)
     exact.call('someone else') // another process spent the minute
     const limiter = new DivisionLimiter('k', { marginMs: 0 })
-    const p = limiter.schedule({ priority: 'interactive', kind: 'write', resource: 'r' }, async () => exact.call('mine'))
+    const p = limiter.schedule({ priority: 'interactive', kind: 'write', resource: 'r' }, async () =>
+      exact.call('mine'),
+    )
     await jest.advanceTimersByTimeAsync(49_000)
     expect(exact.log).toEqual(['ok someone else @0', '429 mine'])
     await jest.advanceTimersByTimeAsync(2_000)

@@ -27,7 +27,16 @@ function makeEntry(overrides: Partial<Entry> = {}): Entry {
     yourRef: '2026-0042',
     marker: 'xb-3F7K9Q2M',
     paymentConditionCode: '30',
-    lines: [{ glAccount: '8000', description: 'Consultancy', amount: '1000.10', vatCode: '2', vatAmount: '210.02', vatBaseAmount: '1000.10' }],
+    lines: [
+      {
+        glAccount: '8000',
+        description: 'Consultancy',
+        amount: '1000.10',
+        vatCode: '2',
+        vatAmount: '210.02',
+        vatBaseAmount: '1000.10',
+      },
+    ],
     total: '1210.12',
     vatTotal: '210.02',
     ...overrides,
@@ -87,7 +96,16 @@ describe('entryToWire', () => {
       Description: 'xb-3F7K9Q2M Invoice 2026-0042 for consultancy services rende',
       YourRef: '2026-0042',
       PaymentCondition: '30',
-      SalesEntryLines: [{ GLAccount: GL_8000, AmountFC: 1000.1, VATCode: '2', VATAmountFC: 210.02, VATBaseAmountFC: 1000.1, Description: 'Consultancy' }],
+      SalesEntryLines: [
+        {
+          GLAccount: GL_8000,
+          AmountFC: 1000.1,
+          VATCode: '2',
+          VATAmountFC: 210.02,
+          VATBaseAmountFC: 1000.1,
+          Description: 'Consultancy',
+        },
+      ],
     })
     expect(JSON.stringify(body)).toContain('"AmountFC":1000.1,')
     expect((body.Description as string).length).toBe(60)
@@ -101,7 +119,11 @@ describe('entryToWire', () => {
   })
 
   it('refuses a GL account the chart lacks before sending anything', () => {
-    const entry = makeEntry({ lines: [{ glAccount: '9999', description: 'x', amount: '1.00', vatCode: '2', vatAmount: '0.21', vatBaseAmount: '1.00' }] })
+    const entry = makeEntry({
+      lines: [
+        { glAccount: '9999', description: 'x', amount: '1.00', vatCode: '2', vatAmount: '0.21', vatBaseAmount: '1.00' },
+      ],
+    })
     expect(() => entryToWire(entry, CUSTOMER, chart)).toThrow(ExactMappingError)
   })
 
@@ -112,11 +134,20 @@ describe('entryToWire', () => {
 
 describe('findAccounts', () => {
   it('pads codes, chunks OR filters by 40, escapes quotes and de-duplicates', async () => {
-    const row = (id: string) => ({ ID: id, Code: '               255', Name: "O'Brien", Status: 'C ', IsSupplier: false })
+    const row = (id: string) => ({
+      ID: id,
+      Code: '               255',
+      Name: "O'Brien",
+      Status: 'C ',
+      IsSupplier: false,
+    })
     const { client, queries } = fakeClient([{ results: [row('a')] }, { results: [row('b')] }, { results: [row('a')] }])
     const codes = Array.from({ length: 41 }, (_, i) => String(i + 1))
     const found = await findAccounts(client, { codes, name: "O'Brien", postcode: '1234 AB' })
-    expect(found.map((a) => [a.id, a.code, a.isCustomer])).toEqual([['a', '255', true], ['b', '255', true]])
+    expect(found.map((a) => [a.id, a.code, a.isCustomer])).toEqual([
+      ['a', '255', true],
+      ['b', '255', true],
+    ])
     expect(queries).toHaveLength(3)
     expect(queries[0]!.query!.$filter).toMatch(/^Code eq ' {17}1' or /)
     expect((queries[0]!.query!.$filter as string).split(' or ')).toHaveLength(40)
@@ -130,58 +161,126 @@ describe('open items and payment terms', () => {
   const term = { TransactionAmountFC: 1210.12, AmountDiscountFC: 0, Currency: 'EUR', DiscountDueDate: null }
 
   it('a split term tells what is left: one call, no outstanding-items list', async () => {
-    const { client, queries } = fakeClient([{
-      results: [
-        { ...term, AmountFC: 605.06, Status: 50, IsFullyPaid: true, LastPaymentDate: '/Date(1772409600000)/' },
-        { ...term, AmountFC: 605.06, Status: 20, IsFullyPaid: false, LastPaymentDate: null },
-      ],
-    }])
+    const { client, queries } = fakeClient([
+      {
+        results: [
+          { ...term, AmountFC: 605.06, Status: 50, IsFullyPaid: true, LastPaymentDate: '/Date(1772409600000)/' },
+          { ...term, AmountFC: 605.06, Status: 20, IsFullyPaid: false, LastPaymentDate: null },
+        ],
+      },
+    ])
     const item = await readOpenItem(client, 'sales', ENTRY)
     expect(item).toEqual({
       terms: [
-        { amount: '605.06', total: '1210.12', discount: '0.00', matched: true, lastPaymentDate: '2026-03-02', discountDueDate: null },
-        { amount: '605.06', total: '1210.12', discount: '0.00', matched: false, lastPaymentDate: null, discountDueDate: null },
+        {
+          amount: '605.06',
+          total: '1210.12',
+          discount: '0.00',
+          matched: true,
+          lastPaymentDate: '2026-03-02',
+          discountDueDate: null,
+        },
+        {
+          amount: '605.06',
+          total: '1210.12',
+          discount: '0.00',
+          matched: false,
+          lastPaymentDate: null,
+          discountDueDate: null,
+        },
       ],
       currency: 'EUR',
       calls: 1,
     })
-    expect(queries).toEqual([{ path: 'cashflow/Receivables', query: expect.objectContaining({ $filter: `TransactionEntryID eq guid'${CUSTOMER}'` }) }])
+    expect(queries).toEqual([
+      {
+        path: 'cashflow/Receivables',
+        query: expect.objectContaining({ $filter: `TransactionEntryID eq guid'${CUSTOMER}'` }),
+      },
+    ])
     expect(queries[0]!.query!.$select).toContain('DiscountDueDate')
   })
 
   it('one open term with a payment date: the list says what is left, and its filter is found to work', async () => {
     const { client, queries } = fakeClient([
-      { results: [{ ...term, AmountFC: 1210.12, Status: 20, IsFullyPaid: false, LastPaymentDate: '/Date(1772409600000)/' }] },
+      {
+        results: [
+          { ...term, AmountFC: 1210.12, Status: 20, IsFullyPaid: false, LastPaymentDate: '/Date(1772409600000)/' },
+        ],
+      },
       // A filter Exact ignored would list other items too: only this entry's row counts.
-      { results: [{ Amount: 605.06, EntryNumber: 26000042, JournalCode: '70 ' }, { Amount: 99, EntryNumber: 26000043, JournalCode: '70' }] },
+      {
+        results: [
+          { Amount: 605.06, EntryNumber: 26000042, JournalCode: '70 ' },
+          { Amount: 99, EntryNumber: 26000043, JournalCode: '70' },
+        ],
+      },
     ])
-    expect(await readOpenItem(client, 'sales', ENTRY)).toMatchObject({ listOutstanding: '605.06', listFilter: 'supported', calls: 2 })
-    expect(queries[1]).toEqual({ path: 'read/financial/ReceivablesList', query: expect.objectContaining({ $filter: "EntryNumber eq 26000042 and JournalCode eq '70'" }) })
+    expect(await readOpenItem(client, 'sales', ENTRY)).toMatchObject({
+      listOutstanding: '605.06',
+      listFilter: 'supported',
+      calls: 2,
+    })
+    expect(queries[1]).toEqual({
+      path: 'read/financial/ReceivablesList',
+      query: expect.objectContaining({ $filter: "EntryNumber eq 26000042 and JournalCode eq '70'" }),
+    })
   })
 
   it('a 400 to the list filter is reported as refused, and the terms answer', async () => {
-    const refused = new ExactRefusedError({ status: 400, exactMessage: 'This $filter parameter is not supported for this resource', resource: 'read/financial/ReceivablesList' })
-    const { client } = fakeClient([{ results: [{ ...term, AmountFC: 710, Status: 20, LastPaymentDate: '/Date(1772409600000)/' }] }, refused])
+    const refused = new ExactRefusedError({
+      status: 400,
+      exactMessage: 'This $filter parameter is not supported for this resource',
+      resource: 'read/financial/ReceivablesList',
+    })
+    const { client } = fakeClient([
+      { results: [{ ...term, AmountFC: 710, Status: 20, LastPaymentDate: '/Date(1772409600000)/' }] },
+      refused,
+    ])
     const item = await readOpenItem(client, 'sales', ENTRY)
     expect(item).toMatchObject({ listFilter: 'refused', calls: 2, terms: [{ amount: '710.00' }] })
     expect(item).not.toHaveProperty('listOutstanding')
   })
 
   it('a list filter known to be refused is not asked', async () => {
-    const { client, queries } = fakeClient([{ results: [{ ...term, AmountFC: 710, Status: 20, LastPaymentDate: '/Date(1772409600000)/' }] }])
+    const { client, queries } = fakeClient([
+      { results: [{ ...term, AmountFC: 710, Status: 20, LastPaymentDate: '/Date(1772409600000)/' }] },
+    ])
     expect(await readOpenItem(client, 'sales', ENTRY, { listFilter: 'refused' })).toMatchObject({ calls: 1 })
     expect(queries).toHaveLength(1)
   })
 
   it('a matched item needs one call', async () => {
-    const { client, queries } = fakeClient([{ results: [{ AmountFC: -50, AmountDiscountFC: 0, Status: 50, LastPaymentDate: null, Currency: 'EUR' }] }])
-    expect(await readOpenItem(client, 'purchase', { ...ENTRY, journal: '60' })).toMatchObject({ terms: [{ amount: '-50.00', total: null, matched: true }], calls: 1 })
+    const { client, queries } = fakeClient([
+      { results: [{ AmountFC: -50, AmountDiscountFC: 0, Status: 50, LastPaymentDate: null, Currency: 'EUR' }] },
+    ])
+    expect(await readOpenItem(client, 'purchase', { ...ENTRY, journal: '60' })).toMatchObject({
+      terms: [{ amount: '-50.00', total: null, matched: true }],
+      calls: 1,
+    })
     expect(queries.map((q) => q.path)).toEqual(['cashflow/Payments'])
   })
 
   it('an unpaid item needs one call; the discount on offer is read as it is', async () => {
-    const { client, queries } = fakeClient([{ results: [{ AmountFC: 121, AmountDiscountFC: 2.42, Status: 20, IsFullyPaid: false, LastPaymentDate: null, DiscountDueDate: '/Date(1772409600000)/', Currency: 'EUR' }] }])
-    expect(await readOpenItem(client, 'sales', ENTRY)).toMatchObject({ terms: [{ amount: '121.00', discount: '2.42', discountDueDate: '2026-03-02', matched: false }], calls: 1 })
+    const { client, queries } = fakeClient([
+      {
+        results: [
+          {
+            AmountFC: 121,
+            AmountDiscountFC: 2.42,
+            Status: 20,
+            IsFullyPaid: false,
+            LastPaymentDate: null,
+            DiscountDueDate: '/Date(1772409600000)/',
+            Currency: 'EUR',
+          },
+        ],
+      },
+    ])
+    expect(await readOpenItem(client, 'sales', ENTRY)).toMatchObject({
+      terms: [{ amount: '121.00', discount: '2.42', discountDueDate: '2026-03-02', matched: false }],
+      calls: 1,
+    })
     expect(queries).toHaveLength(1)
   })
 
@@ -192,22 +291,45 @@ describe('open items and payment terms', () => {
 
   it('syncs payment terms page by page, asking again after a full page without __next', async () => {
     const term = (ts: number | string) => ({
-      ID: `ABCDEF00-0000-4000-8000-${String(ts).padStart(12, '0')}`, Timestamp: ts, TransactionEntryID: CUSTOMER,
-      AmountFC: 1, TransactionAmountFC: 1, AmountDiscountFC: 0, Status: 20, Currency: 'EUR',
+      ID: `ABCDEF00-0000-4000-8000-${String(ts).padStart(12, '0')}`,
+      Timestamp: ts,
+      TransactionEntryID: CUSTOMER,
+      AmountFC: 1,
+      TransactionAmountFC: 1,
+      AmountDiscountFC: 0,
+      Status: 20,
+      Currency: 'EUR',
     })
     const full = Array.from({ length: 1000 }, (_, i) => term(i + 2))
     const { client, queries } = fakeClient([{ results: full }, { results: [term('1005')] }])
     const pages = []
     for await (const page of syncTermRows(client, '1')) pages.push(page)
-    expect(pages.map((p) => [p.items.length, p.maxTimestamp])).toEqual([[1000, '1001'], [1, '1005']])
+    expect(pages.map((p) => [p.items.length, p.maxTimestamp])).toEqual([
+      [1000, '1001'],
+      [1, '1005'],
+    ])
     expect(queries.map((q) => q.query!.$filter)).toEqual(['Timestamp gt 1L', 'Timestamp gt 1001L'])
-    expect(pages[1]!.items[0]).toMatchObject({ termId: 'abcdef00-0000-4000-8000-000000001005', entryId: CUSTOMER, timestamp: '1005', amount: '1.00', matched: false })
+    expect(pages[1]!.items[0]).toMatchObject({
+      termId: 'abcdef00-0000-4000-8000-000000001005',
+      entryId: CUSTOMER,
+      timestamp: '1005',
+      amount: '1.00',
+      matched: false,
+    })
   })
 })
 
 describe('the marker search, the read-back and the delete', () => {
-  const row = (Description: string, extra: Record<string, unknown> = {}) =>
-    ({ EntryID: CUSTOMER.toUpperCase(), EntryNumber: 26700001, Description, AmountFC: 1210.12, VATAmountFC: 210.02, Type: 20, YourRef: '2026-0042', ...extra })
+  const row = (Description: string, extra: Record<string, unknown> = {}) => ({
+    EntryID: CUSTOMER.toUpperCase(),
+    EntryNumber: 26700001,
+    Description,
+    AmountFC: 1210.12,
+    VATAmountFC: 210.02,
+    Type: 20,
+    YourRef: '2026-0042',
+    ...extra,
+  })
 
   it('filters on YourRef only and finds the marker in Description itself, page after page', async () => {
     const { client, queries } = fakeClient([
@@ -215,10 +337,24 @@ describe('the marker search, the read-back and the delete', () => {
       { results: [row('xb-3F7K9Q2M Invoice 2026-0042')] },
     ])
     expect(await findEntryByMarker(client, 'sales', '2026-0042', 'xb-3F7K9Q2M')).toEqual({
-      entryId: CUSTOMER, entryNumber: 26700001, total: '1210.12', vatTotal: '210.02', description: 'xb-3F7K9Q2M Invoice 2026-0042',
-      type: 20, yourRef: '2026-0042', lineIds: null,
+      entryId: CUSTOMER,
+      entryNumber: 26700001,
+      total: '1210.12',
+      vatTotal: '210.02',
+      description: 'xb-3F7K9Q2M Invoice 2026-0042',
+      type: 20,
+      yourRef: '2026-0042',
+      lineIds: null,
     })
-    expect(queries).toEqual([{ path: 'salesentry/SalesEntries', query: { $filter: "YourRef eq '2026-0042'", $select: 'EntryID,EntryNumber,Description,AmountFC,VATAmountFC,Type,YourRef' } }])
+    expect(queries).toEqual([
+      {
+        path: 'salesentry/SalesEntries',
+        query: {
+          $filter: "YourRef eq '2026-0042'",
+          $select: 'EntryID,EntryNumber,Description,AmountFC,VATAmountFC,Type,YourRef',
+        },
+      },
+    ])
   })
 
   it('nothing with the marker: null', async () => {
@@ -228,17 +364,27 @@ describe('the marker search, the read-back and the delete', () => {
 
   it('reads back totals, Type and line IDs, 20 entries per call, with the lines expanded', async () => {
     const ids = Array.from({ length: 21 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
-    const lines = { results: [{ ID: 'AAAAAAAA-0000-4000-8000-000000000001' }, { ID: 'AAAAAAAA-0000-4000-8000-000000000002' }] }
+    const lines = {
+      results: [{ ID: 'AAAAAAAA-0000-4000-8000-000000000001' }, { ID: 'AAAAAAAA-0000-4000-8000-000000000002' }],
+    }
     const { client, queries } = fakeClient([
       { results: [{ ...row('x', { EntryID: ids[0], AmountFC: -121, Type: 31 }), PurchaseEntryLines: lines }] },
       { results: [] },
     ])
     const read = await readBackEntries(client, 'purchase', ids)
-    expect([...read.values()]).toEqual([expect.objectContaining({
-      entryId: ids[0], total: '-121.00', type: 31, lineIds: ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'],
-    })])
+    expect([...read.values()]).toEqual([
+      expect.objectContaining({
+        entryId: ids[0],
+        total: '-121.00',
+        type: 31,
+        lineIds: ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'],
+      }),
+    ])
     expect(queries).toHaveLength(2)
-    expect(queries[0]!.query).toMatchObject({ $expand: 'PurchaseEntryLines', $select: expect.stringContaining('PurchaseEntryLines/ID') })
+    expect(queries[0]!.query).toMatchObject({
+      $expand: 'PurchaseEntryLines',
+      $select: expect.stringContaining('PurchaseEntryLines/ID'),
+    })
     expect((queries[0]!.query!.$filter as string).split(' or ')).toHaveLength(20)
   })
 
@@ -248,9 +394,21 @@ describe('the marker search, the read-back and the delete', () => {
   })
 
   it('a 403 or 404 to the DELETE may mean gone; another refusal is thrown', async () => {
-    const forbidden = new ExactRefusedError({ status: 403, exactMessage: 'Forbidden', resource: 'salesentry/SalesEntries' })
-    const notFound = new ExactNotFoundError({ status: 404, exactMessage: 'Not found', resource: 'salesentry/SalesEntries' })
-    const matched = new ExactRefusedError({ status: 500, exactMessage: 'Niet toegestaan: Boeking is afgeletterd', resource: 'salesentry/SalesEntries' })
+    const forbidden = new ExactRefusedError({
+      status: 403,
+      exactMessage: 'Forbidden',
+      resource: 'salesentry/SalesEntries',
+    })
+    const notFound = new ExactNotFoundError({
+      status: 404,
+      exactMessage: 'Not found',
+      resource: 'salesentry/SalesEntries',
+    })
+    const matched = new ExactRefusedError({
+      status: 500,
+      exactMessage: 'Niet toegestaan: Boeking is afgeletterd',
+      resource: 'salesentry/SalesEntries',
+    })
     const { client } = fakeClient([{ results: [] }, forbidden, notFound, matched])
     expect(await deleteEntry(client, 'sales', CUSTOMER)).toBe('deleted')
     expect(await deleteEntry(client, 'sales', CUSTOMER)).toBe('maybe_gone')
@@ -260,7 +418,14 @@ describe('the marker search, the read-back and the delete', () => {
 })
 
 describe('accounts as Exact means them', () => {
-  it.each([['C', true], ['P', true], ['S', true], ['A', true], [' ', false], [null, false]])('Status %s may be invoiced: %s', (Status, customer) => {
+  it.each([
+    ['C', true],
+    ['P', true],
+    ['S', true],
+    ['A', true],
+    [' ', false],
+    [null, false],
+  ])('Status %s may be invoiced: %s', (Status, customer) => {
     expect(accountFromWire({ ID: 'a', Code: '1', Name: 'n', Status }).isCustomer).toBe(customer)
   })
 
@@ -270,10 +435,14 @@ describe('accounts as Exact means them', () => {
     expect(prospect.writes).toEqual([])
     const empty = fakeClient([{ results: [{ ID: CUSTOMER, Status: '' }] }])
     await addAccountRoles(empty.client, CUSTOMER, { customer: true, supplier: true })
-    expect(empty.writes).toEqual([{ method: 'PUT', path: `crm/Accounts(guid'${CUSTOMER}')`, body: { Status: 'C', IsSupplier: true } }])
+    expect(empty.writes).toEqual([
+      { method: 'PUT', path: `crm/Accounts(guid'${CUSTOMER}')`, body: { Status: 'C', IsSupplier: true } },
+    ])
     const supplier = fakeClient([])
     await addAccountRoles(supplier.client, CUSTOMER, { supplier: true })
-    expect(supplier.writes).toEqual([{ method: 'PUT', path: `crm/Accounts(guid'${CUSTOMER}')`, body: { IsSupplier: true } }])
+    expect(supplier.writes).toEqual([
+      { method: 'PUT', path: `crm/Accounts(guid'${CUSTOMER}')`, body: { IsSupplier: true } },
+    ])
     expect(supplier.queries).toEqual([])
   })
 })

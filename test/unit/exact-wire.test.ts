@@ -15,7 +15,9 @@ import {
 
 describe('envelopes', () => {
   it('reads {d:{results,__next}} and {d:[...]}', () => {
-    expect(parseList({ d: { results: [{ a: 1 }], __next: 'https://x/api/v1/1/crm/Accounts?$skiptoken=guid%27a%27' } })).toEqual({
+    expect(
+      parseList({ d: { results: [{ a: 1 }], __next: 'https://x/api/v1/1/crm/Accounts?$skiptoken=guid%27a%27' } }),
+    ).toEqual({
       results: [{ a: 1 }],
       next: 'https://x/api/v1/1/crm/Accounts?$skiptoken=guid%27a%27',
     })

@@ -8,7 +8,11 @@ import { designInvoice } from '../helpers/factories'
 
 describe('money bounds: schema, numeric(15,2) and an exact JSON number agree', () => {
   it.each([
-    ['9999999999999.99', true], ['-9999999999999.99', true], ['10000000000000', false], ['10000000000000.00', false], ['0.001', false],
+    ['9999999999999.99', true],
+    ['-9999999999999.99', true],
+    ['10000000000000', false],
+    ['10000000000000.00', false],
+    ['0.001', false],
   ])('%s fits: %s', (amount, fits) => {
     expect(Value.Check(MoneySchema, amount)).toBe(fits)
     // What fits is sent to Exact as a JSON number without changing by a cent.
@@ -16,9 +20,18 @@ describe('money bounds: schema, numeric(15,2) and an exact JSON number agree', (
   })
 
   it('lines that fit but add up past the bound are refused, naming /lines', () => {
-    const invoice = designInvoice({ lines: [{ netAmount: '9999999999999.99', vatRate: '0' }, { netAmount: '0.01', vatRate: '0' }], totals: undefined })
+    const invoice = designInvoice({
+      lines: [
+        { netAmount: '9999999999999.99', vatRate: '0' },
+        { netAmount: '0.01', vatRate: '0' },
+      ],
+      totals: undefined,
+    })
     expect(checkInvoice(invoice).map((p) => [p.field, p.code])).toEqual([['/lines', 'amount_out_of_range']])
-    const vatPushesItOver = designInvoice({ lines: [{ netAmount: '9000000000000.00', vatRate: '21' }], totals: undefined })
+    const vatPushesItOver = designInvoice({
+      lines: [{ netAmount: '9000000000000.00', vatRate: '21' }],
+      totals: undefined,
+    })
     expect(checkInvoice(vatPushesItOver).map((p) => p.code)).toEqual(['amount_out_of_range'])
   })
 

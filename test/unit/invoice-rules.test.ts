@@ -5,7 +5,11 @@ import { designInvoice, lines } from '../helpers/factories'
 
 const codes = (problems: ReturnType<typeof checkInvoice>) => problems.map((p) => `${p.field} ${p.code}`)
 const discount = (kind: ResolvedPaymentCondition['kind'], percent: string): ResolvedPaymentCondition => ({
-  id: 'c', exactCode: '32', kind, percent, glAccount: '8010',
+  id: 'c',
+  exactCode: '32',
+  kind,
+  percent,
+  glAccount: '8010',
 })
 
 describe('checkInvoice', () => {
@@ -24,7 +28,9 @@ describe('checkInvoice', () => {
     ['2026-12-31', true],
   ])('calendar date %s: %s', (date, ok) => {
     expect(isCalendarDate(date)).toBe(ok)
-    expect(codes(checkInvoice(designInvoice({ issueDate: date, dueDate: undefined })))).toEqual(ok ? [] : ['/issueDate invalid_date'])
+    expect(codes(checkInvoice(designInvoice({ issueDate: date, dueDate: undefined })))).toEqual(
+      ok ? [] : ['/issueDate invalid_date'],
+    )
   })
 
   test('dueDate before issueDate', () => {
@@ -37,25 +43,29 @@ describe('checkInvoice', () => {
   })
 
   test('amounts with three decimals are named by pointer', () => {
-    const invoice = designInvoice({ lines: [{ netAmount: '1.00', vatRate: '21' }, { netAmount: '1.005', vatRate: '21' }] })
+    const invoice = designInvoice({
+      lines: [
+        { netAmount: '1.00', vatRate: '21' },
+        { netAmount: '1.005', vatRate: '21' },
+      ],
+    })
     expect(codes(checkInvoice(invoice))).toEqual(['/lines/1/netAmount invalid_amount'])
   })
 
   test('100 lines of 0.02 at 21 %: totals must say VAT 0.42', () => {
     const base = { lines: lines(100, { netAmount: '0.02', vatRate: '21' }) }
     expect(checkInvoice(designInvoice({ ...base, totals: { net: '2.00', vat: '0.42', gross: '2.42' } }))).toEqual([])
-    expect(codes(checkInvoice(designInvoice({ ...base, totals: { net: '2.00', vat: '0.00', gross: '2.00' } })))).toEqual([
-      '/totals/vat totals_mismatch',
-      '/totals/gross totals_mismatch',
-    ])
+    expect(
+      codes(checkInvoice(designInvoice({ ...base, totals: { net: '2.00', vat: '0.00', gross: '2.00' } }))),
+    ).toEqual(['/totals/vat totals_mismatch', '/totals/gross totals_mismatch'])
   })
 
   test('many x.005 VAT lines: group rounding, not per line', () => {
     const base = { lines: lines(10, { netAmount: '0.25', vatRate: '6' }) }
     expect(checkInvoice(designInvoice({ ...base, totals: { net: '2.50', vat: '0.15', gross: '2.65' } }))).toEqual([])
-    expect(codes(checkInvoice(designInvoice({ ...base, totals: { net: '2.50', vat: '0.20', gross: '2.70' } })))).toContain(
-      '/totals/vat totals_mismatch',
-    )
+    expect(
+      codes(checkInvoice(designInvoice({ ...base, totals: { net: '2.50', vat: '0.20', gross: '2.70' } }))),
+    ).toContain('/totals/vat totals_mismatch')
   })
 
   test('mixed rates and a negative line', () => {
@@ -89,7 +99,10 @@ describe('checkInvoice', () => {
   test('discount for cash: VAT on the discounted base', () => {
     const totals = { net: '1000.00', vat: '205.80', gross: '1205.80' }
     expect(checkInvoice(designInvoice({ totals }), { discount: discount('discount_for_cash', '2') })).toEqual([])
-    expect(codes(checkInvoice(designInvoice({ totals })))).toEqual(['/totals/vat totals_mismatch', '/totals/gross totals_mismatch'])
+    expect(codes(checkInvoice(designInvoice({ totals })))).toEqual([
+      '/totals/vat totals_mismatch',
+      '/totals/gross totals_mismatch',
+    ])
   })
 
   test('credit limitation: gross includes the surcharge, VAT does not', () => {
@@ -102,7 +115,10 @@ describe('checkInvoice', () => {
   test('a line vatAmount within one cent is accepted, further off is not', () => {
     const near = designInvoice({ lines: [{ netAmount: '0.50', vatRate: '21', vatAmount: '0.10' }], totals: undefined })
     expect(checkInvoice(near)).toEqual([])
-    const far = designInvoice({ lines: [{ netAmount: '100.00', vatRate: '21', vatAmount: '12.10' }], totals: undefined })
+    const far = designInvoice({
+      lines: [{ netAmount: '100.00', vatRate: '21', vatAmount: '12.10' }],
+      totals: undefined,
+    })
     expect(codes(checkInvoice(far))).toEqual(['/lines/0/vatAmount vat_amount_implausible'])
   })
 
@@ -120,16 +136,22 @@ describe('references Exact keeps', () => {
     expect(codes(checkInvoice(designInvoice({ number: 'N'.repeat(30) })))).toEqual([])
     const problems = checkInvoice(designInvoice({ number: 'N'.repeat(35) }))
     expect(codes(problems)).toEqual(['/number number_too_long'])
-    expect(problems[0]!.message).toBe("number is 35 characters; Exact keeps it as the entry's YourRef, which holds at most 30")
+    expect(problems[0]!.message).toBe(
+      "number is 35 characters; Exact keeps it as the entry's YourRef, which holds at most 30",
+    )
     // Characters, not UTF-16 units: 30 emoji fit.
     expect(codes(checkInvoice(designInvoice({ number: '😀'.repeat(30) })))).toEqual([])
     // A tenant whose Exact was seen to keep fewer.
-    expect(codes(checkInvoice(designInvoice({ number: 'N'.repeat(21) }), { yourRefMaxLength: 20 }))).toEqual(['/number number_too_long'])
+    expect(codes(checkInvoice(designInvoice({ number: 'N'.repeat(21) }), { yourRefMaxLength: 20 }))).toEqual([
+      '/number number_too_long',
+    ])
   })
 
   test('a structured communication must have the right check digits; a free reference is not checked', () => {
     expect(codes(checkInvoice(designInvoice({ paymentReference: '+++090/9337/55493+++' })))).toEqual([])
-    expect(codes(checkInvoice(designInvoice({ paymentReference: '+++090/9337/55494+++' })))).toEqual(['/paymentReference payment_reference_invalid'])
+    expect(codes(checkInvoice(designInvoice({ paymentReference: '+++090/9337/55494+++' })))).toEqual([
+      '/paymentReference payment_reference_invalid',
+    ])
     expect(codes(checkInvoice(designInvoice({ paymentReference: 'Invoice 42' })))).toEqual([])
   })
 })

@@ -36,7 +36,16 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
       description: 'xb-3F7K9Q2M Consulting November',
       yourRef: '2026-0042',
       marker: MARKER,
-      lines: [{ glAccount: '8000', description: 'Consulting', amount: '1000.00', vatCode: '2', vatAmount: '210.00', vatBaseAmount: '1000.00' }],
+      lines: [
+        {
+          glAccount: '8000',
+          description: 'Consulting',
+          amount: '1000.00',
+          vatCode: '2',
+          vatAmount: '210.00',
+          vatBaseAmount: '1000.00',
+        },
+      ],
       total: '1210.00',
       vatTotal: '210.00',
     })
@@ -46,7 +55,17 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
   test('purchase invoice: purchase journal, cost account, purchase VAT code', () => {
     const entry = entryOf({ type: 'purchase', lines: [{ netAmount: '100.00', vatRate: '6', quantity: '2' }] })
     expect(entry.journal).toBe('60')
-    expect(entry.lines).toEqual([{ glAccount: '7000', description: 'Consulting November', amount: '100.00', vatCode: '7', vatAmount: '6.00', vatBaseAmount: '100.00', quantity: '2' }])
+    expect(entry.lines).toEqual([
+      {
+        glAccount: '7000',
+        description: 'Consulting November',
+        amount: '100.00',
+        vatCode: '7',
+        vatAmount: '6.00',
+        vatBaseAmount: '100.00',
+        quantity: '2',
+      },
+    ])
     assertEntryShape(entry)
   })
 
@@ -63,8 +82,16 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
   })
 
   test('credit note: negative amounts pass through signed', () => {
-    const entry = entryOf({ lines: [{ netAmount: '-1000.00', vatRate: '21' }, { netAmount: '-0.50', vatRate: '21' }] })
-    expect(entry.lines.map((l) => [l.amount, l.vatAmount])).toEqual([['-1000.00', '-210.00'], ['-0.50', '-0.11']])
+    const entry = entryOf({
+      lines: [
+        { netAmount: '-1000.00', vatRate: '21' },
+        { netAmount: '-0.50', vatRate: '21' },
+      ],
+    })
+    expect(entry.lines.map((l) => [l.amount, l.vatAmount])).toEqual([
+      ['-1000.00', '-210.00'],
+      ['-0.50', '-0.11'],
+    ])
     expect(entry.total).toBe('-1210.61')
     assertEntryShape(entry)
   })
@@ -84,7 +111,9 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
   test('discount for cash, payment_condition mode: lines at net, VAT on the discounted base, code carried', () => {
     const entry = entryOf({ paymentConditionId: '32' })
     expect(entry.paymentConditionCode).toBe('32')
-    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount])).toEqual([['8000', '1000.00', '2', '205.80', '980.00']])
+    expect(entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount])).toEqual([
+      ['8000', '1000.00', '2', '205.80', '980.00'],
+    ])
     expect(entry.total).toBe('1205.80')
     assertEntryShape(entry)
   })
@@ -93,7 +122,17 @@ describe('invoiceToEntry with settings proposed from the sandbox chart', () => {
     const settings = { ...sandboxSettings(), paymentDiscountBooking: 'separate_line' as const }
     const result = invoiceToEntry({ invoice: designInvoice({ paymentConditionId: '32' }), settings, marker: MARKER })
     if (!result.ok) throw new Error('expected ok')
-    expect(result.entry.lines.map((l) => [l.glAccount, l.amount, l.vatCode, l.vatAmount, l.vatBaseAmount, l.description, l.adjustment])).toEqual([
+    expect(
+      result.entry.lines.map((l) => [
+        l.glAccount,
+        l.amount,
+        l.vatCode,
+        l.vatAmount,
+        l.vatBaseAmount,
+        l.description,
+        l.adjustment,
+      ]),
+    ).toEqual([
       ['8000', '980.00', '2', '205.80', '980.00', 'Consulting', undefined],
       ['8010', '20.00', '9', '0.00', '20.00', 'Discount for cash 2 %', 'discount_for_cash'],
     ])
@@ -159,8 +198,14 @@ describe('invoiceToEntry problems', () => {
   })
 
   test('credit limitation on a purchase invoice with no purchase surcharge account', () => {
-    const result = invoiceToEntry({ invoice: designInvoice({ type: 'purchase', paymentConditionId: '33' }), settings: sandboxSettings(), marker: MARKER })
-    expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code}`)).toEqual(['/paymentConditionId mapping_missing'])
+    const result = invoiceToEntry({
+      invoice: designInvoice({ type: 'purchase', paymentConditionId: '33' }),
+      settings: sandboxSettings(),
+      marker: MARKER,
+    })
+    expect(result.ok === false && result.problems.map((p) => `${p.field} ${p.code}`)).toEqual([
+      '/paymentConditionId mapping_missing',
+    ])
   })
 
   test('the discount line needs a VAT code outside the VAT base; the 0 % code is not one', () => {
@@ -171,7 +216,9 @@ describe('invoiceToEntry problems', () => {
       '/paymentConditionId mapping_missing the discount for cash line is outside the VAT base and needs a sales VAT code that reports no base (type N, no VAT) in the settings (/sales/adjustmentVatCode)',
     ])
     delete settings.sales.adjustmentVatCode
-    expect(invoiceToEntry({ invoice: designInvoice({ paymentConditionId: '33' }), settings, marker: MARKER }).ok).toBe(false)
+    expect(invoiceToEntry({ invoice: designInvoice({ paymentConditionId: '33' }), settings, marker: MARKER }).ok).toBe(
+      false,
+    )
   })
 })
 
@@ -185,14 +232,20 @@ test.each([
 })
 
 describe('credit notes, references and YourRef', () => {
-  test('a credit note goes to the side\'s credit-note journal when the settings name one; an invoice does not', () => {
+  test("a credit note goes to the side's credit-note journal when the settings name one; an invoice does not", () => {
     const credit = entryOf({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined })
     expect(credit.journal).toBe('71')
-    expect(entryOf({ type: 'purchase', lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }).journal).toBe('61')
+    expect(
+      entryOf({ type: 'purchase', lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }).journal,
+    ).toBe('61')
     expect(entryOf().journal).toBe('70')
     const settings = sandboxSettings()
     settings.sales.creditNoteJournal = null
-    const result = invoiceToEntry({ invoice: designInvoice({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }), settings, marker: MARKER })
+    const result = invoiceToEntry({
+      invoice: designInvoice({ lines: [{ netAmount: '-100.00', vatRate: '21' }], totals: undefined }),
+      settings,
+      marker: MARKER,
+    })
     expect(result.ok && result.entry.journal).toBe('70')
   })
 

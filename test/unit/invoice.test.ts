@@ -11,7 +11,9 @@ describe('InvoiceSchema', () => {
 
   test('accepts the optional line and party fields', () => {
     const invoice = designInvoice({
-      lines: [{ netAmount: '10.00', vatRate: '5.5', glAccount: '8000', vatCode: '2', vatAmount: '0.55', quantity: '1.5' }],
+      lines: [
+        { netAmount: '10.00', vatRate: '5.5', glAccount: '8000', vatCode: '2', vatAmount: '0.55', quantity: '1.5' },
+      ],
       totals: undefined,
     })
     invoice.party.exactAccountId = '6f1b2f5e-0000-4000-8000-000000000001'

@@ -4,7 +4,11 @@ import { resolve } from 'node:path'
 import { countHandles, leftOpen } from '../helpers/leak-guard-environment'
 
 const root = resolve(__dirname, '../..')
-const nothing = () => ({ handlesBefore: countHandles(), timers: new Set<NodeJS.Timeout>(), open: new Map<number, string>() })
+const nothing = () => ({
+  handlesBefore: countHandles(),
+  timers: new Set<NodeJS.Timeout>(),
+  open: new Map<number, string>(),
+})
 
 describe('leftOpen', () => {
   test('names a server opened after the baseline until it is closed', async () => {
@@ -17,10 +21,12 @@ describe('leftOpen', () => {
   })
 
   test('names what a helper registered and did not close', async () => {
-    expect(await leftOpen({ ...nothing(), open: new Map([[1, 'harness on http://127.0.0.1:1']]) }, 100)).toEqual(['harness on http://127.0.0.1:1'])
+    expect(await leftOpen({ ...nothing(), open: new Map([[1, 'harness on http://127.0.0.1:1']]) }, 100)).toEqual([
+      'harness on http://127.0.0.1:1',
+    ])
   })
 
-  test('counts a running interval, not a cleared or unref\'d one', async () => {
+  test("counts a running interval, not a cleared or unref'd one", async () => {
     const opened = nothing()
     const running = setInterval(() => undefined, 60_000)
     const cleared = setTimeout(() => undefined, 60_000)
@@ -46,13 +52,29 @@ test('a test file that leaves a server, a timer or a helper open fails; one that
     testMatch: ['<rootDir>/test/unit/leak-guard-fixtures/*.fixture.ts'],
     transform: { '^.+\\.ts$': 'ts-jest' },
   }
-  const run = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--json', '--ci', '--runInBand', '--forceExit'], {
-    cwd: root, encoding: 'utf8', timeout: 120_000,
-  })
+  const run = spawnSync(
+    process.execPath,
+    [
+      require.resolve('jest/bin/jest'),
+      '--config',
+      JSON.stringify(config),
+      '--json',
+      '--ci',
+      '--runInBand',
+      '--forceExit',
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
   const report = JSON.parse(run.stdout) as { testResults: Array<{ name: string; status: string; message: string }> }
   const byFile = Object.fromEntries(report.testResults.map((r) => [r.name.split('/').pop(), r]))
   expect(byFile['closes.fixture.ts']?.status).toBe('passed')
   expect(byFile['leaks.fixture.ts']?.status).toBe('failed')
-  expect(byFile['leaks.fixture.ts']?.message).toContain('leak guard: this test file left open the fixture harness; 1 listening server(s) (TCPServerWrap); 1 timer(s)')
+  expect(byFile['leaks.fixture.ts']?.message).toContain(
+    'leak guard: this test file left open the fixture harness; 1 listening server(s) (TCPServerWrap); 1 timer(s)',
+  )
   expect(run.status).toBe(1)
 }, 120_000)

@@ -24,7 +24,12 @@ describe('newMarker', () => {
     expect(() => newMarker(new Uint8Array(4))).toThrow(RangeError)
   })
 
-  test.each([['xb-3F7K9Q2M', true], ['xb-3F7K9Q2', false], ['xb-3F7K9Q2I', false], ['XB-3F7K9Q2M', false]])('isMarker(%s) = %s', (value, ok) => {
+  test.each([
+    ['xb-3F7K9Q2M', true],
+    ['xb-3F7K9Q2', false],
+    ['xb-3F7K9Q2I', false],
+    ['XB-3F7K9Q2M', false],
+  ])('isMarker(%s) = %s', (value, ok) => {
     expect(isMarker(value)).toBe(ok)
   })
 })

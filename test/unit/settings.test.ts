@@ -17,8 +17,12 @@ function designSettings(): Settings {
     purchase: { enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '0': '8' } },
     paymentConditions: [
       {
-        id: '30d-2pct', exactCode: '32', discountForCashPercent: '2', creditLimitationPercent: '0',
-        discountForCashGlAccount: '8010', creditLimitationGlAccount: null,
+        id: '30d-2pct',
+        exactCode: '32',
+        discountForCashPercent: '2',
+        creditLimitationPercent: '0',
+        discountForCashGlAccount: '8010',
+        creditLimitationGlAccount: null,
       },
     ],
     paymentDiscountBooking: 'payment_condition',
@@ -108,26 +112,58 @@ describe('proposeSettings from the sandbox chart', () => {
 
   test('journals, default GL accounts and VAT codes', () => {
     expect(settings.sales).toEqual({
-      enabled: true, journal: '70', defaultGlAccount: '8000', vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' },
-      creditNoteJournal: '71', adjustmentVatCode: '9',
+      enabled: true,
+      journal: '70',
+      defaultGlAccount: '8000',
+      vatCodes: { '21': '2', '9': '1', '6': '6', '0': '0' },
+      creditNoteJournal: '71',
+      adjustmentVatCode: '9',
     })
     expect(settings.purchase).toEqual({
-      enabled: true, journal: '60', defaultGlAccount: '7000', vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' },
-      creditNoteJournal: '61', adjustmentVatCode: '19',
+      enabled: true,
+      journal: '60',
+      defaultGlAccount: '7000',
+      vatCodes: { '21': '5', '9': '4', '6': '7', '0': '8' },
+      creditNoteJournal: '61',
+      adjustmentVatCode: '19',
     })
   })
 
   test('payment conditions with the obvious GL accounts', () => {
     expect(settings.paymentConditions).toEqual([
-      { id: '14', exactCode: '14', discountForCashPercent: '0', creditLimitationPercent: '0', discountForCashGlAccount: null, creditLimitationGlAccount: null },
-      { id: '30', exactCode: '30', discountForCashPercent: '0', creditLimitationPercent: '0', discountForCashGlAccount: null, creditLimitationGlAccount: null },
       {
-        id: '32', exactCode: '32', discountForCashPercent: '2', creditLimitationPercent: '0',
-        discountForCashGlAccount: '8010', creditLimitationGlAccount: null, purchaseDiscountForCashGlAccount: '7010',
+        id: '14',
+        exactCode: '14',
+        discountForCashPercent: '0',
+        creditLimitationPercent: '0',
+        discountForCashGlAccount: null,
+        creditLimitationGlAccount: null,
       },
       {
-        id: '33', exactCode: '33', discountForCashPercent: '0', creditLimitationPercent: '2',
-        discountForCashGlAccount: null, creditLimitationGlAccount: '8020', purchaseCreditLimitationGlAccount: null,
+        id: '30',
+        exactCode: '30',
+        discountForCashPercent: '0',
+        creditLimitationPercent: '0',
+        discountForCashGlAccount: null,
+        creditLimitationGlAccount: null,
+      },
+      {
+        id: '32',
+        exactCode: '32',
+        discountForCashPercent: '2',
+        creditLimitationPercent: '0',
+        discountForCashGlAccount: '8010',
+        creditLimitationGlAccount: null,
+        purchaseDiscountForCashGlAccount: '7010',
+      },
+      {
+        id: '33',
+        exactCode: '33',
+        discountForCashPercent: '0',
+        creditLimitationPercent: '2',
+        discountForCashGlAccount: null,
+        creditLimitationGlAccount: '8020',
+        purchaseCreditLimitationGlAccount: null,
       },
     ])
     expect(settings.paymentDiscountBooking).toBe('payment_condition')
@@ -135,12 +171,26 @@ describe('proposeSettings from the sandbox chart', () => {
   })
 
   test('lists what it proposed', () => {
-    expect(proposed).toEqual(expect.arrayContaining(['/sales/journal', '/purchase/defaultGlAccount', '/sales/vatCodes/21', '/paymentConditions/2']))
+    expect(proposed).toEqual(
+      expect.arrayContaining([
+        '/sales/journal',
+        '/purchase/defaultGlAccount',
+        '/sales/vatCodes/21',
+        '/paymentConditions/2',
+      ]),
+    )
   })
 
   test('an empty chart proposes disabled sides and says nothing was proposed', () => {
     const empty = proposeSettings({ journals: [], glAccounts: [], vatCodes: [], paymentConditions: [] })
-    expect(empty.settings.sales).toEqual({ enabled: false, journal: null, defaultGlAccount: null, vatCodes: {}, creditNoteJournal: null, adjustmentVatCode: null })
+    expect(empty.settings.sales).toEqual({
+      enabled: false,
+      journal: null,
+      defaultGlAccount: null,
+      vatCodes: {},
+      creditNoteJournal: null,
+      adjustmentVatCode: null,
+    })
     expect(empty.proposed).toEqual([])
     expect(empty.problems).toEqual([])
   })
@@ -182,23 +232,45 @@ describe('payment conditions as Exact computes them', () => {
     return s
   }
 
-  test('a discount for cash Exact computes on the amount including VAT is refused, with the fix in Exact\'s words', () => {
+  test("a discount for cash Exact computes on the amount including VAT is refused, with the fix in Exact's words", () => {
     const problems = checkSettingsAgainstChart(withCondition('34'), chart)
     expect(fields(problems)).toEqual(['/paymentConditions/0/exactCode wrong_discount_calculation'])
     expect(problems[0]!.message).toContain('payment condition 34')
     expect(problems[0]!.message).toContain('DiscountCalculation I')
-    expect(problems[0]!.message).toContain('set the condition\'s discount calculation to "Excluding VAT" (DiscountCalculation E)')
+    expect(problems[0]!.message).toContain(
+      'set the condition\'s discount calculation to "Excluding VAT" (DiscountCalculation E)',
+    )
   })
 
   test('VAT including the discount contradicts VAT on the discounted base', () => {
-    const c = { ...chart, paymentConditions: chart.paymentConditions.map((p) => (p.code === '32' ? { ...p, vatCalculation: 'I' as const } : p)) }
-    expect(fields(checkSettingsAgainstChart(withCondition('32'), c))).toEqual(['/paymentConditions/0/exactCode wrong_vat_calculation'])
+    const c = {
+      ...chart,
+      paymentConditions: chart.paymentConditions.map((p) =>
+        p.code === '32' ? { ...p, vatCalculation: 'I' as const } : p,
+      ),
+    }
+    expect(fields(checkSettingsAgainstChart(withCondition('32'), c))).toEqual([
+      '/paymentConditions/0/exactCode wrong_vat_calculation',
+    ])
   })
 
   test('a credit limitation (K) is not held to the discount-for-cash rule', () => {
-    const c = { ...chart, paymentConditions: chart.paymentConditions.map((p) => (p.code === '33' ? { ...p, discountCalculation: 'I' as const } : p)) }
+    const c = {
+      ...chart,
+      paymentConditions: chart.paymentConditions.map((p) =>
+        p.code === '33' ? { ...p, discountCalculation: 'I' as const } : p,
+      ),
+    }
     const s = designSettings()
-    s.paymentConditions = [{ ...s.paymentConditions[0]!, exactCode: '33', discountForCashPercent: '0', creditLimitationPercent: '2', creditLimitationGlAccount: '8020' }]
+    s.paymentConditions = [
+      {
+        ...s.paymentConditions[0]!,
+        exactCode: '33',
+        discountForCashPercent: '0',
+        creditLimitationPercent: '2',
+        creditLimitationGlAccount: '8020',
+      },
+    ]
     expect(checkSettingsAgainstChart(s, c)).toEqual([])
   })
 
@@ -212,14 +284,17 @@ describe('payment conditions as Exact computes them', () => {
 describe('credit-note journal and the VAT code outside the VAT base', () => {
   const chart = sandboxChart()
 
-  test('a credit-note journal must be the side\'s own type or its return-invoice type', () => {
+  test("a credit-note journal must be the side's own type or its return-invoice type", () => {
     const s = designSettings()
     s.sales.creditNoteJournal = '71'
     s.purchase.creditNoteJournal = '61'
     expect(checkSettingsAgainstChart(s, chart)).toEqual([])
     s.sales.creditNoteJournal = '61'
     s.purchase.creditNoteJournal = '99'
-    expect(fields(checkSettingsAgainstChart(s, chart))).toEqual(['/sales/creditNoteJournal wrong_journal_type', '/purchase/creditNoteJournal unknown_journal'])
+    expect(fields(checkSettingsAgainstChart(s, chart))).toEqual([
+      '/sales/creditNoteJournal wrong_journal_type',
+      '/purchase/creditNoteJournal unknown_journal',
+    ])
   })
 
   test('a 0 % code that reports a base (type B) is refused for the adjustment lines; type N passes', () => {
@@ -230,14 +305,21 @@ describe('credit-note journal and the VAT code outside the VAT base', () => {
     s.sales.adjustmentVatCode = '0'
     s.purchase.adjustmentVatCode = '9'
     const problems = checkSettingsAgainstChart(s, chart)
-    expect(fields(problems)).toEqual(['/sales/adjustmentVatCode vat_code_reports_base', '/purchase/adjustmentVatCode wrong_vat_code_type'])
+    expect(fields(problems)).toEqual([
+      '/sales/adjustmentVatCode vat_code_reports_base',
+      '/purchase/adjustmentVatCode wrong_vat_code_type',
+    ])
     expect(problems[0]!.message).toContain('need a code of type N (no VAT)')
   })
 
   test('the proposal picks the "no VAT" code for the adjustment lines, and the 0 % rate keeps its base-reporting code', () => {
     const { settings } = proposeSettings(chart)
-    expect([settings.sales.adjustmentVatCode, settings.sales.vatCodes['0'], settings.purchase.adjustmentVatCode, settings.purchase.vatCodes['0']])
-      .toEqual(['9', '0', '19', '8'])
+    expect([
+      settings.sales.adjustmentVatCode,
+      settings.sales.vatCodes['0'],
+      settings.purchase.adjustmentVatCode,
+      settings.purchase.vatCodes['0'],
+    ]).toEqual(['9', '0', '19', '8'])
   })
 
   test('no code of type N: nothing proposed, and no 0 % code stands in for one', () => {

@@ -1,4 +1,8 @@
-import { isValidStructuredReference, looksStructured, structuredReferenceFor } from '../../src/domain/structured-reference'
+import {
+  isValidStructuredReference,
+  looksStructured,
+  structuredReferenceFor,
+} from '../../src/domain/structured-reference'
 
 describe('Belgian structured communication', () => {
   test.each([

@@ -17,7 +17,10 @@ describe('PaymentSyncSchedule', () => {
 
   it('an irregular cron gets windows of its own length', () => {
     const w = paymentSyncSchedule('0 9,17 * * *').window(at('2026-11-26T12:00:00Z'))
-    expect([w.start.toISOString(), w.end.toISOString()]).toEqual(['2026-11-26T09:00:00.000Z', '2026-11-26T17:00:00.000Z'])
+    expect([w.start.toISOString(), w.end.toISOString()]).toEqual([
+      '2026-11-26T09:00:00.000Z',
+      '2026-11-26T17:00:00.000Z',
+    ])
   })
 
   it('every tenant is due once inside the window, on a minute, before the last tenth', () => {
@@ -29,12 +32,17 @@ describe('PaymentSyncSchedule', () => {
     }
   })
 
-  it('next run: this window\'s slot if not run since it, else the next window\'s slot', () => {
+  it("next run: this window's slot if not run since it, else the next window's slot", () => {
     const now = at('2026-11-26T04:00:30Z')
     const slot = every4h.dueTimes(ids, now).get('tenant-3')!
     const next = every4h.nextRunFor('tenant-3', ids, null, now)
     expect(next.getTime()).toBe(Math.max(slot.getTime(), at('2026-11-26T04:01:00Z').getTime()))
-    const afterRun = every4h.nextRunFor('tenant-3', ids, new Date(slot.getTime() + 1000), new Date(slot.getTime() + 2000))
+    const afterRun = every4h.nextRunFor(
+      'tenant-3',
+      ids,
+      new Date(slot.getTime() + 1000),
+      new Date(slot.getTime() + 2000),
+    )
     expect(afterRun.getTime()).toBe(slot.getTime() + 4 * 3_600_000)
   })
 

@@ -12,7 +12,10 @@ export const ApiKeySchema = Type.Object(
 )
 export type ApiKey = Static<typeof ApiKeySchema>
 
-export const ApiKeyListSchema = Type.Object({ items: Type.Array(Ref(ApiKeySchema)) }, { $id: 'ApiKeyList', additionalProperties: false })
+export const ApiKeyListSchema = Type.Object(
+  { items: Type.Array(Ref(ApiKeySchema)) },
+  { $id: 'ApiKeyList', additionalProperties: false },
+)
 
 export const CreatedApiKeySchema = Type.Object(
   {

@@ -35,7 +35,9 @@ const summaryFields = {
   skipped: Type.Integer({ minimum: 0 }),
   failed: Type.Integer({ minimum: 0 }),
   pending: Type.Integer({ minimum: 0, description: 'total minus the three counts above' }),
-  lastError: Type.Union([Type.String(), Type.Null()], { description: 'why the job is not progressing (e.g. the connection needs authorizing again)' }),
+  lastError: Type.Union([Type.String(), Type.Null()], {
+    description: 'why the job is not progressing (e.g. the connection needs authorizing again)',
+  }),
   createdAt: DateTime(),
   startedAt: NullableDateTime,
   finishedAt: NullableDateTime,
@@ -50,16 +52,28 @@ export const BulkJobSchema = Type.Object(
 )
 type BulkJobView = Static<typeof BulkJobSchema>
 
-export const BulkJobListSchema = Type.Object({ items: Type.Array(Ref(BulkJobSummarySchema)) }, { $id: 'BulkJobList', additionalProperties: false })
+export const BulkJobListSchema = Type.Object(
+  { items: Type.Array(Ref(BulkJobSummarySchema)) },
+  { $id: 'BulkJobList', additionalProperties: false },
+)
 
 type BulkJobRecord = Omit<BulkJobWithFailures, 'failures'>
 
 export function toBulkJobSummaryView(j: BulkJobRecord): BulkJobSummaryView {
   return {
-    id: j.id, type: j.type, status: j.status, resumeAt: j.resumeAt?.toISOString() ?? null,
-    total: j.total, exported: j.exported, skipped: j.skipped, failed: j.failed,
-    pending: Math.max(0, j.total - j.exported - j.skipped - j.failed), lastError: j.lastError,
-    createdAt: j.createdAt.toISOString(), startedAt: j.startedAt?.toISOString() ?? null, finishedAt: j.finishedAt?.toISOString() ?? null,
+    id: j.id,
+    type: j.type,
+    status: j.status,
+    resumeAt: j.resumeAt?.toISOString() ?? null,
+    total: j.total,
+    exported: j.exported,
+    skipped: j.skipped,
+    failed: j.failed,
+    pending: Math.max(0, j.total - j.exported - j.skipped - j.failed),
+    lastError: j.lastError,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
   }
 }
 

@@ -1,7 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox'
 
 export const ReadinessSchema = Type.Object(
-  { status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), database: Type.Boolean(), scheduler: Type.Boolean() },
+  {
+    status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+    database: Type.Boolean(),
+    scheduler: Type.Boolean(),
+  },
   { $id: 'Readiness', additionalProperties: false },
 )
 

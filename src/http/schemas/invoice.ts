@@ -5,7 +5,9 @@ import type { InvoiceService } from '../../services/invoice-service'
 import { DateTime, NullableRef, Ref, StringEnum } from './common'
 import { ExportSchema, toExportView } from './export'
 
-export const InvoiceParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: "The app's invoice id" }) })
+export const InvoiceParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200, description: "The app's invoice id" }),
+})
 
 export const StoredInvoiceSchema = Type.Object(
   {
@@ -36,7 +38,10 @@ export const ExportPreviewSchema = Type.Object(
 
 export function toStoredInvoiceView(r: Awaited<ReturnType<InvoiceService['get']>>): StoredInvoiceView {
   return {
-    id: r.invoice.id, version: r.invoice.version, invoice: r.invoice.content, export: r.export ? toExportView(r.export) : null,
+    id: r.invoice.id,
+    version: r.invoice.version,
+    invoice: r.invoice.content,
+    export: r.export ? toExportView(r.export) : null,
     updatedAt: r.invoice.updatedAt.toISOString(),
   }
 }

@@ -12,13 +12,16 @@ export const PaymentStatusSchema = Type.Object(
     }),
     amount: Nullable(MoneySchema),
     paid: Nullable(MoneySchema),
-    discount: Nullable(Type.String({ ...MoneySchema, description: 'Payment discount granted when the invoice was settled' })),
+    discount: Nullable(
+      Type.String({ ...MoneySchema, description: 'Payment discount granted when the invoice was settled' }),
+    ),
     outstanding: Nullable(MoneySchema),
     currency: Nullable(Type.String({ minLength: 3, maxLength: 3 })),
     lastPaymentDate: Nullable(Type.String({ format: 'date' })),
     checkedAt: Nullable(DateTime({ description: 'When Exact was last read for this invoice' })),
     source: StringEnum(['live', 'stored'], {
-      description: 'live: Exact was asked during this request; stored: answered from the last reading (paid invoices, not exported ones)',
+      description:
+        'live: Exact was asked during this request; stored: answered from the last reading (paid invoices, not exported ones)',
     }),
   },
   // Nullable and StringEnum, not unions: Fastify serializes this on every read (domain/schema-shapes.ts).
@@ -39,7 +42,11 @@ export const PaymentStatusItemSchema = Type.Object(
 export const PaymentStatusesSchema = Type.Object(
   {
     items: Type.Array(PaymentStatusItemSchema),
-    nextCursor: Nullable(Type.String({ description: 'With since: pass it as since to get what changed after these items (also when there were none)' })),
+    nextCursor: Nullable(
+      Type.String({
+        description: 'With since: pass it as since to get what changed after these items (also when there were none)',
+      }),
+    ),
     hasMore: Type.Boolean({ description: 'With since: more changes are waiting; ask again with nextCursor at once' }),
   },
   { $id: 'PaymentStatuses', additionalProperties: false },
@@ -60,14 +67,24 @@ export function toPaymentStatusesView(p: PaymentStatuses): Static<typeof Payment
 /** GET /payment-statuses: by ids, or the change feed from a cursor (exactly one of the two). */
 export const PaymentStatusesQuerySchema = Type.Object(
   {
-    invoiceId: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
-      minItems: 1, maxItems: 100, description: 'Repeat for each invoice: ?invoiceId=a&invoiceId=b (at most 100)',
-    })),
-    since: Type.Optional(Type.String({
-      minLength: 1, maxLength: 200,
-      description: 'Every invoice whose payment state changed after this cursor: `0` from the start, then the nextCursor of the previous answer',
-    })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'With since: at most this many items' })),
+    invoiceId: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'Repeat for each invoice: ?invoiceId=a&invoiceId=b (at most 100)',
+      }),
+    ),
+    since: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'Every invoice whose payment state changed after this cursor: `0` from the start, then the nextCursor of the previous answer',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'With since: at most this many items' }),
+    ),
   },
   { additionalProperties: false },
 )

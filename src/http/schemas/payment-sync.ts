@@ -5,8 +5,15 @@ import { DateTime, NullableRef, Uuid } from './common'
 export const SyncRunSchema = Type.Object(
   {
     id: Uuid(),
-    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('webhook')], { description: 'webhook: an Exact Online event asked for it (debounced, issue 13)' }),
-    status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('abandoned')]),
+    trigger: Type.Union([Type.Literal('schedule'), Type.Literal('manual'), Type.Literal('webhook')], {
+      description: 'webhook: an Exact Online event asked for it (debounced, issue 13)',
+    }),
+    status: Type.Union([
+      Type.Literal('running'),
+      Type.Literal('completed'),
+      Type.Literal('failed'),
+      Type.Literal('abandoned'),
+    ]),
     startedAt: DateTime(),
     finishedAt: Type.Union([DateTime(), Type.Null()]),
     exactCalls: Type.Integer({ description: 'Calls this run made to Exact Online' }),
@@ -29,8 +36,16 @@ type SyncRunRecord = Awaited<ReturnType<PaymentSync['getRun']>>
 
 export function toSyncRunView(r: SyncRunRecord): SyncRunView {
   return {
-    id: r.id, trigger: r.trigger, status: r.status, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
-    exactCalls: r.exactCalls, changed: r.changed, deleted: r.deleted, errors: r.errors, errorDetail: r.errorDetail,
+    id: r.id,
+    trigger: r.trigger,
+    status: r.status,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    exactCalls: r.exactCalls,
+    changed: r.changed,
+    deleted: r.deleted,
+    errors: r.errors,
+    errorDetail: r.errorDetail,
   }
 }
 

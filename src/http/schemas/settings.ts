@@ -6,7 +6,8 @@ import { DateTime } from './common'
 export const SettingsProposalSchema = Type.Object(
   {
     proposed: Type.Array(Type.String(), {
-      description: 'JSON pointers of values proposed from the Exact administration and not changed by the tenant since ("please confirm")',
+      description:
+        'JSON pointers of values proposed from the Exact administration and not changed by the tenant since ("please confirm")',
     }),
     proposalProblems: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }), {
       description:
@@ -23,10 +24,18 @@ export function toSettingsProposalView(p: SettingsProposal): Static<typeof Setti
 }
 
 export const ChartRefreshSchema = Type.Object(
-  { fetchedAt: DateTime(), journals: Type.Integer(), glAccounts: Type.Integer(), vatCodes: Type.Integer(), paymentConditions: Type.Integer() },
+  {
+    fetchedAt: DateTime(),
+    journals: Type.Integer(),
+    glAccounts: Type.Integer(),
+    vatCodes: Type.Integer(),
+    paymentConditions: Type.Integer(),
+  },
   { $id: 'ChartRefresh', additionalProperties: false },
 )
 
-export function toChartRefreshView(r: Awaited<ReturnType<SettingsService['refreshChart']>>): Static<typeof ChartRefreshSchema> {
+export function toChartRefreshView(
+  r: Awaited<ReturnType<SettingsService['refreshChart']>>,
+): Static<typeof ChartRefreshSchema> {
   return { ...r, fetchedAt: r.fetchedAt.toISOString() }
 }

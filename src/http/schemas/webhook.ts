@@ -4,9 +4,13 @@ import type { WebhookEventPage, WebhookService } from '../../services/webhook-se
 import { Cursor, DateTime, Uuid } from './common'
 
 export const WebhookEventTypeSchema = Type.Union(WEBHOOK_EVENT_TYPES.map((t) => Type.Literal(t)))
-export const WebhookDeliveryStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')], {
-  description: 'pending: waiting for its (next) attempt; failed: given up after 24 h of retries (POST .../retry sends it again)',
-})
+export const WebhookDeliveryStatusSchema = Type.Union(
+  [Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')],
+  {
+    description:
+      'pending: waiting for its (next) attempt; failed: given up after 24 h of retries (POST .../retry sends it again)',
+  },
+)
 
 const NullableDate = Type.Union([DateTime(), Type.Null()])
 
@@ -16,14 +20,16 @@ export const WebhookDeliverySchema = Type.Object(
     type: WebhookEventTypeSchema,
     status: WebhookDeliveryStatusSchema,
     attempts: Type.Integer({ minimum: 0 }),
-    lastStatus: Type.Union([Type.Integer(), Type.Null()], { description: "The receiver's HTTP status at the last attempt" }),
+    lastStatus: Type.Union([Type.Integer(), Type.Null()], {
+      description: "The receiver's HTTP status at the last attempt",
+    }),
     lastError: Type.Union([Type.String(), Type.Null()]),
     nextAttemptAt: NullableDate,
     lastAttemptAt: NullableDate,
     deliveredAt: NullableDate,
     createdAt: DateTime(),
     url: Type.String({ description: 'Where it was (last) sent, without query string or credentials' }),
-    data: Type.Record(Type.String(), Type.Unknown(), { description: 'The event body\'s data, as sent' }),
+    data: Type.Record(Type.String(), Type.Unknown(), { description: "The event body's data, as sent" }),
   },
   { $id: 'WebhookDelivery', additionalProperties: false },
 )

@@ -1,6 +1,13 @@
 import { amsterdamWallClock } from '../dates'
 import { ExactError, label, message, notFound, refusal, type Lang } from '../errors'
-import { ACCOUNT_TEXT_FIELDS, addTombstone, nextTimestamp, type Account, type AccountTextField, type Division } from '../model'
+import {
+  ACCOUNT_TEXT_FIELDS,
+  addTombstone,
+  nextTimestamp,
+  type Account,
+  type AccountTextField,
+  type Division,
+} from '../model'
 import type { IdFactory } from '../ids'
 import { accountEvents } from '../webhooks/topics'
 import { RowCache } from './memo'
@@ -9,8 +16,24 @@ import type { ResourceContext, ResourceDef, Row } from './types'
 
 /** Fields a GET on crm/Accounts may filter on (exact-online.md §4.5, abridged). */
 const MANDATORY_FILTER_FIELDS = [
-  'Accountant', 'AccountManager', 'AddressLine1', 'ChamberOfCommerce', 'City', 'Code', 'Country', 'Created',
-  'Email', 'ID', 'IsSales', 'IsSupplier', 'Modified', 'Name', 'Postcode', 'Status', 'Type', 'VATNumber',
+  'Accountant',
+  'AccountManager',
+  'AddressLine1',
+  'ChamberOfCommerce',
+  'City',
+  'Code',
+  'Country',
+  'Created',
+  'Email',
+  'ID',
+  'IsSales',
+  'IsSupplier',
+  'Modified',
+  'Name',
+  'Postcode',
+  'Status',
+  'Type',
+  'VATNumber',
 ]
 
 const PADDED3: ReadonlySet<AccountTextField> = new Set(['Country', 'SalesVATCode', 'PurchaseVATCode'])
@@ -26,10 +49,17 @@ export function accountRow(account: Account, division: Division): Row {
   for (const f of ACCOUNT_TEXT_FIELDS) row[f] = PADDED3.has(f) ? pad3(account.text[f]) : account.text[f]
   const isSales = !!account.text.Status
   Object.assign(row, {
-    IsSupplier: account.IsSupplier, IsSales: isSales, IsPurchase: isSales,
-    Blocked: account.Blocked, Type: 'A', Created: new Date(amsterdamWallClock(account.Created)),
-    Modified: new Date(amsterdamWallClock(account.Modified)), Creator: division.userId, Modifier: division.userId,
-    Division: division.id, Timestamp: account.Timestamp,
+    IsSupplier: account.IsSupplier,
+    IsSales: isSales,
+    IsPurchase: isSales,
+    Blocked: account.Blocked,
+    Type: 'A',
+    Created: new Date(amsterdamWallClock(account.Created)),
+    Modified: new Date(amsterdamWallClock(account.Modified)),
+    Creator: division.userId,
+    Modifier: division.userId,
+    Division: division.id,
+    Timestamp: account.Timestamp,
   })
   return row
 }
@@ -52,7 +82,13 @@ function textValue(value: unknown): string | null {
 }
 
 /** Applies the fields present in `body`; collects Exact-style messages instead of throwing one by one. */
-function applyFields(account: Account, body: Record<string, unknown>, division: Division, lang: Lang, errors: string[]): void {
+function applyFields(
+  account: Account,
+  body: Record<string, unknown>,
+  division: Division,
+  lang: Lang,
+  errors: string[],
+): void {
   for (const f of ACCOUNT_TEXT_FIELDS) {
     if (!(f in body)) continue
     let value = textValue(body[f])
@@ -63,7 +99,8 @@ function applyFields(account: Account, body: Record<string, unknown>, division: 
   if ('Blocked' in body) account.Blocked = body.Blocked === true || body.Blocked === 'true'
   if (!account.text.Name?.trim()) errors.push(message(lang, 'mandatory', label(lang, 'name')))
   const status = account.text.Status
-  if (status !== null && status !== '' && !['A', 'S', 'P', 'C'].includes(status)) errors.push(message(lang, 'invalid', 'Status'))
+  if (status !== null && status !== '' && !['A', 'S', 'P', 'C'].includes(status))
+    errors.push(message(lang, 'invalid', 'Status'))
   for (const f of ['PaymentConditionSales', 'PaymentConditionPurchase'] as const) {
     const code = account.text[f]
     if (code && !division.paymentConditions.some((p) => sameCode(p.Code, code))) {
@@ -72,14 +109,24 @@ function applyFields(account: Account, body: Record<string, unknown>, division: 
   }
   for (const f of ['SalesVATCode', 'PurchaseVATCode'] as const) {
     const code = account.text[f]
-    if (code && !division.vatCodes.some((v) => sameCode(v.Code, code))) errors.push(message(lang, 'invalidReference', label(lang, 'vatCode')))
+    if (code && !division.vatCodes.some((v) => sameCode(v.Code, code)))
+      errors.push(message(lang, 'invalidReference', label(lang, 'vatCode')))
   }
 }
 
-function applyCode(account: Account, body: Record<string, unknown>, division: Division, lang: Lang, errors: string[]): void {
+function applyCode(
+  account: Account,
+  body: Record<string, unknown>,
+  division: Division,
+  lang: Lang,
+  errors: string[],
+): void {
   if (!('Code' in body) || body.Code === null || String(body.Code).trim() === '') return
   const code = String(body.Code).trim()
-  if (code.length > 18) { errors.push(message(lang, 'invalid', label(lang, 'code'))); return }
+  if (code.length > 18) {
+    errors.push(message(lang, 'invalid', label(lang, 'code')))
+    return
+  }
   const taken = [...division.accounts.values()].some((a) => !a.deleted && a.ID !== account.ID && a.Code === code)
   if (taken) errors.push(message(lang, 'alreadyExists'))
   account.Code = code
@@ -92,10 +139,24 @@ function mustFind(division: Division, key: string): Account {
 }
 
 /** Creates an account the way a POST does, or throws Exact's refusal. */
-export function createAccount(division: Division, ids: IdFactory, lang: Lang, now: number, body: Record<string, unknown>): Account {
+export function createAccount(
+  division: Division,
+  ids: IdFactory,
+  lang: Lang,
+  now: number,
+  body: Record<string, unknown>,
+): Account {
   const text = Object.fromEntries(ACCOUNT_TEXT_FIELDS.map((f) => [f, null])) as Account['text']
   const account: Account = {
-    ID: '', Code: '', text, IsSupplier: false, Blocked: false, Created: now, Modified: now, Timestamp: 0, deleted: false,
+    ID: '',
+    Code: '',
+    text,
+    IsSupplier: false,
+    Blocked: false,
+    Created: now,
+    Modified: now,
+    Timestamp: 0,
+    deleted: false,
   }
   const errors: string[] = []
   applyFields(account, body, division, lang, errors)
@@ -111,12 +172,34 @@ export function createAccount(division: Division, ids: IdFactory, lang: Lang, no
 const cache = new RowCache<Account>()
 
 export const accounts: ResourceDef = {
-  path: 'crm/Accounts', type: 'Account', key: 'ID', keyKind: 'guid', kind: 'crud', order: 'seq',
+  path: 'crm/Accounts',
+  type: 'Account',
+  key: 'ID',
+  keyKind: 'guid',
+  kind: 'crud',
+  order: 'seq',
   mandatoryFilter: MANDATORY_FILTER_FIELDS,
-  fields: ['ID', 'Code', ...ACCOUNT_TEXT_FIELDS, 'IsSupplier', 'IsSales', 'IsPurchase', 'Blocked', 'Type',
-    'Created', 'Modified', 'Creator', 'Modifier', 'Division'],
-  list: ({ division, state }) => [...division.accounts.values()].filter((a) => !a.deleted)
-    .map((a) => cache.get(a, String(a.Timestamp), () => ({ ...accountRow(a, division), __seq: state.ids.seqOf(a.ID) }))),
+  fields: [
+    'ID',
+    'Code',
+    ...ACCOUNT_TEXT_FIELDS,
+    'IsSupplier',
+    'IsSales',
+    'IsPurchase',
+    'Blocked',
+    'Type',
+    'Created',
+    'Modified',
+    'Creator',
+    'Modifier',
+    'Division',
+  ],
+  list: ({ division, state }) =>
+    [...division.accounts.values()]
+      .filter((a) => !a.deleted)
+      .map((a) =>
+        cache.get(a, String(a.Timestamp), () => ({ ...accountRow(a, division), __seq: state.ids.seqOf(a.ID) })),
+      ),
 
   create: ({ division, state, lang, now }: ResourceContext, body) => {
     const account = createAccount(division, state.ids, lang, now, body)

@@ -1,7 +1,13 @@
 import { amsterdamWallClock } from '../dates'
 import {
-  applyDocumentFields, createAttachment, createDocument, deleteAttachment, deleteDocument, DOCUMENT_TYPES,
-  type DocumentAttachment, type SandboxDocument,
+  applyDocumentFields,
+  createAttachment,
+  createDocument,
+  deleteAttachment,
+  deleteDocument,
+  DOCUMENT_TYPES,
+  type DocumentAttachment,
+  type SandboxDocument,
 } from '../documents'
 import { notFound, refusal } from '../errors'
 import { attachmentEvents, documentEvents } from '../webhooks/topics'
@@ -18,22 +24,49 @@ function documentRow(doc: SandboxDocument, ctx: ResourceContext): Row {
   const type = DOCUMENT_TYPES.find((t) => t.ID === doc.Type)
   const hasBody = doc.Body !== null && doc.Body !== ''
   return {
-    ID: doc.ID, Account: doc.Account, AccountCode: account ? padCode(account.Code) : null, AccountName: account?.text.Name ?? null,
-    AmountFC: doc.AmountFC, Body: doc.Body, Category: null, CategoryDescription: null, Contact: null, ContactFullName: null,
-    Created: new Date(amsterdamWallClock(doc.Created)), Creator: ctx.division.userId, CreatorFullName: 'Sandbox User',
-    Currency: doc.Currency, Division: ctx.division.id, DocumentDate: doc.DocumentDate === null ? null : new Date(doc.DocumentDate),
-    DocumentViewUrl: docUrl(ctx, 'DocViewContent.aspx', doc.ID), FinancialTransactionEntryID: doc.FinancialTransactionEntryID,
-    HasEmptyBody: !hasBody, HID: doc.HID, Language: null, Modified: new Date(amsterdamWallClock(doc.Modified)),
-    Modifier: ctx.division.userId, ModifierFullName: 'Sandbox User', SalesInvoiceNumber: null, SendMethod: 0,
-    Subject: doc.Subject, Type: doc.Type, TypeDescription: type ? type[ctx.lang] : null, __seq: ctx.state.ids.seqOf(doc.ID),
+    ID: doc.ID,
+    Account: doc.Account,
+    AccountCode: account ? padCode(account.Code) : null,
+    AccountName: account?.text.Name ?? null,
+    AmountFC: doc.AmountFC,
+    Body: doc.Body,
+    Category: null,
+    CategoryDescription: null,
+    Contact: null,
+    ContactFullName: null,
+    Created: new Date(amsterdamWallClock(doc.Created)),
+    Creator: ctx.division.userId,
+    CreatorFullName: 'Sandbox User',
+    Currency: doc.Currency,
+    Division: ctx.division.id,
+    DocumentDate: doc.DocumentDate === null ? null : new Date(doc.DocumentDate),
+    DocumentViewUrl: docUrl(ctx, 'DocViewContent.aspx', doc.ID),
+    FinancialTransactionEntryID: doc.FinancialTransactionEntryID,
+    HasEmptyBody: !hasBody,
+    HID: doc.HID,
+    Language: null,
+    Modified: new Date(amsterdamWallClock(doc.Modified)),
+    Modifier: ctx.division.userId,
+    ModifierFullName: 'Sandbox User',
+    SalesInvoiceNumber: null,
+    SendMethod: 0,
+    Subject: doc.Subject,
+    Type: doc.Type,
+    TypeDescription: type ? type[ctx.lang] : null,
+    __seq: ctx.state.ids.seqOf(doc.ID),
   }
 }
 
 /** `Attachment` is null in answers, as nango recorded for POST and GET; the file comes from `Url` + `&Download=1`. */
 function attachmentRow(a: DocumentAttachment, ctx: ResourceContext): Row {
   return {
-    ID: a.ID, Attachment: null, Document: a.Document, FileName: a.FileName, FileSize: a.bytes.length,
-    Url: docUrl(ctx, 'SysAttachment.aspx', a.ID), __seq: ctx.state.ids.seqOf(a.ID),
+    ID: a.ID,
+    Attachment: null,
+    Document: a.Document,
+    FileName: a.FileName,
+    FileSize: a.bytes.length,
+    Url: docUrl(ctx, 'SysAttachment.aspx', a.ID),
+    __seq: ctx.state.ids.seqOf(a.ID),
   }
 }
 
@@ -45,11 +78,43 @@ function mustFindDocument(ctx: ResourceContext, key: string): SandboxDocument {
 
 /** `documents/Documents`: GET POST PUT DELETE; a DELETE takes its attachments along. */
 export const documents: ResourceDef = {
-  path: 'documents/Documents', type: 'Document', key: 'ID', keyKind: 'guid', kind: 'crud', order: 'seq',
-  fields: ['ID', 'Account', 'AccountCode', 'AccountName', 'AmountFC', 'Body', 'Category', 'CategoryDescription', 'Contact',
-    'ContactFullName', 'Created', 'Creator', 'CreatorFullName', 'Currency', 'Division', 'DocumentDate', 'DocumentViewUrl',
-    'FinancialTransactionEntryID', 'HasEmptyBody', 'HID', 'Language', 'Modified', 'Modifier', 'ModifierFullName',
-    'SalesInvoiceNumber', 'SendMethod', 'Subject', 'Type', 'TypeDescription'],
+  path: 'documents/Documents',
+  type: 'Document',
+  key: 'ID',
+  keyKind: 'guid',
+  kind: 'crud',
+  order: 'seq',
+  fields: [
+    'ID',
+    'Account',
+    'AccountCode',
+    'AccountName',
+    'AmountFC',
+    'Body',
+    'Category',
+    'CategoryDescription',
+    'Contact',
+    'ContactFullName',
+    'Created',
+    'Creator',
+    'CreatorFullName',
+    'Currency',
+    'Division',
+    'DocumentDate',
+    'DocumentViewUrl',
+    'FinancialTransactionEntryID',
+    'HasEmptyBody',
+    'HID',
+    'Language',
+    'Modified',
+    'Modifier',
+    'ModifierFullName',
+    'SalesInvoiceNumber',
+    'SendMethod',
+    'Subject',
+    'Type',
+    'TypeDescription',
+  ],
   list: (ctx) => [...ctx.division.documents.values()].map((doc) => documentRow(doc, ctx)),
   create: (ctx, body) => {
     const doc = createDocument(ctx.division, ctx.state.ids, ctx.lang, ctx.now, body)
@@ -73,7 +138,12 @@ export const documents: ResourceDef = {
 
 /** `documents/DocumentAttachments`: GET POST DELETE, no PUT (Exact's reference via Pi-Systems; elmas valid_actions). */
 export const documentAttachments: ResourceDef = {
-  path: 'documents/DocumentAttachments', type: 'DocumentAttachment', key: 'ID', keyKind: 'guid', kind: 'crud', order: 'seq',
+  path: 'documents/DocumentAttachments',
+  type: 'DocumentAttachment',
+  key: 'ID',
+  keyKind: 'guid',
+  kind: 'crud',
+  order: 'seq',
   fields: ['ID', 'Attachment', 'Document', 'FileName', 'FileSize', 'Url'],
   list: (ctx) => [...ctx.division.attachments.values()].map((a) => attachmentRow(a, ctx)),
   create: (ctx, body) => {
@@ -90,10 +160,30 @@ export const documentAttachments: ResourceDef = {
 
 /** `documents/DocumentTypes` (GET; picqer DocumentType.php): the types the sandbox accepts. */
 export const documentTypes: ResourceDef = {
-  path: 'documents/DocumentTypes', type: 'DocumentType', key: 'ID', keyKind: 'int', kind: 'crud', order: 'seq',
-  fields: ['ID', 'Description', 'DocumentIsCreatable', 'DocumentIsDeletable', 'DocumentIsUpdatable', 'DocumentIsViewable', 'TypeCategory'],
-  list: (ctx) => DOCUMENT_TYPES.map((t, i) => ({
-    ID: t.ID, Description: t[ctx.lang], DocumentIsCreatable: true, DocumentIsDeletable: true, DocumentIsUpdatable: true,
-    DocumentIsViewable: true, TypeCategory: null, __seq: i + 1,
-  })),
+  path: 'documents/DocumentTypes',
+  type: 'DocumentType',
+  key: 'ID',
+  keyKind: 'int',
+  kind: 'crud',
+  order: 'seq',
+  fields: [
+    'ID',
+    'Description',
+    'DocumentIsCreatable',
+    'DocumentIsDeletable',
+    'DocumentIsUpdatable',
+    'DocumentIsViewable',
+    'TypeCategory',
+  ],
+  list: (ctx) =>
+    DOCUMENT_TYPES.map((t, i) => ({
+      ID: t.ID,
+      Description: t[ctx.lang],
+      DocumentIsCreatable: true,
+      DocumentIsDeletable: true,
+      DocumentIsUpdatable: true,
+      DocumentIsViewable: true,
+      TypeCategory: null,
+      __seq: i + 1,
+    })),
 }

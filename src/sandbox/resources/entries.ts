@@ -1,7 +1,15 @@
 import { deleteEntry, deleteLine } from '../entry-delete'
 import { buildLine } from '../entry-lines'
 import { ExactError, message, notFound, refusal } from '../errors'
-import { ACCOUNT_FIELD, LINES_FIELD, createEntry, findEntry, touchEntry, updateEntryHeader, type Ledger } from '../ledger'
+import {
+  ACCOUNT_FIELD,
+  LINES_FIELD,
+  createEntry,
+  findEntry,
+  touchEntry,
+  updateEntryHeader,
+  type Ledger,
+} from '../ledger'
 import type { Division, Entry, EntryKind, EntryLine } from '../model'
 import { termState } from '../terms'
 import { entryFields, entryRow, LINE_FIELDS, lineRow } from './entry-rows'
@@ -56,17 +64,27 @@ function lineWasDeleted(kind: EntryKind): ResourceDef['wasDeleted'] {
 function entriesDef(kind: EntryKind): ResourceDef {
   const cache = new RowCache<Entry>()
   return {
-    path: `${SERVICE[kind]}/${ENTITY[kind]}`, type: TYPE_NAME[kind], key: 'EntryID', keyKind: 'guid', kind: 'crud', order: 'seq',
+    path: `${SERVICE[kind]}/${ENTITY[kind]}`,
+    type: TYPE_NAME[kind],
+    key: 'EntryID',
+    keyKind: 'guid',
+    kind: 'crud',
+    order: 'seq',
     navigation: { [LINES_FIELD[kind]]: { resource: `${SERVICE[kind]}/${LINES_FIELD[kind]}`, parentField: 'EntryID' } },
     fields: entryFields(ACCOUNT_FIELD[kind]),
     refusedFilter: (b) => (b.entryDescriptionFilter === 'refused' ? ['Description'] : []),
-    list: ({ division, state }) => [...division.entries.values()].filter((e) => !e.deleted && e.kind === kind)
-      .map((e) => cache.get(e, version(e, division), () => ({ ...entryRow(e, division), __seq: state.ids.seqOf(e.EntryID) }))),
+    list: ({ division, state }) =>
+      [...division.entries.values()]
+        .filter((e) => !e.deleted && e.kind === kind)
+        .map((e) =>
+          cache.get(e, version(e, division), () => ({ ...entryRow(e, division), __seq: state.ids.seqOf(e.EntryID) })),
+        ),
     create: (ctx, body) => {
       const entry = createEntry(ledgerOf(ctx), kind, body)
       const row = { ...entryRow(entry, ctx.division), __seq: ctx.state.ids.seqOf(entry.EntryID) }
       // The nango recording of a live POST answer carried these totals; a GET by key has the real ones.
-      if (ctx.state.behaviour.postAnswerTotals === 'zero') Object.assign(row, { AmountFC: 0, AmountDC: 0, VATAmountFC: null, VATAmountDC: null })
+      if (ctx.state.behaviour.postAnswerTotals === 'zero')
+        Object.assign(row, { AmountFC: 0, AmountDC: 0, VATAmountFC: null, VATAmountDC: null })
       return row
     },
     update: (ctx, key, body) => updateEntryHeader(ledgerOf(ctx), mustFindEntry(ctx.division, kind, key), body),
@@ -91,11 +109,21 @@ function linesDef(kind: EntryKind): ResourceDef {
     throw notFound()
   }
   return {
-    path: `${SERVICE[kind]}/${LINES_FIELD[kind]}`, type: `${TYPE_NAME[kind]}Line`, key: 'ID', keyKind: 'guid',
-    kind: 'crud', order: 'seq', fields: LINE_FIELDS,
-    list: ({ division, state }) => [...division.entries.values()].filter((e) => !e.deleted && e.kind === kind)
-      .flatMap((e) => e.lines.map((l) => cache.get(l, version(e, division),
-        () => ({ ...lineRow(e, l, division), __seq: state.ids.seqOf(l.ID) })))),
+    path: `${SERVICE[kind]}/${LINES_FIELD[kind]}`,
+    type: `${TYPE_NAME[kind]}Line`,
+    key: 'ID',
+    keyKind: 'guid',
+    kind: 'crud',
+    order: 'seq',
+    fields: LINE_FIELDS,
+    list: ({ division, state }) =>
+      [...division.entries.values()]
+        .filter((e) => !e.deleted && e.kind === kind)
+        .flatMap((e) =>
+          e.lines.map((l) =>
+            cache.get(l, version(e, division), () => ({ ...lineRow(e, l, division), __seq: state.ids.seqOf(l.ID) })),
+          ),
+        ),
     create: (ctx, body) => {
       const entry = findEntry(ctx.division, kind, body.EntryID)
       if (!entry) {
@@ -115,9 +143,17 @@ function linesDef(kind: EntryKind): ResourceDef {
       const { entry, line } = find(ctx.division, key)
       refuseChange(ctx, entry, false)
       const merged = {
-        GLAccount: line.GLAccount, AmountFC: line.AmountFC.toString(), VATCode: line.VATCode,
-        VATBaseAmountFC: line.VATBaseAmountFC?.toString(), Description: line.Description, Quantity: line.Quantity,
-        CostCenter: line.CostCenter, CostUnit: line.CostUnit, Project: line.Project, Notes: line.Notes, ...body,
+        GLAccount: line.GLAccount,
+        AmountFC: line.AmountFC.toString(),
+        VATCode: line.VATCode,
+        VATBaseAmountFC: line.VATBaseAmountFC?.toString(),
+        Description: line.Description,
+        Quantity: line.Quantity,
+        CostCenter: line.CostCenter,
+        CostUnit: line.CostUnit,
+        Project: line.Project,
+        Notes: line.Notes,
+        ...body,
       }
       const errors: string[] = []
       const rebuilt = buildLine(ctx.division, ctx.state.ids, merged, line.LineNumber, ctx.lang, errors)

@@ -10,7 +10,12 @@ import { divisions, me, syncTimestamp } from './system'
 import type { ResourceDef } from './types'
 import { webhookSubscriptions } from './webhook-subscriptions'
 
-export interface Target { def: ResourceDef; key: string | null; nav: string | null; count: boolean }
+export interface Target {
+  def: ResourceDef
+  key: string | null
+  nav: string | null
+  count: boolean
+}
 
 export class Registry {
   private readonly byPath = new Map<string, ResourceDef>()
@@ -32,8 +37,13 @@ export class Registry {
     let nav: string | null = null
     let count = false
     if (def) {
-      if (tail === '$count') { if (key !== undefined) return null; count = true }
-      else if (tail) { if (key === undefined || !def.navigation?.[tail]) return null; nav = tail }
+      if (tail === '$count') {
+        if (key !== undefined) return null
+        count = true
+      } else if (tail) {
+        if (key === undefined || !def.navigation?.[tail]) return null
+        nav = tail
+      }
     } else if (key === undefined && tail && tail !== '$count') {
       def = this.byPath.get(`${path}/${tail}`)
       if (!def) return null
@@ -45,11 +55,33 @@ export class Registry {
 }
 
 export const API_RESOURCES: ResourceDef[] = [
-  accounts, glAccounts, journals, vatCodes, paymentConditions,
-  salesEntries, purchaseEntries, salesEntryLines, purchaseEntryLines,
-  receivables, payables, bulkReceivables, bulkPayables, receivablesList, payablesList,
-  paymentTerms, syncDeleted, syncAccounts, bulkAccounts, transactionLines, bulkGlAccounts, divisions, syncTimestamp,
-  webhookSubscriptions, documents, documentAttachments, documentTypes,
+  accounts,
+  glAccounts,
+  journals,
+  vatCodes,
+  paymentConditions,
+  salesEntries,
+  purchaseEntries,
+  salesEntryLines,
+  purchaseEntryLines,
+  receivables,
+  payables,
+  bulkReceivables,
+  bulkPayables,
+  receivablesList,
+  payablesList,
+  paymentTerms,
+  syncDeleted,
+  syncAccounts,
+  bulkAccounts,
+  transactionLines,
+  bulkGlAccounts,
+  divisions,
+  syncTimestamp,
+  webhookSubscriptions,
+  documents,
+  documentAttachments,
+  documentTypes,
 ]
 
 export const ME_RESOURCE = me

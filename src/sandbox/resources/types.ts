@@ -21,7 +21,10 @@ export interface ResourceContext {
 
 export type ResourceKind = 'crud' | 'sync' | 'bulk' | 'read' | 'single'
 
-export interface Navigation { resource: string; parentField: string }
+export interface Navigation {
+  resource: string
+  parentField: string
+}
 
 export interface ResourceDef {
   /** Path after the division, e.g. `crm/Accounts`; matched case-sensitively like Exact. */

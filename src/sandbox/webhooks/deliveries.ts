@@ -27,9 +27,20 @@ function iso(ms: number | null): string | null {
 /** Control view: real-time timestamps (retries run on real time, not the sandbox clock). */
 export function deliveryView(d: Delivery): object {
   return {
-    id: d.id, subscriptionId: d.subscriptionId, division: d.division, topic: d.topic, action: d.action, key: d.key,
-    url: d.url, copy: d.copy, status: d.status, attempts: d.attempts.length,
+    id: d.id,
+    subscriptionId: d.subscriptionId,
+    division: d.division,
+    topic: d.topic,
+    action: d.action,
+    key: d.key,
+    url: d.url,
+    copy: d.copy,
+    status: d.status,
+    attempts: d.attempts.length,
     attemptLog: d.attempts.map((a) => ({ at: iso(a.atMs), status: a.status, error: a.error })),
-    lastStatus: d.attempts.at(-1)?.status ?? null, createdAt: iso(d.createdAtMs), settledAt: iso(d.settledAtMs), body: d.body,
+    lastStatus: d.attempts.at(-1)?.status ?? null,
+    createdAt: iso(d.createdAtMs),
+    settledAt: iso(d.settledAtMs),
+    body: d.body,
   }
 }

@@ -32,7 +32,11 @@ export class WebhookDispatcher {
   private generation = 0
   private nextId = 1
 
-  constructor(readonly options: WebhookOptions, private readonly clock: SandboxClock, private readonly behaviour: Behaviour) {}
+  constructor(
+    readonly options: WebhookOptions,
+    private readonly clock: SandboxClock,
+    private readonly behaviour: Behaviour,
+  ) {}
 
   /** The validation POST: empty body, Content-Length 0; a 2xx makes the subscription valid. */
   scheduleValidation(sub: WebhookSubscription): void {
@@ -50,12 +54,21 @@ export class WebhookDispatcher {
       for (const sub of division.webhookSubscriptions.values()) {
         if (sub.Topic !== event.topic) continue
         const content = contentJson(event, {
-          clientId: sub.ClientID, division: division.id, baseUrl: sub.baseUrl, now: this.clock.now(),
+          clientId: sub.ClientID,
+          division: division.id,
+          baseUrl: sub.baseUrl,
+          now: this.clock.now(),
           slashes: this.behaviour.webhookSlashes,
         })
         const delivery = this.record({
-          subscriptionId: sub.ID, division: division.id, topic: event.topic, action: event.action, key: event.key,
-          url: sub.CallbackURL, copy: 1, body: signedBody(content, this.options.secret),
+          subscriptionId: sub.ID,
+          division: division.id,
+          topic: event.topic,
+          action: event.action,
+          key: event.key,
+          url: sub.CallbackURL,
+          copy: 1,
+          body: signedBody(content, this.options.secret),
         })
         if (sub.state !== 'valid') this.settle(delivery, 'not_validated')
         else if (mode === 'drop') this.settle(delivery, 'dropped')
@@ -96,7 +109,14 @@ export class WebhookDispatcher {
   }
 
   private record(fields: Omit<Delivery, 'id' | 'status' | 'attempts' | 'createdAtMs' | 'settledAtMs'>): Delivery {
-    const delivery: Delivery = { id: this.nextId++, status: 'pending', attempts: [], createdAtMs: Date.now(), settledAtMs: null, ...fields }
+    const delivery: Delivery = {
+      id: this.nextId++,
+      status: 'pending',
+      attempts: [],
+      createdAtMs: Date.now(),
+      settledAtMs: null,
+      ...fields,
+    }
     this.deliveries.push(delivery)
     return delivery
   }
@@ -118,9 +138,12 @@ export class WebhookDispatcher {
   private async post(url: string, body: string): Promise<Outcome> {
     try {
       const answer = await request(url, {
-        method: 'POST', body, dispatcher: this.agent,
+        method: 'POST',
+        body,
+        dispatcher: this.agent,
         headers: body === '' ? {} : { 'content-type': 'application/json; charset=utf-8' },
-        headersTimeout: this.options.timeoutMs, bodyTimeout: this.options.timeoutMs,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
       })
       await answer.body.dump()
       return { status: answer.statusCode, error: null }

@@ -24,8 +24,13 @@ export function eventCreatedOn(now: number): string {
 /** The Content object, compact and in the field order of picqer #318's live payload. */
 export function contentJson(event: ChangeEvent, ctx: PayloadContext): string {
   const json = JSON.stringify({
-    Topic: event.topic, ClientId: ctx.clientId, Division: ctx.division, Action: event.action, Key: event.key,
-    ExactOnlineEndpoint: `${ctx.baseUrl}/api/v1/${ctx.division}/${event.endpoint}`, EventCreatedOn: eventCreatedOn(ctx.now),
+    Topic: event.topic,
+    ClientId: ctx.clientId,
+    Division: ctx.division,
+    Action: event.action,
+    Key: event.key,
+    ExactOnlineEndpoint: `${ctx.baseUrl}/api/v1/${ctx.division}/${event.endpoint}`,
+    EventCreatedOn: eventCreatedOn(ctx.now),
   })
   return ctx.slashes === 'escaped' ? json.replace(/\//g, '\\/') : json
 }

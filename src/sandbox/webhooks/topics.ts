@@ -8,16 +8,42 @@ import type { Entry, EntryKind, Payment } from '../model'
  * The sandbox fires only those it models (the functions below); the others are accepted and stay silent.
  */
 export const TOPICS: readonly string[] = [
-  'Accounts', 'BankAccounts', 'BankEntries', 'CashEntries', 'Contacts', 'CostTransactions', 'DocumentAttachments',
-  'Documents', 'FinancialTransactions', 'GeneralJournalEntries', 'GLAccounts', 'GoodsDeliveries', 'Items',
-  'Opportunities', 'ProjectPlanning', 'PurchaseEntries', 'PurchaseOrders', 'Quotations', 'SalesEntries',
-  'SalesInvoices', 'SalesItemPrices', 'SalesOrders', 'StockPositions', 'Subscriptions', 'TimeTransactions',
+  'Accounts',
+  'BankAccounts',
+  'BankEntries',
+  'CashEntries',
+  'Contacts',
+  'CostTransactions',
+  'DocumentAttachments',
+  'Documents',
+  'FinancialTransactions',
+  'GeneralJournalEntries',
+  'GLAccounts',
+  'GoodsDeliveries',
+  'Items',
+  'Opportunities',
+  'ProjectPlanning',
+  'PurchaseEntries',
+  'PurchaseOrders',
+  'Quotations',
+  'SalesEntries',
+  'SalesInvoices',
+  'SalesItemPrices',
+  'SalesOrders',
+  'StockPositions',
+  'Subscriptions',
+  'TimeTransactions',
 ]
 
 export type WebhookAction = 'Create' | 'Update' | 'Delete'
 
 /** One change as a webhook reports it; `endpoint` is the entity's path after the division. */
-export interface ChangeEvent { topic: string; action: WebhookAction; key: string; endpoint: string }
+export interface ChangeEvent {
+  topic: string
+  action: WebhookAction
+  key: string
+  endpoint: string
+}
 
 export type Emit = (events: ChangeEvent[]) => void
 
@@ -38,7 +64,10 @@ const ENTRY_TOPIC: Record<EntryKind, [string, string]> = {
  */
 export function entryEvents(entry: Entry, action: WebhookAction): ChangeEvent[] {
   const [topic, path] = ENTRY_TOPIC[entry.kind]
-  return [event(topic, path, entry.EntryID, action), event('FinancialTransactions', 'financialtransaction/Transactions', entry.EntryID, action)]
+  return [
+    event(topic, path, entry.EntryID, action),
+    event('FinancialTransactions', 'financialtransaction/Transactions', entry.EntryID, action),
+  ]
 }
 
 /**
@@ -48,20 +77,34 @@ export function entryEvents(entry: Entry, action: WebhookAction): ChangeEvent[] 
  * Whether matching it to an invoice also reports the invoice is not known [U]: `paymentEvents` chooses.
  * Unmatching keeps the bank entry, so it is an Update of it [U].
  */
-export function paymentEvents(mode: Behaviour['paymentEvents'], payment: Payment, entry: Entry,
-  action: WebhookAction): ChangeEvent[] {
-  const own = payment.via === 'cash' ? ['CashEntries', 'financialtransaction/CashEntries'] : ['BankEntries', 'financialtransaction/BankEntries']
+export function paymentEvents(
+  mode: Behaviour['paymentEvents'],
+  payment: Payment,
+  entry: Entry,
+  action: WebhookAction,
+): ChangeEvent[] {
+  const own =
+    payment.via === 'cash'
+      ? ['CashEntries', 'financialtransaction/CashEntries']
+      : ['BankEntries', 'financialtransaction/BankEntries']
   const paymentEntry = [
     event(own[0], own[1], payment.id, action),
     event('FinancialTransactions', 'financialtransaction/Transactions', payment.id, action),
   ]
   const invoice = entryEvents(entry, 'Update')
   switch (mode) {
-    case 'payment_entry': return paymentEntry
-    case 'payment_entry_and_invoice': return [...paymentEntry, ...invoice]
-    case 'invoice': return invoice
-    case 'none': return []
-    default: { const never: never = mode; return never }
+    case 'payment_entry':
+      return paymentEntry
+    case 'payment_entry_and_invoice':
+      return [...paymentEntry, ...invoice]
+    case 'invoice':
+      return invoice
+    case 'none':
+      return []
+    default: {
+      const never: never = mode
+      return never
+    }
   }
 }
 

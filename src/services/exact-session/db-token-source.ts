@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../../db/database'
 import {
-  findConnection, lockConnection, markAccessTokenRejected, markReauthorizeNeeded, storeRefreshedTokens, type ConnectionRow,
+  findConnection,
+  lockConnection,
+  markAccessTokenRejected,
+  markReauthorizeNeeded,
+  storeRefreshedTokens,
+  type ConnectionRow,
 } from '../../db/connections-repository'
 import { ERRORS } from '../../domain/app-error'
 import { ExactAuthError, ExactUnavailableError } from '../../exact/errors'
@@ -54,7 +59,9 @@ export class DbTokenSource implements TokenSource {
       this.cache.set(this.tenantId, { version: row.tokenVersion, accessToken, ...tokensOf(row) })
       return accessToken
     }
-    const outcome = await this.refresh((fresh, current) => current.accessTokenRejectedAt !== null || !this.usable(fresh))
+    const outcome = await this.refresh(
+      (fresh, current) => current.accessTokenRejectedAt !== null || !this.usable(fresh),
+    )
     if ('token' in outcome) return outcome.token
     throw tokenRejected(outcome.waitMs, 'Exact refused the access token; a new one may be asked for')
   }
@@ -68,7 +75,9 @@ export class DbTokenSource implements TokenSource {
     this.cache.delete(this.tenantId)
     const reason = `Exact refused a young access token${challenge ? ` (${challenge})` : ''}`
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.refresh((_fresh, current) => this.cipher.decrypt(current.accessToken) === rejected, { rejected: true })
+      const outcome = await this.refresh((_fresh, current) => this.cipher.decrypt(current.accessToken) === rejected, {
+        rejected: true,
+      })
       if ('token' in outcome) return outcome.token
       if (outcome.waitMs > MAX_WAIT_FOR_REFRESH_MS || attempt >= 2) throw tokenRejected(outcome.waitMs, reason)
       await sleep(outcome.waitMs)
@@ -90,7 +99,10 @@ export class DbTokenSource implements TokenSource {
     return this.clock().getTime() - t.issuedAt.getTime()
   }
 
-  private async refresh(stillNeeded: (tokens: Tokens, row: ConnectionRow) => boolean, opts: { rejected?: boolean } = {}): Promise<Outcome> {
+  private async refresh(
+    stillNeeded: (tokens: Tokens, row: ConnectionRow) => boolean,
+    opts: { rejected?: boolean } = {},
+  ): Promise<Outcome> {
     let dead: string | undefined
     const outcome = await this.db.transaction().execute(async (trx): Promise<Outcome> => {
       const row = await lockConnection(trx, this.tenantId)
@@ -104,19 +116,32 @@ export class DbTokenSource implements TokenSource {
         return { waitMs: tooYoungMs }
       }
       try {
-        const fresh = await refreshTokens({ ...this.oauth, baseUrl: row.baseUrl, refreshToken: this.cipher.decrypt(row.refreshToken) })
+        const fresh = await refreshTokens({
+          ...this.oauth,
+          baseUrl: row.baseUrl,
+          refreshToken: this.cipher.decrypt(row.refreshToken),
+        })
         const version = await storeRefreshedTokens(trx, this.tenantId, {
           accessToken: this.cipher.encrypt(fresh.accessToken),
           refreshToken: this.cipher.encrypt(fresh.refreshToken),
           accessTokenExpiresAt: fresh.expiresAt,
           tokensIssuedAt: fresh.issuedAt,
         })
-        this.cache.set(this.tenantId, { version, accessToken: fresh.accessToken, expiresAt: fresh.expiresAt, issuedAt: fresh.issuedAt })
+        this.cache.set(this.tenantId, {
+          version,
+          accessToken: fresh.accessToken,
+          expiresAt: fresh.expiresAt,
+          issuedAt: fresh.issuedAt,
+        })
         return { token: fresh.accessToken }
       } catch (error) {
         // Our clock said 570 s had passed, Exact's did not: a matter of seconds.
-        if (error instanceof ExactAuthError && error.kind === 'too_early') return opts.rejected ? { waitMs: 5_000 } : { token: current }
-        if (error instanceof ExactAuthError && (error.kind === 'refresh_token_dead' || error.kind === 'invalid_grant')) {
+        if (error instanceof ExactAuthError && error.kind === 'too_early')
+          return opts.rejected ? { waitMs: 5_000 } : { token: current }
+        if (
+          error instanceof ExactAuthError &&
+          (error.kind === 'refresh_token_dead' || error.kind === 'invalid_grant')
+        ) {
           dead = error.message
           await markReauthorizeNeeded(trx, this.tenantId, `Exact refused the refresh token: ${error.message}`)
           return { token: '' }
@@ -132,5 +157,10 @@ export class DbTokenSource implements TokenSource {
 const tokensOf = (row: ConnectionRow): Tokens => ({ expiresAt: row.accessTokenExpiresAt, issuedAt: row.tokensIssuedAt })
 
 const tokenRejected = (waitMs: number, message: string) =>
-  new ExactUnavailableError({ reason: 'token_rejected', resource: 'oauth2/token', message, retryAfterMs: waitMs, mayHaveReachedExact: false })
-
+  new ExactUnavailableError({
+    reason: 'token_rejected',
+    resource: 'oauth2/token',
+    message,
+    retryAfterMs: waitMs,
+    mayHaveReachedExact: false,
+  })

@@ -34,7 +34,11 @@ const CHART_MEMO_MS = 60_000
 /** A code still missing right after a fetch is missing in Exact too: do not fetch again for it. */
 const CHART_REFETCH_AFTER_MS = 60_000
 
-interface ChartMemo { chart: ChartOfAccounts; fetchedAt: number; checkedAt: number }
+interface ChartMemo {
+  chart: ChartOfAccounts
+  fetchedAt: number
+  checkedAt: number
+}
 
 export interface ExactSessionsOptions {
   db: Db
@@ -88,25 +92,56 @@ export class ExactSessions {
   }
 
   /** A connector for the tenant's division; throws not_connected / reauthorize_needed / division_required first. */
-  async clientFor(tenantId: string, priority: Priority = 'interactive', observe?: (call: ExactCall) => void): Promise<ExactClient> {
+  async clientFor(
+    tenantId: string,
+    priority: Priority = 'interactive',
+    observe?: (call: ExactCall) => void,
+  ): Promise<ExactClient> {
     const connection = await findConnection(this.db, tenantId)
     if (!connection) throw ERRORS.notConnected()
-    if (connection.status === 'reauthorize_needed') throw ERRORS.reauthorizeNeeded(connection.lastError ?? 'refresh token refused')
+    if (connection.status === 'reauthorize_needed')
+      throw ERRORS.reauthorizeNeeded(connection.lastError ?? 'refresh token refused')
     if (connection.status === 'division_required' || connection.division === null) {
-      throw new AppError('division_required', `The grant reaches ${connection.divisions.length} Exact administrations: choose one with PUT /connection/division (GET /connection/divisions lists them).`)
+      throw new AppError(
+        'division_required',
+        `The grant reaches ${connection.divisions.length} Exact administrations: choose one with PUT /connection/division (GET /connection/divisions lists them).`,
+      )
     }
     return this.clientForRow(connection, connection.division, priority, observe)
   }
 
   /** The tenant's token source, whatever its division (the keep-alive job needs no division). */
   tokenSource(connection: ConnectionRow): DbTokenSource {
-    const oauth = { ...this.app, baseUrl: connection.baseUrl, dispatcher: this.dispatcher, now: () => this.clock().getTime() }
-    return new DbTokenSource(this.tokens, this.db, connection.tenantId, connection.tokenVersion, this.cipher, oauth, this.clock)
+    const oauth = {
+      ...this.app,
+      baseUrl: connection.baseUrl,
+      dispatcher: this.dispatcher,
+      now: () => this.clock().getTime(),
+    }
+    return new DbTokenSource(
+      this.tokens,
+      this.db,
+      connection.tenantId,
+      connection.tokenVersion,
+      this.cipher,
+      oauth,
+      this.clock,
+    )
   }
 
   /** A connector for `division` with the tenant's stored tokens (choosing a division before it is stored). */
-  clientForRow(connection: ConnectionRow, division: number, priority: Priority = 'interactive', observe?: (call: ExactCall) => void): ExactClient {
-    const onCall = observe ? (call: ExactCall) => { this.onCall?.(call); observe(call) } : this.onCall
+  clientForRow(
+    connection: ConnectionRow,
+    division: number,
+    priority: Priority = 'interactive',
+    observe?: (call: ExactCall) => void,
+  ): ExactClient {
+    const onCall = observe
+      ? (call: ExactCall) => {
+          this.onCall?.(call)
+          observe(call)
+        }
+      : this.onCall
     return new ExactClient({
       baseUrl: connection.baseUrl,
       division,
@@ -136,11 +171,15 @@ export class ExactSessions {
    * The division's chart: from this replica's memory, else the row every replica shares, else
    * Exact (a day at most, or sooner when `mustHave` says the copy lacks a code a booking names).
    */
-  async chart(client: ExactClient, opts: { mustHave?: (chart: ChartOfAccounts) => boolean } = {}): Promise<ChartOfAccounts> {
+  async chart(
+    client: ExactClient,
+    opts: { mustHave?: (chart: ChartOfAccounts) => boolean } = {},
+  ): Promise<ChartOfAccounts> {
     const key = chartKey(client)
     const now = this.clock().getTime()
     const fits = (c: { chart: ChartOfAccounts; fetchedAt: number }) =>
-      now - c.fetchedAt < CHART_TTL_MS && chartHasCurrentShape(c.chart) &&
+      now - c.fetchedAt < CHART_TTL_MS &&
+      chartHasCurrentShape(c.chart) &&
       (!opts.mustHave || opts.mustHave(c.chart) || now - c.fetchedAt < CHART_REFETCH_AFTER_MS)
     const memo = this.charts.get(key)
     if (memo && now - memo.checkedAt < CHART_MEMO_MS && fits(memo)) return memo.chart
@@ -159,7 +198,9 @@ export class ExactSessions {
     if (running) return running
     const load = (async () => {
       const fetchedAt = this.clock()
-      const chart = await fetchChart(client, { discountPercentScale: await findProbedDiscountScale(this.db, client.division!) })
+      const chart = await fetchChart(client, {
+        discountPercentScale: await findProbedDiscountScale(this.db, client.division!),
+      })
       await saveChart(this.db, client.baseUrl, client.division!, chart, fetchedAt)
       this.charts.set(key, { chart, fetchedAt: fetchedAt.getTime(), checkedAt: fetchedAt.getTime() })
       return chart

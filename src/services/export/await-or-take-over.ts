@@ -11,7 +11,12 @@ const WAIT_FOR_OTHER_MS = 45_000
  * An export found live: exported is done; pending is sent or adopted here once nobody holds its lease
  * (its holder crashed, froze or lost the database), else awaited until it settles.
  */
-export async function awaitOrTakeOver(ctx: ExportContext, exp: ExportRecord, loaded: Loaded, options: ExportOptions): Promise<ExportRecord> {
+export async function awaitOrTakeOver(
+  ctx: ExportContext,
+  exp: ExportRecord,
+  loaded: Loaded,
+  options: ExportOptions,
+): Promise<ExportRecord> {
   if (exp.status === 'exported') return exp
   const deadline = Date.now() + WAIT_FOR_OTHER_MS
   for (;;) {
@@ -25,7 +30,11 @@ export async function awaitOrTakeOver(ctx: ExportContext, exp: ExportRecord, loa
     }
     const current = await findExport(ctx.db, exp.tenantId, exp.id)
     if (current && current.status !== 'pending') {
-      if (current.status === 'failed') throw new AppError((current.errorCode as 'exact_rejected') ?? 'exact_rejected', current.errorDetail ?? 'The export failed.')
+      if (current.status === 'failed')
+        throw new AppError(
+          (current.errorCode as 'exact_rejected') ?? 'exact_rejected',
+          current.errorDetail ?? 'The export failed.',
+        )
       return current
     }
     // Our own caller holds the lease, not Exact being down: 409, not 503.
@@ -35,7 +44,13 @@ export async function awaitOrTakeOver(ctx: ExportContext, exp: ExportRecord, loa
 }
 
 /** Sends or adopts with the lease; if it is lost on the way, awaits whoever has the export now. */
-export async function sendOrAwaitNewHolder(ctx: ExportContext, exp: ExportRecord, lease: ExportLease, loaded: Loaded, options: ExportOptions): Promise<ExportRecord> {
+export async function sendOrAwaitNewHolder(
+  ctx: ExportContext,
+  exp: ExportRecord,
+  lease: ExportLease,
+  loaded: Loaded,
+  options: ExportOptions,
+): Promise<ExportRecord> {
   try {
     return await sendOrAdopt(ctx, exp, lease, async () => loaded, options)
   } catch (error) {

@@ -16,14 +16,24 @@ import { exportEvent } from './export-context'
  * deleted entry is left to the payment sync (sync/Deleted, deleted_in_exact as before).
  */
 export class EntryChangeCheck {
-  constructor(private readonly db: Db, private readonly exact: ExactSessions, private readonly logger: Logger) {}
+  constructor(
+    private readonly db: Db,
+    private readonly exact: ExactSessions,
+    private readonly logger: Logger,
+  ) {}
 
-  async check(tenantId: string, entryId: string): Promise<'not_ours' | 'gone' | 'unchanged' | 'modified' | 'no_baseline'> {
+  async check(
+    tenantId: string,
+    entryId: string,
+  ): Promise<'not_ours' | 'gone' | 'unchanged' | 'modified' | 'no_baseline'> {
     const exp = await findExportByEntryId(this.db, tenantId, entryId)
     if (!exp) return 'not_ours'
     const sent = (await findBookedRequest(this.db, exp.id)) as { relationId?: string; entry?: Entry } | null
     if (!sent?.entry || !sent.relationId) {
-      this.logger.warn({ tenantId, exportId: exp.id }, 'no record of what was booked for this export; its entry cannot be checked')
+      this.logger.warn(
+        { tenantId, exportId: exp.id },
+        'no record of what was booked for this export; its entry cannot be checked',
+      )
       return 'no_baseline'
     }
     const client = await this.exact.clientFor(tenantId, 'background')
@@ -37,7 +47,11 @@ export class EntryChangeCheck {
       if (before === [...fields].sort().join(',')) return fields.length > 0 ? 'modified' : 'unchanged'
       const marked = await markModifiedInExact(trx, locked.id, fields)
       if (fields.length > 0) {
-        await enqueueWebhookEvent(trx, { tenantId, type: 'export.modified_in_exact', payload: { ...exportEvent(marked), entryId, modifiedFields: fields } })
+        await enqueueWebhookEvent(trx, {
+          tenantId,
+          type: 'export.modified_in_exact',
+          payload: { ...exportEvent(marked), entryId, modifiedFields: fields },
+        })
       }
       return fields.length > 0 ? 'modified' : 'unchanged'
     })

@@ -22,16 +22,26 @@ export class EntryReadBack {
    */
   private readonly refused = new Set<string>()
 
-  constructor(private readonly db: Db, private readonly logger: Logger) {}
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
 
   /** The booked entry as Exact has it now; undefined when that could not be read (the export stays booked). */
-  async readOne(exp: Pick<ExportRecord, 'id' | 'tenantId' | 'type'>, entryId: string, client: ExactClient): Promise<BookedEntry | undefined> {
+  async readOne(
+    exp: Pick<ExportRecord, 'id' | 'tenantId' | 'type'>,
+    entryId: string,
+    client: ExactClient,
+  ): Promise<BookedEntry | undefined> {
     if (this.refused.has(exp.tenantId)) return undefined
     try {
       return (await readBackEntries(client, exp.type, [entryId])).get(entryId.toLowerCase())
     } catch (error) {
       if (error instanceof ExactRefusedError && error.status === 400) this.refused.add(exp.tenantId)
-      this.logger.warn({ err: error, exportId: exp.id }, 'could not read the booked entry back; its figures are read later')
+      this.logger.warn(
+        { err: error, exportId: exp.id },
+        'could not read the booked entry back; its figures are read later',
+      )
       return undefined
     }
   }
@@ -41,7 +51,11 @@ export class EntryReadBack {
    * at most `limit` exports per type. An entry Exact no longer has is marked read as it is (the
    * payment sync finds out it was deleted). Answers the exports read and the calls it took.
    */
-  async readPending(tenantId: string, client: ExactClient, limit = READ_BACK_BATCH): Promise<{ read: number; calls: number }> {
+  async readPending(
+    tenantId: string,
+    client: ExactClient,
+    limit = READ_BACK_BATCH,
+  ): Promise<{ read: number; calls: number }> {
     const done = { read: 0, calls: 0 }
     if (this.refused.has(tenantId)) return done
     for (const type of ['sales', 'purchase'] as const) {
@@ -50,7 +64,11 @@ export class EntryReadBack {
       let read: Map<string, BookedEntry>
       try {
         done.calls += Math.ceil(pending.length / READ_BACK_BATCH)
-        read = await readBackEntries(client, type, pending.map((p) => p.entryId))
+        read = await readBackEntries(
+          client,
+          type,
+          pending.map((p) => p.entryId),
+        )
       } catch (error) {
         if (error instanceof ExactRefusedError && error.status === 400) this.refused.add(tenantId)
         throw error
@@ -64,7 +82,8 @@ export class EntryReadBack {
       })
       for (const p of pending) {
         const booked = read.get(p.entryId.toLowerCase())
-        if (booked) await this.learnYourRefLength({ id: p.id, tenantId }, capYourRef(p.invoiceNumber, cap), booked.yourRef)
+        if (booked)
+          await this.learnYourRefLength({ id: p.id, tenantId }, capYourRef(p.invoiceNumber, cap), booked.yourRef)
       }
       done.read += pending.length
     }
@@ -76,16 +95,28 @@ export class EntryReadBack {
    * longer number is booked for this tenant, and the search after a lost answer looks for what
    * Exact keeps. This entry is booked and found; it is only logged.
    */
-  async learnYourRefLength(exp: Pick<ExportRecord, 'id' | 'tenantId'>, sent: string, kept: string | null): Promise<void> {
+  async learnYourRefLength(
+    exp: Pick<ExportRecord, 'id' | 'tenantId'>,
+    sent: string,
+    kept: string | null,
+  ): Promise<void> {
     const length = yourRefKeptLength(sent, kept)
     if (length === null) return
     await recordYourRefMaxLength(this.db, exp.tenantId, length)
-    this.logger.warn({ exportId: exp.id, sent, kept, length }, 'Exact cut the YourRef it was sent: longer invoice numbers are refused from now on')
+    this.logger.warn(
+      { exportId: exp.id, sent, kept, length },
+      'Exact cut the YourRef it was sent: longer invoice numbers are refused from now on',
+    )
   }
 }
 
 /** What an answer says of a booked entry, in the export's terms (a zero total is no total). */
-export function entryFigures(type: EntryType, ourTotal: string | null, booked: BookedEntry, readBack: boolean): EntryFigures {
+export function entryFigures(
+  type: EntryType,
+  ourTotal: string | null,
+  booked: BookedEntry,
+  readBack: boolean,
+): EntryFigures {
   const exactTotal = knownTotal(booked.total)
   return {
     exactTotal,
@@ -93,6 +124,6 @@ export function entryFigures(type: EntryType, ourTotal: string | null, booked: B
     exactType: booked.type,
     typeMismatch: entryTypeMismatch(type, ourTotal, booked.type),
     readBack,
-    lineIds: readBack ? booked.lineIds ?? [] : [],
+    lineIds: readBack ? (booked.lineIds ?? []) : [],
   }
 }

@@ -47,9 +47,14 @@ export interface Loaded {
   settings: Settings
 }
 
-export async function loadForExport(ctx: ExportContext, tenantId: string, invoiceId: string): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings; yourRefMax?: number }> {
+export async function loadForExport(
+  ctx: ExportContext,
+  tenantId: string,
+  invoiceId: string,
+): Promise<{ invoice: StoredInvoice<Invoice>; settings: Settings; yourRefMax?: number }> {
   const invoice = await findInvoice<Invoice>(ctx.db, tenantId, invoiceId)
-  if (!invoice) throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
+  if (!invoice)
+    throw new AppError('not_found', `No invoice ${invoiceId}; store it with PUT /invoices/${invoiceId} first.`)
   const settings = await ctx.settingsOf(tenantId)
   if (!settings) {
     // No settings because the connection is not ready (division_required, ...): say that instead.
@@ -66,7 +71,10 @@ export function mapToEntry(invoice: Invoice, settings: Settings, marker: string,
   if (mapped.ok) return mapped.entry
   const first = mapped.problems[0]!
   const code = first.code === 'export_disabled' ? 'export_disabled' : 'mapping_missing'
-  throw new AppError(code, first.message, { field: first.field, details: { errors: mapped.problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) } })
+  throw new AppError(code, first.message, {
+    field: first.field,
+    details: { errors: mapped.problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) },
+  })
 }
 
 /** What only the chart can refuse (booking-check.ts): raised before the relation is touched or anything is sent. */
@@ -75,23 +83,32 @@ export function assertBookable(entry: Entry, chart: ChartOfAccounts, settings: S
   if (problems.length === 0) return
   const first: BookingProblem = problems.find((p) => p.code === 'settings_invalid') ?? problems[0]!
   throw new AppError(first.code, first.message, {
-    field: first.field, details: { errors: problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) },
+    field: first.field,
+    details: { errors: problems.map((p) => ({ field: p.field, message: p.message, code: p.code })) },
   })
 }
 
 export function duplicateNumber(invoice: Invoice, other: ExportRecord | undefined): AppError {
   const whose = invoice.type === 'purchase' ? ' from this supplier' : ''
-  return new AppError('duplicate_invoice_number',
+  return new AppError(
+    'duplicate_invoice_number',
     `${invoice.type === 'sales' ? 'Sales' : 'Purchase'} invoice number ${invoice.number}${whose} is already booked for invoice ${other?.invoiceId ?? '(another)'}` +
-    ` (export ${other?.id ?? 'unknown'}); export with ?allowDuplicateNumber=true if both are meant to be booked.`, {
-    field: '/number', details: { invoiceId: other?.invoiceId ?? null, exportId: other?.id ?? null, number: invoice.number },
-  })
+      ` (export ${other?.id ?? 'unknown'}); export with ?allowDuplicateNumber=true if both are meant to be booked.`,
+    {
+      field: '/number',
+      details: { invoiceId: other?.invoiceId ?? null, exportId: other?.id ?? null, number: invoice.number },
+    },
+  )
 }
 
 /** The payload of every export.* webhook event. */
 export function exportEvent(e: ExportRecord) {
   return {
-    exportId: e.id, invoiceId: e.invoiceId, type: e.type, status: e.status, entryNumber: e.entryNumber,
+    exportId: e.id,
+    invoiceId: e.invoiceId,
+    type: e.type,
+    status: e.status,
+    entryNumber: e.entryNumber,
     ...(e.errorCode ? { error: { code: e.errorCode, detail: e.errorDetail } } : {}),
   }
 }

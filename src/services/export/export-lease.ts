@@ -22,7 +22,10 @@ const SURE_FOR_MS = (LEASE_MS * 2) / 3
 
 /** The holder no longer holds the lease, or cannot be sure it does: it must not call Exact or settle. */
 export class LeaseLostError extends Error {
-  constructor(readonly exportId: string, reason: string) {
+  constructor(
+    readonly exportId: string,
+    reason: string,
+  ) {
     super(`lost the lease of export ${exportId}: ${reason}`)
     this.name = 'LeaseLostError'
   }
@@ -60,7 +63,12 @@ export class ExportLease {
   }
 
   /** Takes the lease unless someone holds it (or the export left `statuses`). */
-  static async claim(db: Db, exportId: string, logger: Logger, statuses?: readonly ExportStatusColumn[]): Promise<ExportLease | undefined> {
+  static async claim(
+    db: Db,
+    exportId: string,
+    logger: Logger,
+    statuses?: readonly ExportStatusColumn[],
+  ): Promise<ExportLease | undefined> {
     const { holder, sentAt } = ExportLease.newHolder()
     if (!(await claimLease(db, exportId, holder, LEASE_MS, statuses))) return undefined
     return new ExportLease(db, exportId, holder, sentAt, logger)
@@ -70,7 +78,8 @@ export class ExportLease {
   assertHeld(): void {
     if (this.lostReason) throw new LeaseLostError(this.exportId, this.lostReason)
     const unconfirmedMs = performance.now() - this.confirmedAt
-    if (unconfirmedMs > SURE_FOR_MS) throw new LeaseLostError(this.exportId, `not confirmed for ${Math.round(unconfirmedMs / 1000)} s`)
+    if (unconfirmedMs > SURE_FOR_MS)
+      throw new LeaseLostError(this.exportId, `not confirmed for ${Math.round(unconfirmedMs / 1000)} s`)
   }
 
   /**
@@ -80,7 +89,8 @@ export class ExportLease {
   async confirm(): Promise<void> {
     this.assertHeld()
     const sentAt = performance.now()
-    if (!(await renewLease(this.db, this.exportId, this.holder, LEASE_MS))) this.lose('another holder has it, or it was settled')
+    if (!(await renewLease(this.db, this.exportId, this.holder, LEASE_MS)))
+      this.lose('another holder has it, or it was settled')
     this.confirmedAt = sentAt
     this.assertHeld()
   }
@@ -100,12 +110,19 @@ export class ExportLease {
           return
         }
         this.confirmedAt = sentAt
-        if (failingSince !== undefined) this.logger.info({ exportId: this.exportId, failedForMs: Math.round(sentAt - failingSince) }, 'export lease renewed again')
+        if (failingSince !== undefined)
+          this.logger.info(
+            { exportId: this.exportId, failedForMs: Math.round(sentAt - failingSince) },
+            'export lease renewed again',
+          )
         failingSince = undefined
       } catch (err) {
         if (failingSince === undefined) {
           failingSince = sentAt
-          this.logger.warn({ err, exportId: this.exportId }, 'export lease renewal failed; its holder stops calling Exact before the lease can lapse')
+          this.logger.warn(
+            { err, exportId: this.exportId },
+            'export lease renewal failed; its holder stops calling Exact before the lease can lapse',
+          )
         }
         next = RETRY_RENEW_MS
       }
@@ -132,7 +149,10 @@ export class ExportLease {
   async release(): Promise<void> {
     const release = () => releaseLease(this.db, this.exportId, this.holder)
     await release().catch((err: unknown) => {
-      this.logger.debug({ err, exportId: this.exportId }, 'export lease not released yet; trying again in the background')
+      this.logger.debug(
+        { err, exportId: this.exportId },
+        'export lease not released yet; trying again in the background',
+      )
       retryInBackground(release, { everyMs: RETRY_RENEW_MS, forMs: LEASE_MS })
     })
   }

@@ -1,5 +1,13 @@
 import type { Db } from '../../db/database'
-import { findExport, findLatestExport, listAttempts, listExports, type AttemptRecord, type ExportFilter, type ExportRecord } from '../../db/exports-repository'
+import {
+  findExport,
+  findLatestExport,
+  listAttempts,
+  listExports,
+  type AttemptRecord,
+  type ExportFilter,
+  type ExportRecord,
+} from '../../db/exports-repository'
 import { AppError } from '../../domain/app-error'
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../domain/cursor'
 
@@ -25,9 +33,17 @@ export class ExportQueries {
   async list(tenantId: string, q: ExportListFilter): Promise<{ items: ExportRecord[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 200)
     const items = await listExports(this.db, tenantId, {
-      status: q.status, type: q.type, changedSinceExport: q.changedSinceExport, errorCode: q.errorCode, after: q.cursor ? decodeTimeIdCursor(q.cursor, 'querystring/cursor') : undefined, limit,
+      status: q.status,
+      type: q.type,
+      changedSinceExport: q.changedSinceExport,
+      errorCode: q.errorCode,
+      after: q.cursor ? decodeTimeIdCursor(q.cursor, 'querystring/cursor') : undefined,
+      limit,
     })
     const last = items.at(-1)
-    return { items: items.map(({ cursorTime: _, ...e }) => e), nextCursor: items.length === limit && last ? encodeTimeIdCursor(last) : null }
+    return {
+      items: items.map(({ cursorTime: _, ...e }) => e),
+      nextCursor: items.length === limit && last ? encodeTimeIdCursor(last) : null,
+    }
   }
 }

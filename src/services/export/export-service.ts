@@ -56,7 +56,14 @@ export class ExportService {
     const numberKey = options.allowDuplicateNumber ? null : invoiceNumberKey(invoice.content)
 
     const taken = ExportLease.newHolder()
-    const decision = await decideExport(ctx, tenantId, invoiceId, { invoice, entry, marker, numberKey, replace: options.replace ?? false, taken })
+    const decision = await decideExport(ctx, tenantId, invoiceId, {
+      invoice,
+      entry,
+      marker,
+      numberKey,
+      replace: options.replace ?? false,
+      taken,
+    })
     const loaded = { invoice: invoice.content, settings }
     switch (decision.kind) {
       case 'new': {
@@ -65,10 +72,20 @@ export class ExportService {
         return { export: await attachDocument(ctx, booked, options), outcome: 'created' }
       }
       case 'same':
-        return { export: await attachDocument(ctx, await awaitOrTakeOver(ctx, decision.export, loaded, options), options), outcome: 'existing' }
+        return {
+          export: await attachDocument(ctx, await awaitOrTakeOver(ctx, decision.export, loaded, options), options),
+          outcome: 'existing',
+        }
       case 'replace':
         if (decision.export.status === 'pending') throw ERRORS.exportInProgress(decision.export.id)
-        return { export: await attachDocument(ctx, await replaceBooked(ctx, decision.export, invoice, settings, entry, numberKey, options), options), outcome: 'created' }
+        return {
+          export: await attachDocument(
+            ctx,
+            await replaceBooked(ctx, decision.export, invoice, settings, entry, numberKey, options),
+            options,
+          ),
+          outcome: 'created',
+        }
       default: {
         const never: never = decision
         throw new Error(`unexpected decision ${String(never)}`)
@@ -79,10 +96,25 @@ export class ExportService {
   /** What an export would send, with mapping problems and the relation action; no write anywhere. */
   async preview(tenantId: string, invoiceId: string) {
     const { invoice, settings, yourRefMax } = await loadForExport(this.ctx, tenantId, invoiceId)
-    const mapped = invoiceToEntry({ invoice: invoice.content, settings, marker: 'xb-PREVIEW0', yourRefMaxLength: yourRefMax })
+    const mapped = invoiceToEntry({
+      invoice: invoice.content,
+      settings,
+      marker: 'xb-PREVIEW0',
+      yourRefMaxLength: yourRefMax,
+    })
     const client = await this.ctx.exact.clientFor(tenantId)
-    const relation = await this.ctx.relations.preview(client, tenantId, invoice.content.party, invoice.content.type).catch(toAppErrorOrThrow)
-    const booking = mapped.ok ? checkEntryAgainstChart(mapped.entry, await this.ctx.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(mapped.entry, c) }).catch(toAppErrorOrThrow), settings) : []
+    const relation = await this.ctx.relations
+      .preview(client, tenantId, invoice.content.party, invoice.content.type)
+      .catch(toAppErrorOrThrow)
+    const booking = mapped.ok
+      ? checkEntryAgainstChart(
+          mapped.entry,
+          await this.ctx.exact
+            .chart(client, { mustHave: (c) => chartKnowsEntryCodes(mapped.entry, c) })
+            .catch(toAppErrorOrThrow),
+          settings,
+        )
+      : []
     return { entry: mapped.ok ? mapped.entry : null, problems: mapped.ok ? booking : mapped.problems, relation }
   }
 

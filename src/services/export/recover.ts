@@ -1,4 +1,10 @@
-import { findExport, giveUpRecovery, listAbandonedPending, noteRecoveryMiss, type ExportRecord } from '../../db/exports-repository'
+import {
+  findExport,
+  giveUpRecovery,
+  listAbandonedPending,
+  noteRecoveryMiss,
+  type ExportRecord,
+} from '../../db/exports-repository'
 import { enqueueWebhookEvent } from '../../db/webhook-outbox-repository'
 import type { AppError } from '../../domain/app-error'
 import { MAX_RECOVERY_ATTEMPTS, recoveryDelayMs } from '../../domain/recovery-backoff'
@@ -20,18 +26,29 @@ export function listAbandoned(ctx: ExportContext, limit: number): Promise<Array<
  * for a definite reason (the same decisions a request makes, before anything is sent). One that
  * stays pending is backed off (recovery-backoff.ts) and, past the cap, failed as needs_attention.
  */
-export async function recoverExport(ctx: ExportContext, tenantId: string, exportId: string): Promise<{ outcome: RecoveryOutcome; error?: AppError }> {
+export async function recoverExport(
+  ctx: ExportContext,
+  tenantId: string,
+  exportId: string,
+): Promise<{ outcome: RecoveryOutcome; error?: AppError }> {
   const exp = await findExport(ctx.db, tenantId, exportId)
   const now = ctx.clock()
   // Another replica's pass may have backed it off since the list was read.
-  if (!exp || exp.status !== 'pending' || (exp.nextRecoveryAt && exp.nextRecoveryAt > now)) return { outcome: 'skipped' }
+  if (!exp || exp.status !== 'pending' || (exp.nextRecoveryAt && exp.nextRecoveryAt > now))
+    return { outcome: 'skipped' }
   const lease = await ExportLease.claim(ctx.db, exp.id, ctx.exact.logger)
   if (!lease) return { outcome: 'skipped' }
   try {
-    const done = await sendOrAdopt(ctx, exp, lease, async () => {
-      const { invoice, settings } = await loadForExport(ctx, tenantId, exp.invoiceId)
-      return { invoice: invoice.content, settings }
-    }, { priority: 'background' })
+    const done = await sendOrAdopt(
+      ctx,
+      exp,
+      lease,
+      async () => {
+        const { invoice, settings } = await loadForExport(ctx, tenantId, exp.invoiceId)
+        return { invoice: invoice.content, settings }
+      },
+      { priority: 'background' },
+    )
     return { outcome: done.status === 'exported' ? 'exported' : 'failed' }
   } catch (error) {
     // Someone else holds it now; theirs is the outcome.
@@ -48,11 +65,13 @@ export async function recoverExport(ctx: ExportContext, tenantId: string, export
 async function backOffOrGiveUp(ctx: ExportContext, exp: ExportRecord, error: AppError): Promise<RecoveryOutcome> {
   const misses = exp.recoveryAttempts + 1
   if (misses >= MAX_RECOVERY_ATTEMPTS) {
-    const detail = `The recovery pass gave up after ${misses} attempts over about a day; the last one answered ${error.code}: ${error.message} ` +
+    const detail =
+      `The recovery pass gave up after ${misses} attempts over about a day; the last one answered ${error.code}: ${error.message} ` +
       'Check the connection and the invoice, then export it again: an unchanged invoice resumes this export, whose marker is searched for first.'
     const failed = await ctx.db.transaction().execute(async (trx) => {
       const row = await giveUpRecovery(trx, exp.id, exp.recoveryAttempts, 'needs_attention', detail)
-      if (row) await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(row) })
+      if (row)
+        await enqueueWebhookEvent(trx, { tenantId: exp.tenantId, type: 'export.failed', payload: exportEvent(row) })
       return row
     })
     return failed ? 'needs_attention' : 'skipped'

@@ -1,4 +1,11 @@
-import { findLiveExportByNumber, insertPendingExport, markUndone, recordAttempt, setRelation, type ExportRecord } from '../../db/exports-repository'
+import {
+  findLiveExportByNumber,
+  insertPendingExport,
+  markUndone,
+  recordAttempt,
+  setRelation,
+  type ExportRecord,
+} from '../../db/exports-repository'
 import type { StoredInvoice } from '../../db/invoices-repository'
 import { enqueueWebhookEvent } from '../../db/webhook-outbox-repository'
 import { AppError, ERRORS } from '../../domain/app-error'
@@ -22,7 +29,15 @@ import { markBooked } from './mark-outcome'
  * the answer is a 409 replace_refused with Exact's reason. Both writes happen under the old
  * export's lease, and each is recorded on it before it is sent.
  */
-export async function replaceBooked(ctx: ExportContext, old: ExportRecord, invoice: StoredInvoice<Invoice>, settings: Settings, entry: Entry, numberKey: string | null, options: ExportOptions): Promise<ExportRecord> {
+export async function replaceBooked(
+  ctx: ExportContext,
+  old: ExportRecord,
+  invoice: StoredInvoice<Invoice>,
+  settings: Settings,
+  entry: Entry,
+  numberKey: string | null,
+  options: ExportOptions,
+): Promise<ExportRecord> {
   if (numberKey) {
     const other = await findLiveExportByNumber(ctx.db, old.tenantId, invoice.type, numberKey, old.invoiceId)
     if (other) throw duplicateNumber(invoice.content, other)
@@ -31,24 +46,43 @@ export async function replaceBooked(ctx: ExportContext, old: ExportRecord, invoi
   if (!lease) throw ERRORS.exportInProgress(old.id)
   return lease.hold(async () => {
     try {
-      const client = (options.client ?? (await ctx.exact.clientFor(old.tenantId, options.priority ?? 'interactive'))).guarded(() => lease.assertHeld())
+      const client = (
+        options.client ?? (await ctx.exact.clientFor(old.tenantId, options.priority ?? 'interactive'))
+      ).guarded(() => lease.assertHeld())
       const chart = await ctx.exact.chart(client, { mustHave: (c) => chartKnowsEntryCodes(entry, c) })
       assertBookable(entry, chart, settings)
-      const relation = await ctx.relations.resolve(client, old.tenantId, invoice.content.party, invoice.content.type, options.hints)
+      const relation = await ctx.relations.resolve(
+        client,
+        old.tenantId,
+        invoice.content.party,
+        invoice.content.type,
+        options.hints,
+      )
       const body = entryToWire(entry, relation.id, chart)
       await lease.confirm()
-      await recordAttempt(ctx.db, old.id, { action: 'create', outcome: 'replacement_sending', request: { marker: entry.marker, relationId: relation.id, entry } })
+      await recordAttempt(ctx.db, old.id, {
+        action: 'create',
+        outcome: 'replacement_sending',
+        request: { marker: entry.marker, relationId: relation.id, entry },
+      })
       const created = await postOrFindByMarker(client, entry, body)
       await lease.confirm()
       const refusal = await deleteOrRefusal(client, old)
       if (refusal !== undefined) {
         // Take the new entry back out: the invoice keeps exactly the entry it had.
         await deleteEntry(client, entry.type, created.entryId)
-        await recordAttempt(ctx.db, old.id, { action: 'delete', outcome: 'refused', response: { message: refusal, replacementRemoved: created.entryId } })
-        throw new AppError('replace_refused',
-          `Exact refused to delete entry ${old.entryNumber}: ${refusal}. The new version (entry ${created.entryNumber}) was deleted again; export ${old.id} stays as it was.`, {
+        await recordAttempt(ctx.db, old.id, {
+          action: 'delete',
+          outcome: 'refused',
+          response: { message: refusal, replacementRemoved: created.entryId },
+        })
+        throw new AppError(
+          'replace_refused',
+          `Exact refused to delete entry ${old.entryNumber}: ${refusal}. The new version (entry ${created.entryNumber}) was deleted again; export ${old.id} stays as it was.`,
+          {
             details: { exactMessage: refusal, exportId: old.id, entryNumber: old.entryNumber },
-          })
+          },
+        )
       }
       await recordAttempt(ctx.db, old.id, { action: 'delete', outcome: 'deleted', request: { entryId: old.entryId } })
       // The old entry's document goes with it; the new entry gets the invoice's PDF once it is marked exported.
@@ -58,12 +92,25 @@ export async function replaceBooked(ctx: ExportContext, old: ExportRecord, invoi
         const undone = (await markUndone(trx, old.id, lease.holder)) ?? lease.lost('another holder settled the export')
         await enqueueWebhookEvent(trx, { tenantId: old.tenantId, type: 'export.undone', payload: exportEvent(undone) })
         const inserted = await insertPendingExport(trx, {
-          tenantId: old.tenantId, invoiceId: old.invoiceId, type: invoice.type, marker: entry.marker, contentHash: invoice.contentHash,
-          invoiceNumber: invoice.number, journal: entry.journal, total: entry.total, leaseMs: LEASE_MS, leaseHolder: taken.holder, numberKey,
+          tenantId: old.tenantId,
+          invoiceId: old.invoiceId,
+          type: invoice.type,
+          marker: entry.marker,
+          contentHash: invoice.contentHash,
+          invoiceNumber: invoice.number,
+          journal: entry.journal,
+          total: entry.total,
+          leaseMs: LEASE_MS,
+          leaseHolder: taken.holder,
+          numberKey,
         })
         await setRelation(trx, inserted.id, relation)
         // As a plain export records them: a crash before it is marked exported is recovered by its marker.
-        await recordAttempt(trx, inserted.id, { action: 'create', outcome: 'sending', request: { relationId: relation.id, entry } })
+        await recordAttempt(trx, inserted.id, {
+          action: 'create',
+          outcome: 'sending',
+          request: { relationId: relation.id, entry },
+        })
         await recordAttempt(trx, inserted.id, { action: 'create', outcome: 'created', response: created })
         return inserted
       })
@@ -78,7 +125,11 @@ export async function replaceBooked(ctx: ExportContext, old: ExportRecord, invoi
 }
 
 /** The POST; after a lost answer the marker is searched once, so an uncertain replacement is not left behind unseen. */
-async function postOrFindByMarker(client: ExactClient, entry: Entry, body: Record<string, unknown>): Promise<BookedEntry> {
+async function postOrFindByMarker(
+  client: ExactClient,
+  entry: Entry,
+  body: Record<string, unknown>,
+): Promise<BookedEntry> {
   try {
     return await postEntry(client, entry.type, body)
   } catch (error) {

@@ -1,4 +1,10 @@
-import { countAttempts, findBookedRequest, recordAttempt, setRelation, type ExportRecord } from '../../db/exports-repository'
+import {
+  countAttempts,
+  findBookedRequest,
+  recordAttempt,
+  setRelation,
+  type ExportRecord,
+} from '../../db/exports-repository'
 import { findYourRefMaxLength } from '../../db/connection-capabilities-repository'
 import { AppError } from '../../domain/app-error'
 import { chartKnowsEntryCodes } from '../../domain/booking-check'
@@ -12,10 +18,23 @@ import { LeaseLostError, type ExportLease } from './export-lease'
 import { markBooked, markFailedFor } from './mark-outcome'
 
 /** Refusals before the send that may pass on their own: the export stays pending; any other fails it. */
-const TRANSIENT = new Set(['exact_unavailable', 'exact_rate_limited', 'not_connected', 'reauthorize_needed', 'database_unavailable', 'internal'])
+const TRANSIENT = new Set([
+  'exact_unavailable',
+  'exact_rate_limited',
+  'not_connected',
+  'reauthorize_needed',
+  'database_unavailable',
+  'internal',
+])
 
 /** Caller holds the lease. Never sends twice: an earlier attempt is looked for by its marker first. */
-export function sendOrAdopt(ctx: ExportContext, exp: ExportRecord, lease: ExportLease, load: () => Promise<Loaded>, options: ExportOptions): Promise<ExportRecord> {
+export function sendOrAdopt(
+  ctx: ExportContext,
+  exp: ExportRecord,
+  lease: ExportLease,
+  load: () => Promise<Loaded>,
+  options: ExportOptions,
+): Promise<ExportRecord> {
   return lease.hold(() => sendOrAdoptWhileHeld(ctx, exp, lease, load, options))
 }
 
@@ -25,11 +44,19 @@ export function sendOrAdopt(ctx: ExportContext, exp: ExportRecord, lease: Export
  * wire body itself. A definite local refusal then fails the export with its reason; only what
  * happens to the POST itself can leave it pending.
  */
-async function sendOrAdoptWhileHeld(ctx: ExportContext, exp: ExportRecord, lease: ExportLease, load: () => Promise<Loaded>, options: ExportOptions): Promise<ExportRecord> {
+async function sendOrAdoptWhileHeld(
+  ctx: ExportContext,
+  exp: ExportRecord,
+  lease: ExportLease,
+  load: () => Promise<Loaded>,
+  options: ExportOptions,
+): Promise<ExportRecord> {
   let sent = false
   try {
     // Every call to Exact first checks that this holder is still sure of its lease.
-    const client = (options.client ?? (await ctx.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))).guarded(() => lease.assertHeld())
+    const client = (
+      options.client ?? (await ctx.exact.clientFor(exp.tenantId, options.priority ?? 'interactive'))
+    ).guarded(() => lease.assertHeld())
     const yourRefMax = await findYourRefMaxLength(ctx.db, exp.tenantId)
     let mapped: { invoice: Invoice; settings: Settings; entry: Entry } | { refusal: unknown }
     try {
@@ -43,8 +70,21 @@ async function sendOrAdoptWhileHeld(ctx: ExportContext, exp: ExportRecord, lease
       // The YourRef it was sent with: what a lowered cap would have made of the number is searched too.
       const yourRef = 'entry' in mapped ? mapped.entry.yourRef : capYourRef(exp.invoiceNumber, yourRefMax)
       const found = await findEntryByMarker(client, exp.type, yourRef, exp.marker)
-      await recordAttempt(ctx.db, exp.id, { action: 'recover', outcome: found ? 'found' : 'absent', response: found ?? undefined })
-      if (found) return markBooked(ctx, exp, lease, found, 'entry' in mapped ? mapped.entry : await entryAsSent(ctx, exp), client, options)
+      await recordAttempt(ctx.db, exp.id, {
+        action: 'recover',
+        outcome: found ? 'found' : 'absent',
+        response: found ?? undefined,
+      })
+      if (found)
+        return markBooked(
+          ctx,
+          exp,
+          lease,
+          found,
+          'entry' in mapped ? mapped.entry : await entryAsSent(ctx, exp),
+          client,
+          options,
+        )
     }
     if ('refusal' in mapped) throw mapped.refusal
     const { invoice, settings, entry } = mapped
@@ -57,7 +97,11 @@ async function sendOrAdoptWhileHeld(ctx: ExportContext, exp: ExportRecord, lease
     // Proved in the database just before sending (a holder that was frozen learns it here), and
     // recorded: if the process dies mid-call, recovery knows to search first.
     await lease.confirm()
-    await recordAttempt(ctx.db, exp.id, { action: 'create', outcome: 'sending', request: { relationId: relation.id, entry } })
+    await recordAttempt(ctx.db, exp.id, {
+      action: 'create',
+      outcome: 'sending',
+      request: { relationId: relation.id, entry },
+    })
     sent = true
     const created = await postEntry(client, entry.type, body)
     await recordAttempt(ctx.db, exp.id, { action: 'create', outcome: 'created', response: created })
@@ -72,7 +116,12 @@ async function sendOrAdoptWhileHeld(ctx: ExportContext, exp: ExportRecord, lease
     } else {
       // Nothing certain: stay pending; the next request or the recovery pass searches first.
       try {
-        if (sent) await recordAttempt(ctx.db, exp.id, { action: 'create', outcome: 'uncertain', response: { code: appError.code, message: appError.message } })
+        if (sent)
+          await recordAttempt(ctx.db, exp.id, {
+            action: 'create',
+            outcome: 'uncertain',
+            response: { code: appError.code, message: appError.message },
+          })
       } finally {
         await lease.release()
       }

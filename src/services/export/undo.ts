@@ -29,12 +29,17 @@ export async function undoExport(ctx: ExportContext, tenantId: string, exportId:
         await lease.confirm()
         const deleted = await deleteEntry(client, exp.type, entryId)
         // 403 or 404 to the key: gone already (a DELETE whose answer was lost), or refused. A filter tells.
-        const outcome = deleted === 'deleted' ? 'deleted' : (await entryExists(client, exp.type, entryId)) ? 'still_there' : 'gone'
+        const outcome =
+          deleted === 'deleted' ? 'deleted' : (await entryExists(client, exp.type, entryId)) ? 'still_there' : 'gone'
         await recordAttempt(ctx.db, exp.id, { action: 'delete', outcome, request: { entryId } })
         if (outcome === 'still_there') {
-          throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: it answered ${deleted} and the entry is still there; it may lack the right to delete it.`, {
-            details: { exactMessage: 'Forbidden' },
-          })
+          throw new AppError(
+            'undo_refused',
+            `Exact refused to delete entry ${exp.entryNumber}: it answered ${deleted} and the entry is still there; it may lack the right to delete it.`,
+            {
+              details: { exactMessage: 'Forbidden' },
+            },
+          )
         }
       }
       // After the entry: were its DELETE refused, the booking would stand without its document.
@@ -50,10 +55,19 @@ export async function undoExport(ctx: ExportContext, tenantId: string, exportId:
       if (error instanceof AppError && error.code === 'undo_refused') throw error
       const appError = toAppError(error)
       if (appError.code === 'exact_rejected') {
-        await recordAttempt(ctx.db, exp.id, { action: 'delete', outcome: 'refused', response: { message: appError.message } })
-        throw new AppError('undo_refused', `Exact refused to delete entry ${exp.entryNumber}: ${(appError.details?.exactMessage as string) ?? appError.message}`, {
-          details: { exactMessage: appError.details?.exactMessage ?? appError.message }, cause: error,
+        await recordAttempt(ctx.db, exp.id, {
+          action: 'delete',
+          outcome: 'refused',
+          response: { message: appError.message },
         })
+        throw new AppError(
+          'undo_refused',
+          `Exact refused to delete entry ${exp.entryNumber}: ${(appError.details?.exactMessage as string) ?? appError.message}`,
+          {
+            details: { exactMessage: appError.details?.exactMessage ?? appError.message },
+            cause: error,
+          },
+        )
       }
       throw appError
     }
