@@ -34,6 +34,19 @@ const MergePatchSchema = Type.Object(
   },
 )
 
+/** What PUT and PATCH answer: the stored settings, or why nothing was stored. */
+const WRITE_RESPONSES = {
+  200: Ref(SettingsSchema),
+  400: problemResponses[400],
+  401: problemResponses[401],
+  409: problemResponses[409],
+  412: problemResponses[412],
+  415: problemResponses[415],
+  422: problemResponses[422],
+  502: problemResponses[502],
+  503: problemResponses[503],
+}
+
 const VERSION_HEADERS =
   "The answer carries the settings' version as `ETag` (send it back in `If-Match` to refuse a lost update) and `Last-Modified`."
 
@@ -104,17 +117,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
             VERSION_HEADERS,
           headers: IfMatchHeaders,
           body: Ref(SettingsSchema),
-          response: {
-            200: Ref(SettingsSchema),
-            400: problemResponses[400],
-            401: problemResponses[401],
-            409: problemResponses[409],
-            412: problemResponses[412],
-            415: problemResponses[415],
-            422: problemResponses[422],
-            502: problemResponses[502],
-            503: problemResponses[503],
-          },
+          response: WRITE_RESPONSES,
         },
       },
       async (request, reply) => {
@@ -143,18 +146,7 @@ export function settingsRoutes(settings: SettingsService): FastifyPluginAsyncTyp
             VERSION_HEADERS,
           headers: IfMatchHeaders,
           body: { content: { [MERGE_PATCH]: { schema: MergePatchSchema } } },
-          response: {
-            200: SettingsSchema,
-            400: problemResponses[400],
-            401: problemResponses[401],
-            404: problemResponses[404],
-            409: problemResponses[409],
-            412: problemResponses[412],
-            415: problemResponses[415],
-            422: problemResponses[422],
-            502: problemResponses[502],
-            503: problemResponses[503],
-          },
+          response: { ...WRITE_RESPONSES, 404: problemResponses[404] },
         },
       },
       async (request, reply) => {
